@@ -1,0 +1,18 @@
+package io.dpsemu.protocol.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The body a device sends with a register request. Every field is optional: C# and embedded-C
+ * samples send an empty body, Python sends {@code "payload":null}, Java sends the payload as a JSON
+ * string (device-protocol.md §4.2). {@link io.dpsemu.protocol.json.DpsJson#readDeviceRegistration}
+ * normalises those forms.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DeviceRegistration(String registrationId, JsonNode payload, JsonNode tpm) {
+
+    public static final DeviceRegistration EMPTY = new DeviceRegistration(null, null, null);
+}

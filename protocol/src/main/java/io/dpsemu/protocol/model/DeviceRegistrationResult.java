@@ -1,0 +1,32 @@
+package io.dpsemu.protocol.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * {@code registrationState} of a device response (device-protocol.md §4.4). Null fields are not
+ * written, so one record serves the short "assigning" state and the full terminal result.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeviceRegistrationResult(
+        String registrationId,
+        Instant createdDateTimeUtc,
+        String assignedHub,
+        String deviceId,
+        RegistrationStatus status,
+        RegistrationSubstatus substatus,
+        Integer errorCode,
+        String errorMessage,
+        Instant lastUpdatedDateTimeUtc,
+        String etag,
+        JsonNode payload,
+        SymmetricKeyRegistrationResult symmetricKey,
+        X509RegistrationResult x509) {
+
+    /** The minimal state every poll answer carries while the operation is still running. */
+    public static DeviceRegistrationResult assigning(String registrationId) {
+        return new DeviceRegistrationResult(registrationId, null, null, null, RegistrationStatus.ASSIGNING,
+                null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,19 @@
+package io.dpsemu.protocol.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The DPS error body of every non-2xx device or service response (device-protocol.md §4.5). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DpsError(int errorCode, String trackingId, String message, Instant timestampUtc) {
+
+    public static DpsError of(int errorCode, String message) {
+        return new DpsError(errorCode, UUID.randomUUID().toString(), message, Instant.now());
+    }
+
+    /** The HTTP (and MQTT response topic) status of this error: DPS codes are status × 1000 + detail. */
+    public int httpStatus() {
+        return errorCode / 1000;
+    }
+}

@@ -1,0 +1,38 @@
+package io.dpsemu.protocol.model;
+
+/**
+ * The DPS error codes dpsemu emits. Codes with public evidence are noted; the others follow the
+ * DPS pattern (HTTP status × 1000 + detail, device-protocol.md §4.6) and are dpsemu's choice.
+ */
+public final class ErrorCodes {
+
+    /** The request body or parameters are malformed. */
+    public static final int BAD_REQUEST = 400001;
+    /** A service-API document failed validation (seen in the wild). */
+    public static final int INVALID_ENROLLMENT = 400004;
+    /** Custom allocation failed (seen in the wild). */
+    public static final int CUSTOM_ALLOCATION_FAILED = 400207;
+    /** No IoT hub could be assigned (seen in the wild; the C SDK maps it). */
+    public static final int NO_HUB_ASSIGNABLE = 400208;
+    /** Credentials were not accepted (seen on MQTT register). */
+    public static final int UNAUTHORIZED = 401000;
+    /** The SAS token or certificate is invalid (seen over HTTP and MQTT). */
+    public static final int INVALID_CREDENTIALS = 401002;
+    /** The enrollment that matched the device is disabled (the operation ends {@code disabled}). */
+    public static final int ENROLLMENT_DISABLED = 401003;
+    /** No enrollment knows this registration id (seen as a {@code failed} result). */
+    public static final int REGISTRATION_NOT_FOUND = 404201;
+    /** No operation with this id exists for this registration. */
+    public static final int OPERATION_NOT_FOUND = 404204;
+    /** A quota or an overload bound was hit; retry after the advertised delay. */
+    public static final int THROTTLED = 429001;
+    /** The server is overloaded: too much work is in flight. */
+    public static final int SERVER_BUSY = 429002;
+    /** An unexpected server-side failure. */
+    public static final int INTERNAL_ERROR = 500000;
+    /** The store cannot be reached. */
+    public static final int STORE_UNAVAILABLE = 503001;
+
+    private ErrorCodes() {
+    }
+}
