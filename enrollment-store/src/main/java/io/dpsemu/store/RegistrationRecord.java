@@ -1,0 +1,34 @@
+package io.dpsemu.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.model.RegistrationStatus;
+import io.dpsemu.protocol.model.RegistrationSubstatus;
+import java.time.Instant;
+
+/**
+ * The outcome of a device's latest registration (service-api.md §2.1). {@code enrollmentGroupId}
+ * is {@code null} when the device registered through an individual enrollment; {@code payload}
+ * is the custom-allocation data returned to the device.
+ */
+public record RegistrationRecord(
+        String registrationId,
+        String enrollmentGroupId,
+        AttestationType attestationType,
+        String deviceId,
+        String assignedHub,
+        RegistrationStatus status,
+        RegistrationSubstatus substatus,
+        Integer errorCode,
+        String errorMessage,
+        JsonNode payload,
+        Instant createdDateTimeUtc,
+        Instant lastUpdatedDateTimeUtc,
+        String etag) {
+
+    /** The record as the store keeps it: server-owned fields replaced. */
+    public RegistrationRecord withStoreFields(String newEtag, Instant created, Instant lastUpdated) {
+        return new RegistrationRecord(registrationId, enrollmentGroupId, attestationType, deviceId, assignedHub,
+                status, substatus, errorCode, errorMessage, payload, created, lastUpdated, newEtag);
+    }
+}

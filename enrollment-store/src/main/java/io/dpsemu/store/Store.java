@@ -1,0 +1,72 @@
+package io.dpsemu.store;
+
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import java.util.Optional;
+
+/**
+ * Enrollments, enrollment groups and registration records. Synchronous and thread-safe: callers
+ * run it on a worker pool, never on an event loop.
+ *
+ * <p>Ids keep the case they were written with; lookups ignore case. The store owns {@code etag},
+ * {@code createdDateTimeUtc} and {@code lastUpdatedDateTimeUtc}: every write gets a new etag,
+ * a replace keeps the creation time, and the returned document is exactly what a later read
+ * returns.
+ *
+ * <p>{@code ifMatch}: {@code null} writes unconditionally; {@code "*"} requires the item to exist;
+ * any other value must equal the current etag, surrounding double quotes ignored on either side.
+ * A failed condition throws {@link PreconditionFailedException}.
+ *
+ * <p>Lists are ordered by lower-cased id; a page's continuation is {@code null} on the last page.
+ * {@code maxItems <= 0} means {@value Paging#DEFAULT_PAGE_SIZE}, at most {@value Paging#MAX_PAGE_SIZE}.
+ * An unreadable continuation token throws {@link IllegalArgumentException}.
+ *
+ * <p>A null or blank id throws {@link IllegalArgumentException}. Database failures throw
+ * {@link StoreUnavailableException}; nothing else of the database leaks.
+ */
+public interface Store extends AutoCloseable {
+
+    Optional<IndividualEnrollment> findEnrollment(String registrationId);
+
+    /** Creates or replaces the enrollment keyed by its {@code registrationId}. */
+    IndividualEnrollment putEnrollment(IndividualEnrollment enrollment, String ifMatch);
+
+    /** @return false when there was no such enrollment (and {@code ifMatch} was null) */
+    boolean deleteEnrollment(String registrationId, String ifMatch);
+
+    Page<IndividualEnrollment> listEnrollments(String continuation, int maxItems);
+
+    Optional<EnrollmentGroup> findGroup(String enrollmentGroupId);
+
+    /** Creates or replaces the group keyed by its {@code enrollmentGroupId}. */
+    EnrollmentGroup putGroup(EnrollmentGroup group, String ifMatch);
+
+    /** @return false when there was no such group (and {@code ifMatch} was null) */
+    boolean deleteGroup(String enrollmentGroupId, String ifMatch);
+
+    Page<EnrollmentGroup> listGroups(String continuation, int maxItems);
+
+    Optional<RegistrationRecord> findRegistration(String registrationId);
+
+    /**
+     * Creates or replaces a registration record; durable when this returns. The creation time is
+     * the existing record's, else the record's own when set, else now.
+     */
+    RegistrationRecord putRegistration(RegistrationRecord record);
+
+    /** @return false when there was no such record (and {@code ifMatch} was null) */
+    boolean deleteRegistration(String registrationId, String ifMatch);
+
+    /** @param enrollmentGroupId only that group's records (case-insensitive); {@code null} for all records */
+    Page<RegistrationRecord> listRegistrations(String enrollmentGroupId, String continuation, int maxItems);
+
+    /**
+     * A number that changes after every write or delete of an enrollment or group, so callers can
+     * cache enrollments and reload only when it moved.
+     */
+    long enrollmentVersion();
+
+    /** Releases the store; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,102 @@
+package io.dpsemu.store.memory;
+
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.store.DocumentKind;
+import io.dpsemu.store.Page;
+import io.dpsemu.store.RegistrationRecord;
+import io.dpsemu.store.Store;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/** A store that keeps everything in memory, for tests and throw-away runs; nothing survives {@link #close()}. */
+public final class InMemoryStore implements Store {
+
+    private final MemoryTable<IndividualEnrollment> enrollments = new MemoryTable<>(DocumentKind.ENROLLMENT);
+    private final MemoryTable<EnrollmentGroup> groups = new MemoryTable<>(DocumentKind.GROUP);
+    private final MemoryTable<RegistrationRecord> registrations = new MemoryTable<>(DocumentKind.REGISTRATION);
+    private final AtomicLong enrollmentVersion = new AtomicLong();
+
+    @Override
+    public Optional<IndividualEnrollment> findEnrollment(String registrationId) {
+        return enrollments.find(registrationId);
+    }
+
+    @Override
+    public IndividualEnrollment putEnrollment(IndividualEnrollment enrollment, String ifMatch) {
+        IndividualEnrollment stored = enrollments.put(enrollment, ifMatch);
+        enrollmentVersion.incrementAndGet();
+        return stored;
+    }
+
+    @Override
+    public boolean deleteEnrollment(String registrationId, String ifMatch) {
+        boolean deleted = enrollments.delete(registrationId, ifMatch);
+        enrollmentVersion.incrementAndGet();
+        return deleted;
+    }
+
+    @Override
+    public Page<IndividualEnrollment> listEnrollments(String continuation, int maxItems) {
+        return enrollments.list(continuation, maxItems, enrollment -> true);
+    }
+
+    @Override
+    public Optional<EnrollmentGroup> findGroup(String enrollmentGroupId) {
+        return groups.find(enrollmentGroupId);
+    }
+
+    @Override
+    public EnrollmentGroup putGroup(EnrollmentGroup group, String ifMatch) {
+        EnrollmentGroup stored = groups.put(group, ifMatch);
+        enrollmentVersion.incrementAndGet();
+        return stored;
+    }
+
+    @Override
+    public boolean deleteGroup(String enrollmentGroupId, String ifMatch) {
+        boolean deleted = groups.delete(enrollmentGroupId, ifMatch);
+        enrollmentVersion.incrementAndGet();
+        return deleted;
+    }
+
+    @Override
+    public Page<EnrollmentGroup> listGroups(String continuation, int maxItems) {
+        return groups.list(continuation, maxItems, group -> true);
+    }
+
+    @Override
+    public Optional<RegistrationRecord> findRegistration(String registrationId) {
+        return registrations.find(registrationId);
+    }
+
+    @Override
+    public RegistrationRecord putRegistration(RegistrationRecord record) {
+        return registrations.put(record, null);
+    }
+
+    @Override
+    public boolean deleteRegistration(String registrationId, String ifMatch) {
+        return registrations.delete(registrationId, ifMatch);
+    }
+
+    @Override
+    public Page<RegistrationRecord> listRegistrations(String enrollmentGroupId, String continuation, int maxItems) {
+        String groupKey = DocumentKind.keyOrNull(enrollmentGroupId);
+        Predicate<RegistrationRecord> inGroup = groupKey == null
+                ? record -> true
+                : record -> groupKey.equals(DocumentKind.keyOrNull(record.enrollmentGroupId()));
+        return registrations.list(continuation, maxItems, inGroup);
+    }
+
+    @Override
+    public long enrollmentVersion() {
+        return enrollmentVersion.get();
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release.
+    }
+}

@@ -1,0 +1,206 @@
+package io.dpsemu.store.sqlite;
+
+import io.dpsemu.store.StoreException;
+import io.dpsemu.store.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * One SQLite file, migrated to the current schema, with two connections: SQLite has a single
+ * writer anyway, so writes are serialised on one connection, and reads use a second one so that
+ * they need not wait while a commit is being synced to disk (WAL lets readers run during a write).
+ */
+final class SqliteDatabase implements AutoCloseable {
+
+    @FunctionalInterface
+    interface SqlWork<R> {
+        R run(Connection connection) throws SQLException;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
+    private static final String MIGRATIONS = "classpath:db/migration/sqlite";
+    private static final int BUSY_TIMEOUT_MILLIS = 5_000;
+
+    private final Path file;
+    private final Connection writer;
+    private final Connection reader;
+    private boolean closed;
+
+    private SqliteDatabase(Path file, Connection writer, Connection reader) {
+        this.file = file;
+        this.writer = writer;
+        this.reader = reader;
+    }
+
+    /** Opens (creating it and its directories if needed) and migrates the database file. */
+    static SqliteDatabase open(Path databaseFile) {
+        Path file = databaseFile.toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot create the directory of SQLite store " + file + ": " + e, e);
+        }
+        Connection writer = null;
+        try {
+            writer = connect(file);
+            requireWal(writer, file);
+            migrate(file);
+            return new SqliteDatabase(file, writer, connect(file));
+        } catch (SQLException e) {
+            closeQuietly(writer);
+            throw new StoreUnavailableException("cannot open SQLite store " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    /**
+     * A connection configured as the store uses it. WAL and {@code synchronous=FULL} together make
+     * each commit durable on return, even through a power cut, at the cost of one sync per commit.
+     */
+    static Connection connect(Path file) throws SQLException {
+        return config().createConnection(url(file));
+    }
+
+    private static SQLiteConfig config() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        return config;
+    }
+
+    <R> R read(SqlWork<R> work) {
+        synchronized (reader) {
+            try {
+                return work.run(reader);
+            } catch (SQLException e) {
+                throw unavailable("read", e);
+            }
+        }
+    }
+
+    /** Runs {@code work} in one write transaction; any exception rolls it back. */
+    <R> R write(SqlWork<R> work) {
+        synchronized (writer) {
+            try {
+                // IMMEDIATE takes the write lock up front, so a conflict with another process is
+                // a busy wait at BEGIN rather than a failed upgrade halfway through.
+                execute(writer, "BEGIN IMMEDIATE");
+                R result = work.run(writer);
+                execute(writer, "COMMIT");
+                return result;
+            } catch (SQLException e) {
+                rollback(e);
+                throw unavailable("write", e);
+            } catch (RuntimeException e) {
+                rollback(e);
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (writer) {
+            synchronized (reader) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                SQLException failure = null;
+                for (Connection connection : List.of(writer, reader)) {
+                    try {
+                        connection.close();
+                    } catch (SQLException e) {
+                        if (failure == null) {
+                            failure = e;
+                        } else {
+                            failure.addSuppressed(e);
+                        }
+                    }
+                }
+                if (failure != null) {
+                    throw unavailable("close", failure);
+                }
+            }
+        }
+    }
+
+    private void rollback(Exception cause) {
+        try {
+            execute(writer, "ROLLBACK");
+        } catch (SQLException e) {
+            // BEGIN or COMMIT itself failed and left no transaction: nothing is pending.
+            cause.addSuppressed(e);
+        }
+    }
+
+    private StoreUnavailableException unavailable(String operation, SQLException e) {
+        return new StoreUnavailableException("SQLite store " + file + ": " + operation + " failed: " + e.getMessage(), e);
+    }
+
+    private static void requireWal(Connection connection, Path file) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet mode = statement.executeQuery("PRAGMA journal_mode")) {
+            mode.next();
+            if (!"wal".equalsIgnoreCase(mode.getString(1))) {
+                throw new StoreUnavailableException("SQLite store " + file + " cannot use WAL journal mode (it is in '"
+                        + mode.getString(1) + "' mode); is it on a network file system?", null);
+            }
+        }
+    }
+
+    private static void migrate(Path file) {
+        SQLiteDataSource dataSource = new SQLiteDataSource(config());
+        dataSource.setUrl(url(file));
+        try {
+            MigrateResult result = Flyway.configure(SqliteDatabase.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations(MIGRATIONS)
+                    .failOnMissingLocations(true)
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+            LOG.info("SQLite store {}: schema at version {} ({} migrations applied now)", file,
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+                    result.migrationsExecuted);
+        } catch (FlywayException e) {
+            throw new StoreException("cannot migrate the schema of SQLite store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String url(Path file) {
+        return "jdbc:sqlite:" + file;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Already failing to open; the original error is the one to report.
+            }
+        }
+    }
+}

@@ -1,0 +1,598 @@
+package io.dpsemu.store;
+
+import static io.dpsemu.store.TestDocuments.enrollment;
+import static io.dpsemu.store.TestDocuments.fullGroup;
+import static io.dpsemu.store.TestDocuments.fullRegistration;
+import static io.dpsemu.store.TestDocuments.group;
+import static io.dpsemu.store.TestDocuments.json;
+import static io.dpsemu.store.TestDocuments.registration;
+import static io.dpsemu.store.TestDocuments.withDeviceId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.model.RegistrationStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The behaviour every {@link Store} implementation must have. An implementation's test extends
+ * this and says how to open a fresh, empty store, and (for a durable store) how to reopen one.
+ */
+public abstract class StoreContractTest {
+
+    protected Store store;
+
+    /** A fresh, empty store. */
+    protected abstract Store openStore();
+
+    /** The same data opened again after {@code closed} was closed; empty for a store that keeps nothing. */
+    protected Optional<Store> reopenStore(Store closed) {
+        return Optional.empty();
+    }
+
+    @BeforeEach
+    void openFreshStore() {
+        store = openStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    // --- individual enrollments ---
+
+    @Test
+    void findEnrollment_whenAbsent_thenEmpty() {
+        assertThat(store.findEnrollment("nobody")).isEmpty();
+    }
+
+    @Test
+    void putEnrollment_whenNew_thenStoreSetsEtagAndTimestamps() {
+        Instant before = Instant.now();
+        IndividualEnrollment stored = store.putEnrollment(enrollment("device-1"), null);
+        Instant after = Instant.now();
+
+        assertThat(stored.etag()).isNotBlank();
+        assertThat(stored.createdDateTimeUtc()).isBetween(before, after);
+        assertThat(stored.lastUpdatedDateTimeUtc()).isEqualTo(stored.createdDateTimeUtc());
+        assertThat(store.findEnrollment("device-1")).contains(stored);
+    }
+
+    @Test
+    void putEnrollment_whenClientSendsStoreFields_thenStoreReplacesThem() {
+        IndividualEnrollment sent = enrollment("device-1").withStoreFields("client-etag",
+                Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2000-01-02T00:00:00Z"));
+
+        IndividualEnrollment stored = store.putEnrollment(sent, null);
+
+        assertThat(stored.etag()).isNotEqualTo("client-etag");
+        assertThat(stored.createdDateTimeUtc()).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+        assertThat(stored.lastUpdatedDateTimeUtc()).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void putEnrollment_whenReplacing_thenNewEtagAndCreatedKept() {
+        IndividualEnrollment first = store.putEnrollment(enrollment("device-1"), null);
+
+        IndividualEnrollment second = store.putEnrollment(withDeviceId(enrollment("device-1"), "renamed"), null);
+
+        assertThat(second.etag()).isNotEqualTo(first.etag());
+        assertThat(second.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(second.lastUpdatedDateTimeUtc()).isAfterOrEqualTo(first.lastUpdatedDateTimeUtc());
+        assertThat(store.findEnrollment("device-1")).map(IndividualEnrollment::deviceId).contains("renamed");
+    }
+
+    @Test
+    void findEnrollment_whenIdDiffersInCase_thenFoundWithItsOriginalCase() {
+        store.putEnrollment(enrollment("Device-MiXed"), null);
+
+        assertThat(store.findEnrollment("device-mixed")).map(IndividualEnrollment::registrationId)
+                .contains("Device-MiXed");
+        assertThat(store.findEnrollment("DEVICE-MIXED")).isPresent();
+    }
+
+    @Test
+    void putEnrollment_whenIdDiffersInCaseFromExisting_thenReplacesTheSameEnrollment() {
+        IndividualEnrollment first = store.putEnrollment(enrollment("device-a"), null);
+
+        IndividualEnrollment second = store.putEnrollment(enrollment("DEVICE-A"), null);
+
+        assertThat(second.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(store.listEnrollments(null, 0).items()).containsExactly(second);
+    }
+
+    @Test
+    void putEnrollment_whenIfMatchIsCurrentEtag_thenReplaced() {
+        IndividualEnrollment first = store.putEnrollment(enrollment("device-1"), null);
+
+        IndividualEnrollment second = store.putEnrollment(enrollment("device-1"), first.etag());
+
+        assertThat(second.etag()).isNotEqualTo(first.etag());
+    }
+
+    @Test
+    void putEnrollment_whenIfMatchIsQuotedCurrentEtag_thenReplaced() {
+        IndividualEnrollment first = store.putEnrollment(enrollment("device-1"), null);
+
+        IndividualEnrollment second = store.putEnrollment(enrollment("device-1"), "\"" + first.etag() + "\"");
+
+        assertThat(store.findEnrollment("device-1")).contains(second);
+    }
+
+    @Test
+    void putEnrollment_whenIfMatchIsStarAndEnrollmentExists_thenReplaced() {
+        store.putEnrollment(enrollment("device-1"), null);
+
+        IndividualEnrollment second = store.putEnrollment(withDeviceId(enrollment("device-1"), "d"), "*");
+
+        assertThat(store.findEnrollment("device-1")).contains(second);
+    }
+
+    @Test
+    void putEnrollment_whenIfMatchIsStale_thenPreconditionFailedAndUnchanged() {
+        IndividualEnrollment first = store.putEnrollment(enrollment("device-1"), null);
+        IndividualEnrollment current = store.putEnrollment(enrollment("device-1"), null);
+
+        assertThatThrownBy(() -> store.putEnrollment(withDeviceId(enrollment("device-1"), "lost"), first.etag()))
+                .isInstanceOf(PreconditionFailedException.class)
+                .hasMessageContaining("device-1");
+        assertThat(store.findEnrollment("device-1")).contains(current);
+    }
+
+    @Test
+    void putEnrollment_whenIfMatchGivenAndEnrollmentAbsent_thenPreconditionFailed() {
+        assertThatThrownBy(() -> store.putEnrollment(enrollment("device-1"), "*"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> store.putEnrollment(enrollment("device-1"), "some-etag"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.findEnrollment("device-1")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.dpsemu.store.TestDocuments#fullEnrollments")
+    void putEnrollment_whenEveryFieldIsSet_thenDocumentReadsBackUnchanged(IndividualEnrollment sent) {
+        IndividualEnrollment stored = store.putEnrollment(sent, null);
+
+        IndividualEnrollment expected = sent.withStoreFields(stored.etag(), stored.createdDateTimeUtc(),
+                stored.lastUpdatedDateTimeUtc());
+        assertThat(stored).isEqualTo(expected);
+        assertThat(store.findEnrollment(sent.registrationId())).contains(expected);
+        assertThat(store.listEnrollments(null, 0).items()).containsExactly(expected);
+    }
+
+    @Test
+    void deleteEnrollment_whenPresent_thenTrueAndGone() {
+        store.putEnrollment(enrollment("device-1"), null);
+
+        assertThat(store.deleteEnrollment("DEVICE-1", null)).isTrue();
+        assertThat(store.findEnrollment("device-1")).isEmpty();
+    }
+
+    @Test
+    void deleteEnrollment_whenAbsent_thenFalse() {
+        assertThat(store.deleteEnrollment("nobody", null)).isFalse();
+    }
+
+    @Test
+    void deleteEnrollment_whenIfMatchMatchesQuotedOrUnquoted_thenDeleted() {
+        IndividualEnrollment a = store.putEnrollment(enrollment("device-a"), null);
+        IndividualEnrollment b = store.putEnrollment(enrollment("device-b"), null);
+
+        assertThat(store.deleteEnrollment("device-a", a.etag())).isTrue();
+        assertThat(store.deleteEnrollment("device-b", "\"" + b.etag() + "\"")).isTrue();
+        assertThat(store.listEnrollments(null, 0).items()).isEmpty();
+    }
+
+    @Test
+    void deleteEnrollment_whenIfMatchIsStale_thenPreconditionFailedAndKept() {
+        IndividualEnrollment first = store.putEnrollment(enrollment("device-1"), null);
+        store.putEnrollment(enrollment("device-1"), null);
+
+        assertThatThrownBy(() -> store.deleteEnrollment("device-1", first.etag()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.findEnrollment("device-1")).isPresent();
+    }
+
+    @Test
+    void deleteEnrollment_whenIfMatchGivenAndEnrollmentAbsent_thenPreconditionFailed() {
+        assertThatThrownBy(() -> store.deleteEnrollment("nobody", "*"))
+                .isInstanceOf(PreconditionFailedException.class);
+    }
+
+    // --- paging (enrollments stand for every list) ---
+
+    @Test
+    void listEnrollments_whenEmpty_thenOneEmptyLastPage() {
+        Page<IndividualEnrollment> page = store.listEnrollments(null, 0);
+
+        assertThat(page.items()).isEmpty();
+        assertThat(page.continuation()).isNull();
+    }
+
+    @Test
+    void listEnrollments_when250Items_thenDefaultPagesOf100AndNoContinuationOnTheLast() {
+        List<String> ids = IntStream.range(0, 250).mapToObj(i -> String.format("device-%03d", i)).toList();
+        ids.forEach(id -> store.putEnrollment(enrollment(id), null));
+
+        Page<IndividualEnrollment> first = store.listEnrollments(null, 0);
+        Page<IndividualEnrollment> second = store.listEnrollments(first.continuation(), 0);
+        Page<IndividualEnrollment> last = store.listEnrollments(second.continuation(), 0);
+
+        assertThat(first.items()).hasSize(100);
+        assertThat(second.items()).hasSize(100);
+        assertThat(last.items()).hasSize(50);
+        assertThat(first.continuation()).isNotNull();
+        assertThat(second.continuation()).isNotNull();
+        assertThat(last.continuation()).isNull();
+        List<String> listed = new ArrayList<>();
+        List.of(first, second, last).forEach(page -> page.items().forEach(e -> listed.add(e.registrationId())));
+        assertThat(listed).isEqualTo(ids);
+    }
+
+    @Test
+    void listEnrollments_whenItemsFillTheLastPageExactly_thenItHasNoContinuation() {
+        IntStream.range(0, 4).forEach(i -> store.putEnrollment(enrollment("device-" + i), null));
+
+        Page<IndividualEnrollment> first = store.listEnrollments(null, 2);
+        Page<IndividualEnrollment> last = store.listEnrollments(first.continuation(), 2);
+
+        assertThat(last.items()).extracting(IndividualEnrollment::registrationId).containsExactly("device-2", "device-3");
+        assertThat(last.continuation()).isNull();
+    }
+
+    @Test
+    void listEnrollments_whenIdsDifferInCase_thenOrderedByLowerCasedId() {
+        List.of("b-device", "A-device", "c-device", "B-other").forEach(id -> store.putEnrollment(enrollment(id), null));
+
+        assertThat(store.listEnrollments(null, 0).items()).extracting(IndividualEnrollment::registrationId)
+                .containsExactly("A-device", "b-device", "B-other", "c-device");
+    }
+
+    @Test
+    void listEnrollments_whenItemsChangeBetweenPages_thenNextPageContinuesAfterTheLastSeen() {
+        IntStream.range(0, 6).forEach(i -> store.putEnrollment(enrollment("device-" + i), null));
+        Page<IndividualEnrollment> first = store.listEnrollments(null, 3);
+
+        store.deleteEnrollment("device-2", null);
+        store.deleteEnrollment("device-3", null);
+        store.putEnrollment(enrollment("device-0b"), null);
+
+        assertThat(store.listEnrollments(first.continuation(), 3).items())
+                .extracting(IndividualEnrollment::registrationId).containsExactly("device-4", "device-5");
+    }
+
+    @Test
+    void listEnrollments_whenContinuationIsNotAToken_thenIllegalArgument() {
+        assertThatThrownBy(() -> store.listEnrollments("not a token!", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // --- enrollment groups ---
+
+    @Test
+    void putGroup_whenNew_thenStoredWithEtagAndTimestamps() {
+        EnrollmentGroup stored = store.putGroup(group("group-1"), null);
+
+        assertThat(stored.etag()).isNotBlank();
+        assertThat(stored.createdDateTimeUtc()).isNotNull().isEqualTo(stored.lastUpdatedDateTimeUtc());
+        assertThat(store.findGroup("GROUP-1")).contains(stored);
+        assertThat(store.findEnrollment("group-1")).isEmpty();
+    }
+
+    @Test
+    void putGroup_whenEveryFieldIsSet_thenDocumentReadsBackUnchanged() {
+        EnrollmentGroup sent = fullGroup("Plant-North");
+
+        EnrollmentGroup stored = store.putGroup(sent, null);
+
+        EnrollmentGroup expected = sent.withStoreFields(stored.etag(), stored.createdDateTimeUtc(),
+                stored.lastUpdatedDateTimeUtc());
+        assertThat(stored).isEqualTo(expected);
+        assertThat(store.findGroup("plant-north")).contains(expected);
+    }
+
+    @Test
+    void putGroup_whenReplacing_thenNewEtagAndCreatedKept() {
+        EnrollmentGroup first = store.putGroup(group("group-1"), null);
+
+        EnrollmentGroup second = store.putGroup(group("Group-1"), "\"" + first.etag() + "\"");
+
+        assertThat(second.etag()).isNotEqualTo(first.etag());
+        assertThat(second.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(store.findGroup("group-1")).map(EnrollmentGroup::enrollmentGroupId).contains("Group-1");
+    }
+
+    @Test
+    void putGroup_whenIfMatchIsStaleOrGroupAbsent_thenPreconditionFailed() {
+        EnrollmentGroup first = store.putGroup(group("group-1"), null);
+        store.putGroup(group("group-1"), "*");
+
+        assertThatThrownBy(() -> store.putGroup(group("group-1"), first.etag()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> store.putGroup(group("group-2"), "*"))
+                .isInstanceOf(PreconditionFailedException.class);
+    }
+
+    @Test
+    void deleteGroup_whenPresentAbsentOrStale_thenDeletesOnlyWhenAllowed() {
+        EnrollmentGroup first = store.putGroup(group("group-1"), null);
+        EnrollmentGroup current = store.putGroup(group("group-1"), null);
+
+        assertThatThrownBy(() -> store.deleteGroup("group-1", first.etag()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.deleteGroup("GROUP-1", current.etag())).isTrue();
+        assertThat(store.deleteGroup("group-1", null)).isFalse();
+        assertThat(store.findGroup("group-1")).isEmpty();
+    }
+
+    @Test
+    void listGroups_whenSeveralPages_thenAllGroupsInIdOrder() {
+        List.of("g-c", "G-A", "g-b", "g-e", "g-d").forEach(id -> store.putGroup(group(id), null));
+
+        assertThat(listAll(store::listGroups, 2)).extracting(EnrollmentGroup::enrollmentGroupId)
+                .containsExactly("G-A", "g-b", "g-c", "g-d", "g-e");
+    }
+
+    // --- registration records ---
+
+    @Test
+    void putRegistration_whenNew_thenStoreSetsEtagAndTimestamps() {
+        Instant before = Instant.now();
+        RegistrationRecord stored = store.putRegistration(registration("device-1", null));
+        Instant after = Instant.now();
+
+        assertThat(stored.etag()).isNotBlank();
+        assertThat(stored.createdDateTimeUtc()).isBetween(before, after);
+        assertThat(stored.lastUpdatedDateTimeUtc()).isEqualTo(stored.createdDateTimeUtc());
+        assertThat(store.findRegistration("DEVICE-1")).contains(stored);
+    }
+
+    @Test
+    void putRegistration_whenNewRecordCarriesItsCreationTime_thenItIsKept() {
+        Instant created = Instant.parse("2024-05-06T07:08:09.1234567Z");
+        RegistrationRecord sent = registration("device-1", null).withStoreFields(null, created, null);
+
+        RegistrationRecord stored = store.putRegistration(sent);
+
+        assertThat(stored.createdDateTimeUtc()).isEqualTo(created);
+        assertThat(stored.lastUpdatedDateTimeUtc()).isAfter(created);
+    }
+
+    @Test
+    void putRegistration_whenReplacing_thenNewEtagAndExistingCreationTimeKept() {
+        RegistrationRecord first = store.putRegistration(registration("device-1", null));
+        RegistrationRecord again = registration("Device-1", "group-1")
+                .withStoreFields("stale", Instant.parse("2000-01-01T00:00:00Z"), null);
+
+        RegistrationRecord second = store.putRegistration(again);
+
+        assertThat(second.etag()).isNotEqualTo(first.etag());
+        assertThat(second.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(second.registrationId()).isEqualTo("Device-1");
+        assertThat(store.findRegistration("device-1")).contains(second);
+    }
+
+    @Test
+    void putRegistration_whenEveryFieldIsSet_thenRecordAndPayloadReadBackUnchanged() {
+        RegistrationRecord sent = fullRegistration("device-1");
+
+        RegistrationRecord stored = store.putRegistration(sent);
+
+        RegistrationRecord expected = sent.withStoreFields(stored.etag(), sent.createdDateTimeUtc(),
+                stored.lastUpdatedDateTimeUtc());
+        assertThat(stored).isEqualTo(expected);
+        assertThat(stored.etag()).isNotEqualTo(sent.etag());
+        assertThat(stored.lastUpdatedDateTimeUtc()).isAfter(sent.lastUpdatedDateTimeUtc());
+        assertThat(store.findRegistration("device-1")).contains(expected);
+    }
+
+    @Test
+    void putRegistration_whenCallerMutatesPayloadsAfterwards_thenStoredRecordIsUnaffected() {
+        ObjectNode payload = (ObjectNode) json("{\"hub\":\"a\"}");
+        RegistrationRecord sent = new RegistrationRecord("device-1", null, AttestationType.SYMMETRIC_KEY, "device-1",
+                "hub1.azure-devices.net", RegistrationStatus.ASSIGNED, null, null, null, payload, null, null, null);
+        ObjectNode returned = (ObjectNode) store.putRegistration(sent).payload();
+
+        payload.put("hub", "b");
+        returned.put("hub", "c");
+        ((ObjectNode) store.findRegistration("device-1").orElseThrow().payload()).put("hub", "d");
+
+        assertThat(store.findRegistration("device-1").orElseThrow().payload()).isEqualTo(json("{\"hub\":\"a\"}"));
+    }
+
+    @Test
+    void deleteRegistration_whenIfMatchStaleMatchingOrAbsent_thenDeletesOnlyWhenAllowed() {
+        RegistrationRecord first = store.putRegistration(registration("device-1", null));
+        RegistrationRecord current = store.putRegistration(registration("device-1", null));
+
+        assertThatThrownBy(() -> store.deleteRegistration("device-1", first.etag()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.deleteRegistration("DEVICE-1", "\"" + current.etag() + "\"")).isTrue();
+        assertThat(store.deleteRegistration("device-1", null)).isFalse();
+        assertThatThrownBy(() -> store.deleteRegistration("device-1", "*"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.findRegistration("device-1")).isEmpty();
+    }
+
+    @Test
+    void listRegistrations_whenGroupGiven_thenOnlyThatGroupsRecordsWhateverTheCase() {
+        for (int i = 0; i < 7; i++) {
+            store.putRegistration(registration("a-device-" + i, i % 2 == 0 ? "Group-A" : "group-b"));
+        }
+        store.putRegistration(registration("a-device-9", null));
+
+        assertThat(listAll((c, n) -> store.listRegistrations("GROUP-a", c, n), 2))
+                .extracting(RegistrationRecord::registrationId)
+                .containsExactly("a-device-0", "a-device-2", "a-device-4", "a-device-6");
+        assertThat(listAll((c, n) -> store.listRegistrations("group-B", c, n), 2)).hasSize(3);
+        assertThat(store.listRegistrations("group-c", null, 0).items()).isEmpty();
+    }
+
+    @Test
+    void listRegistrations_whenGroupIsNull_thenEveryRecord() {
+        store.putRegistration(registration("device-b", "group-1"));
+        store.putRegistration(registration("device-a", null));
+        store.putRegistration(registration("device-c", "group-2"));
+
+        assertThat(listAll((c, n) -> store.listRegistrations(null, c, n), 2))
+                .extracting(RegistrationRecord::registrationId).containsExactly("device-a", "device-b", "device-c");
+    }
+
+    // --- enrollment version ---
+
+    @Test
+    void enrollmentVersion_whenEnrollmentsOrGroupsAreWrittenOrDeleted_thenChangesEveryTime() {
+        Set<Long> seen = new HashSet<>();
+        seen.add(store.enrollmentVersion());
+
+        store.putEnrollment(enrollment("device-1"), null);
+        assertThat(seen.add(store.enrollmentVersion())).as("after enrollment create").isTrue();
+        store.putEnrollment(enrollment("device-1"), "*");
+        assertThat(seen.add(store.enrollmentVersion())).as("after enrollment replace").isTrue();
+        store.deleteEnrollment("device-1", null);
+        assertThat(seen.add(store.enrollmentVersion())).as("after enrollment delete").isTrue();
+        store.putGroup(group("group-1"), null);
+        assertThat(seen.add(store.enrollmentVersion())).as("after group create").isTrue();
+        store.deleteGroup("group-1", null);
+        assertThat(seen.add(store.enrollmentVersion())).as("after group delete").isTrue();
+    }
+
+    @Test
+    void enrollmentVersion_whenOnlyReadingOrFailingAWrite_thenUnchanged() {
+        store.putEnrollment(enrollment("device-1"), null);
+        long version = store.enrollmentVersion();
+
+        store.findEnrollment("device-1");
+        store.listGroups(null, 0);
+        assertThatThrownBy(() -> store.putEnrollment(enrollment("device-1"), "stale"))
+                .isInstanceOf(PreconditionFailedException.class);
+
+        assertThat(store.enrollmentVersion()).isEqualTo(version);
+    }
+
+    // --- concurrency ---
+
+    @Test
+    void putRegistration_whenEightThreadsWriteAtOnce_thenNothingIsLost() throws Exception {
+        int threads = 8;
+        int perThread = 50;
+        runConcurrently(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                store.putRegistration(registration("device-" + thread + "-" + i, "group-" + thread));
+                store.findRegistration("device-" + thread + "-" + i).orElseThrow();
+            }
+        });
+
+        assertThat(listAll((c, n) -> store.listRegistrations(null, c, n), 0)).hasSize(threads * perThread);
+        assertThat(listAll((c, n) -> store.listRegistrations("GROUP-3", c, n), 7)).hasSize(perThread);
+    }
+
+    @Test
+    void putEnrollment_whenConditionalReplacesRace_thenNoUpdateIsLost() throws Exception {
+        int threads = 8;
+        int incrementsPerThread = 10;
+        store.putEnrollment(withDeviceId(enrollment("counter"), "0"), null);
+
+        runConcurrently(threads, thread -> {
+            for (int done = 0; done < incrementsPerThread; ) {
+                IndividualEnrollment current = store.findEnrollment("counter").orElseThrow();
+                String next = String.valueOf(Integer.parseInt(current.deviceId()) + 1);
+                try {
+                    store.putEnrollment(withDeviceId(current, next), current.etag());
+                    done++;
+                } catch (PreconditionFailedException lostTheRace) {
+                    // Someone else incremented first: read again and retry.
+                }
+            }
+        });
+
+        assertThat(store.findEnrollment("counter")).map(IndividualEnrollment::deviceId)
+                .contains(String.valueOf(threads * incrementsPerThread));
+    }
+
+    // --- durability ---
+
+    @Test
+    void reopen_whenStoreIsDurable_thenEverythingWrittenSurvives() {
+        IndividualEnrollment enrollment = store.putEnrollment(TestDocuments.fullEnrollments().get(0), null);
+        EnrollmentGroup group = store.putGroup(fullGroup("group-1"), null);
+        RegistrationRecord record = store.putRegistration(fullRegistration("device-1"));
+        store.putRegistration(registration("device-2", "group-1"));
+        store.deleteRegistration("device-2", null);
+
+        store.close();
+        Optional<Store> reopened = reopenStore(store);
+        assumeTrue(reopened.isPresent(), "this store keeps nothing after close");
+        store = reopened.get();
+
+        assertThat(store.findEnrollment(enrollment.registrationId())).contains(enrollment);
+        assertThat(store.findGroup("group-1")).contains(group);
+        assertThat(store.findRegistration("device-1")).contains(record);
+        assertThat(store.findRegistration("device-2")).isEmpty();
+    }
+
+    // --- helpers ---
+
+    /** Every item of a list, following continuations. */
+    protected static <T> List<T> listAll(BiFunction<String, Integer, Page<T>> list, int maxItems) {
+        List<T> all = new ArrayList<>();
+        String continuation = null;
+        do {
+            Page<T> page = list.apply(continuation, maxItems);
+            all.addAll(page.items());
+            continuation = page.continuation();
+        } while (continuation != null);
+        return all;
+    }
+
+    @FunctionalInterface
+    protected interface ThreadBody {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code body} on {@code threads} threads released together; rethrows the first failure. */
+    protected static void runConcurrently(int threads, ThreadBody body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Void>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Callable<Void> task = () -> {
+                    start.await();
+                    body.run(thread);
+                    return null;
+                };
+                results.add(pool.submit(task));
+            }
+            start.countDown();
+            for (Future<Void> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

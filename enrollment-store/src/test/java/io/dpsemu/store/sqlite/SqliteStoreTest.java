@@ -1,0 +1,162 @@
+package io.dpsemu.store.sqlite;
+
+import static io.dpsemu.store.TestDocuments.enrollment;
+import static io.dpsemu.store.TestDocuments.group;
+import static io.dpsemu.store.TestDocuments.registration;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dpsemu.store.Store;
+import io.dpsemu.store.StoreContractTest;
+import io.dpsemu.store.StoreJson;
+import io.dpsemu.store.StoreUnavailableException;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.store.RegistrationRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStoreTest extends StoreContractTest {
+
+    @TempDir
+    Path directory;
+
+    private Path databaseFile() {
+        return directory.resolve("data").resolve("dpsemu.db");
+    }
+
+    @Override
+    protected Store openStore() {
+        return SqliteStore.open(databaseFile());
+    }
+
+    @Override
+    protected Optional<Store> reopenStore(Store closed) {
+        return Optional.of(SqliteStore.open(databaseFile()));
+    }
+
+    @Test
+    void open_whenFileIsNew_thenDatabaseIsInWalMode() throws SQLException {
+        assertThat(query("PRAGMA journal_mode")).containsExactly("wal");
+    }
+
+    @Test
+    void connect_configuresFullSyncAndABusyTimeout() throws SQLException {
+        try (Connection connection = SqliteDatabase.connect(databaseFile());
+             Statement statement = connection.createStatement()) {
+            assertThat(single(statement, "PRAGMA synchronous")).as("2 = FULL").isEqualTo("2");
+            assertThat(single(statement, "PRAGMA journal_mode")).isEqualTo("wal");
+            assertThat(Integer.parseInt(single(statement, "PRAGMA busy_timeout"))).isPositive();
+        }
+    }
+
+    @Test
+    void open_whenFileIsNew_thenMigrationsAreRecorded() throws SQLException {
+        assertThat(query("SELECT version || ':' || success FROM flyway_schema_history WHERE version IS NOT NULL"))
+                .containsExactly("1:1");
+    }
+
+    @Test
+    void open_whenFileWasMigratedBefore_thenNothingIsMigratedAgainAndDataIsKept() throws SQLException {
+        store.putEnrollment(enrollment("device-1"), null);
+        store.close();
+
+        store = SqliteStore.open(databaseFile());
+        store.close();
+        store = SqliteStore.open(databaseFile());
+
+        assertThat(store.findEnrollment("device-1")).isPresent();
+        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
+                .containsExactly("1");
+    }
+
+    @Test
+    void open_whenFileIsNotADatabase_thenStoreUnavailableNamingTheFile() throws IOException {
+        Path garbage = directory.resolve("garbage.db");
+        Files.write(garbage, "this is not an SQLite database, only text; ".repeat(200).getBytes());
+
+        assertThatThrownBy(() -> SqliteStore.open(garbage))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining(garbage.toString())
+                .hasMessageContaining("not a database");
+    }
+
+    @Test
+    void open_whenParentIsAFile_thenStoreUnavailableNamingThePath() throws IOException {
+        Path blocker = Files.writeString(directory.resolve("blocker"), "a file, not a directory");
+        Path file = blocker.resolve("dpsemu.db");
+
+        assertThatThrownBy(() -> SqliteStore.open(file))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void findEnrollment_whenStoreIsClosed_thenStoreUnavailable() {
+        store.close();
+
+        assertThatThrownBy(() -> store.findEnrollment("device-1")).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> store.putRegistration(registration("device-1", null)))
+                .isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void enrollmentVersion_whenReopened_thenContinuesFromWhereItWas() {
+        store.putEnrollment(enrollment("device-1"), null);
+        store.putGroup(group("group-1"), null);
+        long before = store.enrollmentVersion();
+        store.close();
+
+        store = SqliteStore.open(databaseFile());
+
+        assertThat(store.enrollmentVersion()).isEqualTo(before);
+        store.deleteGroup("group-1", null);
+        assertThat(store.enrollmentVersion()).isGreaterThan(before);
+    }
+
+    @Test
+    void putEnrollment_keepsTheDocumentAsJsonBesideLowerCasedKeyColumns() throws SQLException {
+        IndividualEnrollment stored = store.putEnrollment(enrollment("Device-1"), null);
+        store.putRegistration(registration("Device-2", "Group-A"));
+
+        assertThat(query("SELECT id_key || '|' || etag || '|' || provisioning_status || '|' || attestation_type"
+                + " FROM individual_enrollment"))
+                .containsExactly("device-1|" + stored.etag() + "|enabled|symmetricKey");
+        assertThat(StoreJson.read(query("SELECT document FROM individual_enrollment").get(0),
+                IndividualEnrollment.class)).isEqualTo(stored);
+        assertThat(query("SELECT id_key || '|' || group_key || '|' || status FROM registration_record"))
+                .containsExactly("device-2|group-a|assigned");
+        assertThat(StoreJson.read(query("SELECT document FROM registration_record").get(0), RegistrationRecord.class)
+                .registrationId()).isEqualTo("Device-2");
+    }
+
+    /** Runs a query on a separate plain connection, as another process would see the file. */
+    private List<String> query(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + databaseFile());
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
+        }
+    }
+
+    private static String single(Statement statement, String sql) throws SQLException {
+        try (ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.dpsemu.server;
+
+import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.server.config.ConfigException;
+import io.dpsemu.server.config.ServerConfig;
+import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.mqtt.MqttServices;
+import io.dpsemu.server.mqtt.SessionRegistry;
+import io.dpsemu.server.netty.ConnectionLimiter;
+import io.dpsemu.server.netty.Disconnector;
+import io.dpsemu.server.netty.ExceptionHandler;
+import io.dpsemu.server.netty.MqttChannelInitializer;
+import io.dpsemu.server.provisioning.DeviceAuthenticator;
+import io.dpsemu.server.provisioning.HubAllocator;
+import io.dpsemu.server.provisioning.RegistrationService;
+import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.tls.LocalCertificateAuthority;
+import io.dpsemu.server.tls.SslContexts;
+import io.dpsemu.server.tls.TlsFiles;
+import io.dpsemu.store.Store;
+import io.dpsemu.store.memory.InMemoryStore;
+import io.dpsemu.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the store, the TLS material, the provisioning engine and the
+ * endpoints by hand, and owns their lifecycle. Embeddable: tests start one on port 0.
+ */
+public final class DpsServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DpsServer.class);
+    private static final long SWEEP_SECONDS = 30;
+
+    private final ServerConfig config;
+    private final Store store;
+    private final TlsFiles tlsFiles;
+    private final StoreExecutor storeExecutor;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel mqttChannel;
+
+    private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
+            EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel) {
+        this.config = config;
+        this.store = store;
+        this.tlsFiles = tlsFiles;
+        this.storeExecutor = storeExecutor;
+        this.bossGroup = bossGroup;
+        this.workerGroup = workerGroup;
+        this.mqttChannel = mqttChannel;
+    }
+
+    /** Starts a server; configuration problems throw {@link ConfigException} before anything listens. */
+    public static DpsServer start(ServerConfig requested) {
+        return start(requested, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a server whose SAS expiry checks use the given clock: tests use it to play a device
+     * whose clock is behind the server's.
+     */
+    public static DpsServer start(ServerConfig requested, Clock clock) {
+        Path dataDir = requested.dataPath();
+        createDirectories(dataDir);
+        ServerConfig config = requested.idScope() != null ? requested
+                : requested.withIdScope(IdScopes.loadOrCreate(dataDir));
+        TlsFiles tlsFiles = tlsFiles(config);
+        SslContext sslContext = SslContexts.forServer(tlsFiles.certificateChain(), tlsFiles.privateKey());
+
+        Store store = openStore(config);
+        StoreExecutor storeExecutor = null;
+        EventLoopGroup boss = null;
+        EventLoopGroup workers = null;
+        try {
+            if (config.enrollments() != null) {
+                EnrollmentSeeder.seed(store, Path.of(config.enrollments()));
+            }
+            DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+            storeExecutor = new StoreExecutor(config.limits().storeThreads(), config.limits().storeQueue());
+            SasVerifier verifier = new SasVerifier(Duration.ofSeconds(config.provisioning().sasClockSkewSeconds()),
+                    clock);
+            RegistrationService registrations = new RegistrationService(store, storeExecutor,
+                    new DeviceAuthenticator(store, verifier, config.idScope(), clock),
+                    new HubAllocator(config.linkedHubs()), config.provisioning(), config.limits().maxOperations(),
+                    metrics);
+            Disconnector disconnector = new Disconnector(metrics);
+            MqttServices services = new MqttServices(registrations, new SessionRegistry(), disconnector, metrics,
+                    config.provisioning(), config.limits());
+
+            boolean epoll = Epoll.isAvailable();
+            boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            workers = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class
+                    : NioServerSocketChannel.class;
+            ExceptionHandler exceptions = new ExceptionHandler(disconnector);
+            ServerBootstrap mqtt = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new MqttChannelInitializer(sslContext, services,
+                            new ConnectionLimiter(config.limits().maxConnections(), metrics, disconnector), exceptions));
+            Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort");
+            workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+
+            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, boss, workers, mqttChannel);
+            LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
+            if (tlsFiles.caCertificate() != null) {
+                LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
+            }
+            LOG.info("dpsemu ready: idScope={} mqtt={}:{} store={} hubs={}", config.idScope(), config.bind(),
+                    server.mqttPort(), config.store(), config.linkedHubs().size());
+            return server;
+        } catch (RuntimeException e) {
+            if (workers != null) {
+                workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            if (boss != null) {
+                boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            if (storeExecutor != null) {
+                storeExecutor.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public String idScope() {
+        return config.idScope();
+    }
+
+    public int mqttPort() {
+        return ((InetSocketAddress) mqttChannel.localAddress()).getPort();
+    }
+
+    /** The CA certificate devices must trust, or null when the TLS material was supplied by the user. */
+    public Path caCertificate() {
+        return tlsFiles.caCertificate();
+    }
+
+    /** The store, for embedding code and tests that manage enrollments directly. */
+    public Store store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        mqttChannel.close().syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        storeExecutor.close();
+        store.close();
+        LOG.info("dpsemu stopped");
+    }
+
+    private static TlsFiles tlsFiles(ServerConfig config) {
+        if (config.tls().userSupplied()) {
+            return new TlsFiles(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()), null);
+        }
+        return LocalCertificateAuthority.ensure(config.dataPath().resolve("tls"), config.tls().extraNames());
+    }
+
+    private static Store openStore(ServerConfig config) {
+        return switch (config.store()) {
+            case ServerConfig.STORE_MEMORY -> new InMemoryStore();
+            case ServerConfig.STORE_SQLITE -> SqliteStore.open(config.dataPath().resolve("dpsemu.db"));
+            default -> throw new ConfigException("configuration key 'store' has unknown value " + config.store());
+        };
+    }
+
+    private static Channel bind(ServerBootstrap bootstrap, String host, int port, String key) {
+        try {
+            return bootstrap.bind(host, port).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            throw new ConfigException("cannot listen on " + host + ":" + port + " (configuration key '" + key
+                    + "'): " + e.getMessage(), e);
+        }
+    }
+
+    private static void createDirectories(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new ConfigException("configuration key 'dataDir': cannot create " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.dpsemu.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.dpsemu.protocol.auth.RegistrationIds;
+import io.dpsemu.protocol.enrollment.AttestationMechanism;
+import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
+import io.dpsemu.server.config.ConfigException;
+import io.dpsemu.store.Store;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Upserts the enrollments and groups of a seed file at start. The file is YAML or JSON with two
+ * lists, {@code enrollments} and {@code enrollmentGroups}, in the DPS service-API document shape.
+ * Seeding is idempotent: a symmetric key left out of the file keeps the stored key (or is generated
+ * once, as DPS does), so restarting with the same file changes nothing a device sees.
+ */
+final class EnrollmentSeeder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentSeeder.class);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .registerModule(new JavaTimeModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MIN_KEY_BYTES = 16;
+    private static final int MAX_KEY_BYTES = 64;
+
+    record SeedFile(List<IndividualEnrollment> enrollments, List<EnrollmentGroup> enrollmentGroups) {
+    }
+
+    private EnrollmentSeeder() {
+    }
+
+    static void seed(Store store, Path file) {
+        SeedFile seed;
+        try {
+            seed = YAML.readValue(file.toFile(), SeedFile.class);
+        } catch (JsonMappingException e) {
+            throw new ConfigException("enrollment seed file " + file + ": " + e.getOriginalMessage() + " at "
+                    + e.getPathReference(), e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read enrollment seed file " + file + ": " + e.getMessage(), e);
+        }
+        if (seed == null) {
+            return;
+        }
+        int individuals = 0;
+        int groups = 0;
+        for (IndividualEnrollment enrollment : seed.enrollments() == null ? List.<IndividualEnrollment>of()
+                : seed.enrollments()) {
+            String where = file + ": enrollment '" + enrollment.registrationId() + "'";
+            requireId(enrollment.registrationId(), where);
+            AttestationMechanism attestation = withKeys(enrollment.attestation(),
+                    store.findEnrollment(enrollment.registrationId()).map(IndividualEnrollment::attestation), where);
+            store.putEnrollment(new IndividualEnrollment(enrollment.registrationId(), enrollment.deviceId(),
+                    enrollment.optionalDeviceInformation(), attestation, enrollment.capabilities(),
+                    enrollment.iotHubHostName(), enrollment.initialTwin(), null, enrollment.provisioningStatus(),
+                    enrollment.reprovisionPolicy(), null, null, enrollment.allocationPolicy(), enrollment.iotHubs(),
+                    enrollment.customAllocationDefinition()), null);
+            individuals++;
+        }
+        for (EnrollmentGroup group : seed.enrollmentGroups() == null ? List.<EnrollmentGroup>of()
+                : seed.enrollmentGroups()) {
+            String where = file + ": enrollment group '" + group.enrollmentGroupId() + "'";
+            requireId(group.enrollmentGroupId(), where);
+            AttestationMechanism attestation = withKeys(group.attestation(),
+                    store.findGroup(group.enrollmentGroupId()).map(EnrollmentGroup::attestation), where);
+            store.putGroup(new EnrollmentGroup(group.enrollmentGroupId(), attestation, group.capabilities(),
+                    group.iotHubHostName(), group.initialTwin(), null, group.provisioningStatus(),
+                    group.reprovisionPolicy(), null, null, group.allocationPolicy(), group.iotHubs(),
+                    group.customAllocationDefinition()), null);
+            groups++;
+        }
+        LOG.info("seeded {} enrollment(s) and {} enrollment group(s) from {}", individuals, groups, file);
+    }
+
+    private static void requireId(String id, String where) {
+        RegistrationIds.problem(id).ifPresent(problem -> {
+            throw new ConfigException(where + ": " + problem);
+        });
+    }
+
+    private static AttestationMechanism withKeys(AttestationMechanism attestation,
+            Optional<AttestationMechanism> stored, String where) {
+        if (attestation == null || attestation.type() == null) {
+            throw new ConfigException(where + ": attestation.type is required (symmetricKey, x509 or tpm)");
+        }
+        if (attestation.type() != AttestationType.SYMMETRIC_KEY) {
+            return attestation;
+        }
+        SymmetricKeyAttestation given = attestation.symmetricKey();
+        SymmetricKeyAttestation kept = stored.filter(a -> a.type() == AttestationType.SYMMETRIC_KEY)
+                .map(AttestationMechanism::symmetricKey).orElse(null);
+        String primary = key(given == null ? null : given.primaryKey(), kept == null ? null : kept.primaryKey(),
+                where + ": attestation.symmetricKey.primaryKey");
+        String secondary = key(given == null ? null : given.secondaryKey(), kept == null ? null : kept.secondaryKey(),
+                where + ": attestation.symmetricKey.secondaryKey");
+        return AttestationMechanism.symmetricKey(primary, secondary);
+    }
+
+    private static String key(String given, String kept, String where) {
+        if (given != null && !given.isEmpty()) {
+            byte[] decoded;
+            try {
+                decoded = Base64.getDecoder().decode(given);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + " is not base64");
+            }
+            if (decoded.length < MIN_KEY_BYTES || decoded.length > MAX_KEY_BYTES) {
+                throw new ConfigException(where + " must decode to 16-64 bytes, not " + decoded.length);
+            }
+            return given;
+        }
+        if (kept != null) {
+            return kept;
+        }
+        byte[] generated = new byte[MAX_KEY_BYTES];
+        RANDOM.nextBytes(generated);
+        return Base64.getEncoder().encodeToString(generated);
+    }
+}

@@ -1,0 +1,23 @@
+package io.dpsemu.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dpsemu} command line. */
+@Command(name = "dpsemu", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "A self-hosted server compatible with Azure IoT Hub Device Provisioning Service.",
+        subcommands = {ServeCommand.class})
+public final class DpsemuCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DpsemuCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

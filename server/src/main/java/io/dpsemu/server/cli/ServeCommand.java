@@ -1,0 +1,112 @@
+package io.dpsemu.server.cli;
+
+import io.dpsemu.server.DpsServer;
+import io.dpsemu.server.config.ConfigException;
+import io.dpsemu.server.config.ConfigLoader;
+import io.dpsemu.server.config.LinkedHubSpec;
+import io.dpsemu.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dpsemu serve}: runs the server until interrupted. Every flag has a config-file key and an
+ * environment variable ({@link ConfigLoader}); flags win.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the provisioning server.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
+    private Path configFile;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default ./dpsemu-data)")
+    private String dataDir;
+
+    @Option(names = "--id-scope", description = "id scope (default: generated once, kept in the data directory)")
+    private String idScope;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "address to listen on (default 0.0.0.0)")
+    private String bind;
+
+    @Option(names = "--mqtt-port", paramLabel = "PORT", description = "MQTT over TLS port (default 8883)")
+    private Integer mqttPort;
+
+    @Option(names = "--store", description = "sqlite (default) or memory")
+    private String store;
+
+    @Option(names = "--enrollments", paramLabel = "FILE", description = "seed file of enrollments, upserted at start")
+    private String enrollments;
+
+    @Option(names = "--hub", paramLabel = "HOST[=WEIGHT]",
+            description = "a linked IoT hub; repeat for several (default dpsemu-hub.local)")
+    private List<String> hubs;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain (default: generated)")
+    private String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert")
+    private String tlsKey;
+
+    @Option(names = "--tls-name", paramLabel = "NAME", description = "extra name for the generated server certificate")
+    private List<String> tlsNames;
+
+    @Option(names = "--retry-after", paramLabel = "SECONDS", description = "retry-after while assigning (default 3)")
+    private Integer retryAfter;
+
+    @Option(names = "--strict", description = "refuse cleanSession 0 (the documented DPS rule)")
+    private Boolean strict;
+
+    @Override
+    public Integer call() {
+        ServerConfig config;
+        DpsServer server;
+        try {
+            config = ConfigLoader.load(configFile, System.getenv(), overrides());
+            server = DpsServer.start(config);
+        } catch (ConfigException e) {
+            System.err.println("dpsemu: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "dpsemu-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private Map<String, Object> overrides() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        put(values, "dataDir", dataDir);
+        put(values, "idScope", idScope);
+        put(values, "bind", bind);
+        put(values, "mqttPort", mqttPort);
+        put(values, "store", store);
+        put(values, "enrollments", enrollments);
+        if (hubs != null) {
+            values.put("linkedHubs", hubs.stream().map(LinkedHubSpec::parse).toList());
+        }
+        put(values, "tls.certFile", tlsCert);
+        put(values, "tls.keyFile", tlsKey);
+        put(values, "tls.extraNames", tlsNames);
+        put(values, "provisioning.retryAfterSeconds", retryAfter);
+        put(values, "provisioning.strictCleanSession", strict);
+        return values;
+    }
+
+    private static void put(Map<String, Object> values, String key, Object value) {
+        if (value != null) {
+            values.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.dpsemu.server.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the {@link ServerConfig} from four layers, each overriding the one before: defaults in
+ * code, the YAML file, environment variables, command-line flags.
+ *
+ * <p>Environment convention: {@code DPSEMU_} followed by the key path in upper snake case, e.g.
+ * {@code provisioning.retryAfterSeconds} is {@code DPSEMU_PROVISIONING_RETRY_AFTER_SECONDS}. Lists
+ * are comma-separated; a linked hub is {@code host[=weight]}.
+ */
+public final class ConfigLoader {
+
+    public static final String ENV_PREFIX = "DPSEMU_";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file      the YAML (or JSON) file, or null
+     * @param env       the environment
+     * @param overrides command-line values by key path ({@code limits.maxConnections}); lists as
+     *                  {@link List}
+     */
+    public static ServerConfig load(Path file, Map<String, String> env, Map<String, Object> overrides) {
+        ObjectNode tree = YAML.valueToTree(ServerConfig.defaults());
+        if (file != null) {
+            merge(tree, readFile(file), "");
+        }
+        applyEnvironment(tree, tree.deepCopy(), "", env);
+        overrides.forEach((path, value) -> set(tree, path, YAML.valueToTree(value)));
+        ServerConfig config;
+        try {
+            config = YAML.treeToValue(tree, ServerConfig.class);
+        } catch (IOException e) {
+            throw new ConfigException("invalid configuration: " + describe(e), e);
+        }
+        ConfigValidator.validate(config);
+        return config;
+    }
+
+    /** The environment variable that sets the key at {@code path}. */
+    public static String environmentName(String path) {
+        StringBuilder name = new StringBuilder(ENV_PREFIX);
+        for (char c : path.toCharArray()) {
+            if (c == '.') {
+                name.append('_');
+            } else if (Character.isUpperCase(c)) {
+                name.append('_').append(c);
+            } else {
+                name.append(Character.toUpperCase(c));
+            }
+        }
+        return name.toString();
+    }
+
+    private static JsonNode readFile(Path file) {
+        try {
+            JsonNode node = YAML.readTree(Files.readAllBytes(file));
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+            if (!node.isObject()) {
+                throw new ConfigException("config file " + file + ": the top level must be a mapping of keys");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + describe(e), e);
+        }
+    }
+
+    /** Deep merge of a file tree into the defaults: unknown keys are caught later, when binding. */
+    private static void merge(ObjectNode target, JsonNode source, String prefix) {
+        Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode existing = target.get(field.getKey());
+            if (existing instanceof ObjectNode existingObject && field.getValue().isObject()) {
+                merge(existingObject, field.getValue(), prefix + field.getKey() + ".");
+            } else {
+                target.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+
+    /** Walks the keys of the defaults, so every key has an environment name and no other name does. */
+    private static void applyEnvironment(ObjectNode target, ObjectNode shape, String prefix, Map<String, String> env) {
+        Iterator<Map.Entry<String, JsonNode>> fields = shape.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String path = prefix + field.getKey();
+            JsonNode shapeValue = field.getValue();
+            if (shapeValue.isObject()) {
+                JsonNode child = target.get(field.getKey());
+                if (child instanceof ObjectNode childObject) {
+                    applyEnvironment(childObject, (ObjectNode) shapeValue, path + ".", env);
+                }
+                continue;
+            }
+            String value = env.get(environmentName(path));
+            if (value == null) {
+                continue;
+            }
+            target.set(field.getKey(), shapeValue.isArray() ? listFromEnvironment(path, value) : new TextNode(value));
+        }
+    }
+
+    private static JsonNode listFromEnvironment(String path, String value) {
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        for (String item : value.split(",")) {
+            String trimmed = item.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (path.equals("linkedHubs")) {
+                list.add(YAML.valueToTree(LinkedHubSpec.parse(trimmed)));
+            } else {
+                list.add(trimmed);
+            }
+        }
+        return list;
+    }
+
+    private static void set(ObjectNode tree, String path, JsonNode value) {
+        String[] parts = path.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = node.with(parts[i]);
+        }
+        node.set(parts[parts.length - 1], value);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+            return "unknown key '" + keyPath(unknown.getPath()) + "'";
+        }
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return "bad value for '" + keyPath(mapping.getPath()) + "': " + mapping.getOriginalMessage();
+        }
+        return e.getMessage();
+    }
+
+    private static String keyPath(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path) {
+        List<String> parts = new ArrayList<>();
+        for (var reference : path) {
+            parts.add(reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]");
+        }
+        return String.join(".", parts).replace(".[", "[");
+    }
+}

@@ -1,0 +1,47 @@
+package io.dpsemu.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole configuration of one dpsemu node. Defaults live here, in code; {@link ConfigLoader}
+ * layers a YAML file, environment variables and command-line flags over them.
+ *
+ * @param dataDir     where the SQLite file, the id scope and the generated TLS material live
+ * @param idScope     the id scope devices use; null = generated once and kept in the data directory
+ * @param bind        address the device ports listen on
+ * @param mqttPort    MQTT over TLS (0 = any free port, for tests)
+ * @param store       {@code sqlite} (default, durable) or {@code memory}
+ * @param enrollments a YAML or JSON seed file upserted at start, or null
+ * @param linkedHubs  hubs devices are assigned to
+ */
+public record ServerConfig(
+        String dataDir,
+        String idScope,
+        String bind,
+        int mqttPort,
+        String store,
+        String enrollments,
+        List<LinkedHub> linkedHubs,
+        TlsConfig tls,
+        ProvisioningConfig provisioning,
+        LimitsConfig limits) {
+
+    public static final String STORE_SQLITE = "sqlite";
+    public static final String STORE_MEMORY = "memory";
+
+    public static ServerConfig defaults() {
+        return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, STORE_SQLITE, null,
+                List.of(LinkedHub.of("dpsemu-hub.local")), TlsConfig.defaults(), ProvisioningConfig.defaults(),
+                LimitsConfig.defaults());
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+
+    public ServerConfig withIdScope(String scope) {
+        return new ServerConfig(dataDir, scope, bind, mqttPort, store, enrollments, linkedHubs, tls, provisioning,
+                limits);
+    }
+}

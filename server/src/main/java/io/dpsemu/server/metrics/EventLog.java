@@ -1,0 +1,40 @@
+package io.dpsemu.server.metrics;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connection, authentication and registration outcomes on the {@code dps.events} logger, each with a
+ * stable code so that log searches and alerts survive wording changes.
+ */
+public final class EventLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dps.events");
+
+    private EventLog() {
+    }
+
+    public static void connectRefused(Object remote, String clientId, String reason) {
+        LOG.info("DPS-1001 CONNECT refused remote={} clientId={}: {}", remote, clientId, reason);
+    }
+
+    public static void closed(Object remote, String registrationId, String reason) {
+        LOG.debug("DPS-1002 connection closed remote={} registrationId={}: {}", remote, registrationId, reason);
+    }
+
+    public static void authFailed(String registrationId, String reason) {
+        LOG.info("DPS-2001 registration refused registrationId={}: {}", registrationId, reason);
+    }
+
+    public static void assigned(String registrationId, String hub, String deviceId) {
+        LOG.info("DPS-3001 assigned registrationId={} hub={} deviceId={}", registrationId, hub, deviceId);
+    }
+
+    public static void notAssigned(String registrationId, String status, String reason) {
+        LOG.info("DPS-3002 {} registrationId={}: {}", status, registrationId, reason);
+    }
+
+    public static void overloaded(String what) {
+        LOG.warn("DPS-4001 overloaded: {}", what);
+    }
+}

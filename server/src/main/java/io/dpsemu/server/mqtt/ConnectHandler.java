@@ -1,0 +1,144 @@
+package io.dpsemu.server.mqtt;
+
+import io.dpsemu.protocol.DpsProtocolException;
+import io.dpsemu.protocol.auth.MqttUsername;
+import io.dpsemu.server.metrics.EventLog;
+import io.dpsemu.server.netty.CloseReason;
+import io.dpsemu.server.netty.Disconnector;
+import io.dpsemu.server.netty.HandlerNames;
+import io.dpsemu.server.provisioning.DeviceIdentity;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Handles the CONNECT of a device connection and removes itself once it is accepted. CONNECT checks
+ * only syntax and identity consistency (protocol level 4, the username, client id = registration id);
+ * credentials are checked when the device registers (architecture.md, Decisions).
+ */
+public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessage> {
+
+    private static final int MQTT_3_1_1 = 4;
+
+    private final MqttServices services;
+
+    public ConnectHandler(MqttServices services) {
+        this.services = services;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+        if (msg.decoderResult().isFailure()) {
+            Throwable cause = msg.decoderResult().cause();
+            if (cause instanceof MqttUnacceptableProtocolVersionException) {
+                refuse(ctx, null, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                        "unsupported protocol: " + cause.getMessage());
+            } else if (cause instanceof MqttIdentifierRejectedException) {
+                refuse(ctx, null, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, cause.getMessage());
+            } else {
+                services.disconnector().close(ctx.channel(), CloseReason.MALFORMED, String.valueOf(cause));
+            }
+            return;
+        }
+        if (msg.fixedHeader().messageType() != MqttMessageType.CONNECT) {
+            services.disconnector().close(ctx.channel(), CloseReason.NO_CONNECT,
+                    msg.fixedHeader().messageType() + " before CONNECT");
+            return;
+        }
+        connect(ctx, (MqttConnectMessage) msg);
+    }
+
+    private void connect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        String clientId = connect.payload().clientIdentifier();
+        int level = connect.variableHeader().version();
+        if (level != MQTT_3_1_1) {
+            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                    "protocol level " + level + "; DPS speaks MQTT 3.1.1 (level 4) only");
+            return;
+        }
+        if (!connect.variableHeader().hasUserName()) {
+            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
+                    "no username; expected {idScope}/registrations/{registrationId}/api-version=...");
+            return;
+        }
+        MqttUsername username;
+        try {
+            username = MqttUsername.parse(connect.payload().userName());
+        } catch (DpsProtocolException e) {
+            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
+                    "bad username: " + e.getMessage());
+            return;
+        }
+        if (!username.registrationId().equalsIgnoreCase(clientId)) {
+            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                    "client id '" + clientId + "' differs from the username's registration id '"
+                            + username.registrationId() + "'");
+            return;
+        }
+        if (!connect.variableHeader().isCleanSession() && services.provisioning().strictCleanSession()) {
+            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                    "cleanSession 0 is refused in strict mode: DPS does not keep sessions");
+            return;
+        }
+        accept(ctx, connect, username);
+    }
+
+    private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, MqttUsername username) {
+        Channel channel = ctx.channel();
+        byte[] password = connect.payload().passwordInBytes();
+        DeviceIdentity identity = new DeviceIdentity(username.idScope(), username.registrationId(),
+                password == null ? null : new String(password, StandardCharsets.UTF_8));
+        channel.attr(DeviceSession.KEY).set(new DeviceSession(identity));
+        channel.attr(Disconnector.REGISTRATION_ID).set(identity.registrationId());
+
+        Channel previous = services.sessions().register(identity.registrationId(), channel);
+        if (previous != null) {
+            services.disconnector().close(previous, CloseReason.TAKEN_OVER, "a new connection used the same client id");
+        }
+        ctx.pipeline().remove(HandlerNames.CONNECT_DEADLINE);
+        ctx.pipeline().addAfter(HandlerNames.MQTT_DECODER, HandlerNames.KEEP_ALIVE,
+                new IdleStateHandler(idleTimeoutMillis(connect.variableHeader().keepAliveTimeSeconds()), 0, 0,
+                        TimeUnit.MILLISECONDS));
+        ctx.pipeline().remove(this);
+        // session-present is always 0: DPS keeps no sessions, and C# fails on 1
+        MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+                .sessionPresent(false)
+                .build();
+        ctx.writeAndFlush(connAck);
+    }
+
+    /** 1.5 x the client's keep-alive (MQTT 3.1.1 §3.1.2.10), capped; the cap when the client asks for none. */
+    private long idleTimeoutMillis(int keepAliveSeconds) {
+        long cap = TimeUnit.SECONDS.toMillis(services.limits().maxKeepAliveSeconds());
+        if (keepAliveSeconds <= 0) {
+            return cap;
+        }
+        return Math.min(cap, keepAliveSeconds * 1500L);
+    }
+
+    /**
+     * Refusing CONNACKs are written as raw MQTT 3.1.1 bytes: the decoder has already switched the
+     * codec to the client's protocol version, and a refused MQTT 5 client still reads a 3.1.1 CONNACK.
+     */
+    private void refuse(ChannelHandlerContext ctx, String clientId, MqttConnectReturnCode code, String reason) {
+        EventLog.connectRefused(ctx.channel().remoteAddress(), clientId, reason);
+        services.metrics().connectRefused(code.name().toLowerCase(java.util.Locale.ROOT));
+        byte[] connAck = {0x20, 0x02, 0x00, code.byteValue()};
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(connAck)).addListener((ChannelFutureListener) f ->
+                services.disconnector().close(ctx.channel(), CloseReason.CONNECT_REFUSED, reason));
+    }
+}

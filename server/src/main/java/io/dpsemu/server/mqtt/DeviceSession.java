@@ -1,0 +1,66 @@
+package io.dpsemu.server.mqtt;
+
+import io.dpsemu.server.provisioning.DeviceIdentity;
+import io.netty.util.AttributeKey;
+
+/**
+ * The state of one device connection after its CONNECT was accepted. Touched only on the
+ * channel's event loop.
+ */
+final class DeviceSession {
+
+    static final AttributeKey<DeviceSession> KEY = AttributeKey.valueOf("dps.session");
+
+    private final DeviceIdentity identity;
+    /** Granted QoS of the response subscription, or -1 when not subscribed. */
+    private int responseQos = -1;
+    private boolean authenticated;
+    private int authFailures;
+    private int inflight;
+    private int nextPacketId;
+
+    DeviceSession(DeviceIdentity identity) {
+        this.identity = identity;
+    }
+
+    DeviceIdentity identity() {
+        return identity;
+    }
+
+    int responseQos() {
+        return responseQos;
+    }
+
+    void responseQos(int qos) {
+        this.responseQos = qos;
+    }
+
+    boolean authenticated() {
+        return authenticated;
+    }
+
+    void markAuthenticated() {
+        authenticated = true;
+    }
+
+    int recordAuthFailure() {
+        return ++authFailures;
+    }
+
+    boolean tryStartRequest(int maxInflight) {
+        if (inflight >= maxInflight) {
+            return false;
+        }
+        inflight++;
+        return true;
+    }
+
+    void requestDone() {
+        inflight--;
+    }
+
+    int nextPacketId() {
+        nextPacketId = nextPacketId % 0xffff + 1;
+        return nextPacketId;
+    }
+}

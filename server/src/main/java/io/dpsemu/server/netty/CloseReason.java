@@ -1,0 +1,27 @@
+package io.dpsemu.server.netty;
+
+import java.util.Locale;
+
+/** Why the server closed a connection: one metric tag, one log line. */
+public enum CloseReason {
+    MALFORMED,
+    TOO_LARGE,
+    NO_CONNECT,
+    SECOND_CONNECT,
+    CONNECT_REFUSED,
+    CONNECT_TIMEOUT,
+    FORBIDDEN_PACKET,
+    FORBIDDEN_TOPIC,
+    QOS_NOT_SUPPORTED,
+    AUTH_FAILED,
+    IDLE,
+    TAKEN_OVER,
+    LIMIT,
+    CLIENT_DISCONNECT,
+    TLS_FAILURE,
+    INTERNAL;
+
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

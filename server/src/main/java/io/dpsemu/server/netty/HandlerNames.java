@@ -1,0 +1,19 @@
+package io.dpsemu.server.netty;
+
+/** Pipeline handler names, in pipeline order (style-anchors.md §8.2). */
+public final class HandlerNames {
+
+    public static final String CONNECTION_LIMIT = "conn-limit";
+    public static final String TLS = "tls";
+    public static final String CONNECT_DEADLINE = "connect-deadline";
+    public static final String MQTT_FRAME_GUARD = "mqtt-frame-guard";
+    public static final String MQTT_DECODER = "mqtt-decoder";
+    public static final String MQTT_ENCODER = "mqtt-encoder";
+    public static final String KEEP_ALIVE = "keep-alive";
+    public static final String CONNECT = "connect";
+    public static final String DPS = "dps";
+    public static final String EXCEPTIONS = "exceptions";
+
+    private HandlerNames() {
+    }
+}

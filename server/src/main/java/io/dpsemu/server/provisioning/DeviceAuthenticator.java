@@ -1,0 +1,154 @@
+package io.dpsemu.server.provisioning;
+
+import io.dpsemu.protocol.DpsProtocolException;
+import io.dpsemu.protocol.auth.DerivedKeys;
+import io.dpsemu.protocol.auth.SasCheck;
+import io.dpsemu.protocol.auth.SasToken;
+import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.protocol.enrollment.AttestationMechanism;
+import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
+import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.store.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides which enrollment attests a device, or why none does (architecture.md, Decisions: the
+ * credentials are checked when the device registers). An individual enrollment for the
+ * registration id takes precedence; otherwise the first symmetric-key group whose derived key
+ * signed the token. Runs on store threads: it reads the store.
+ */
+public final class DeviceAuthenticator {
+
+    private final Store store;
+    private final SymmetricKeyGroups groups;
+    private final SasVerifier verifier;
+    private final String idScope;
+    private final Clock clock;
+
+    public DeviceAuthenticator(Store store, SasVerifier verifier, String idScope, Clock clock) {
+        this.store = store;
+        this.groups = new SymmetricKeyGroups(store);
+        this.verifier = verifier;
+        this.idScope = idScope;
+        this.clock = clock;
+    }
+
+    public AuthOutcome authenticate(DeviceIdentity identity) {
+        if (!idScope.equalsIgnoreCase(identity.idScope())) {
+            return refused("id scope '" + identity.idScope() + "' is not served here");
+        }
+        if (identity.sasToken() == null || identity.sasToken().isEmpty()) {
+            return refused("no credentials: send a SAS token as the password (X.509 attestation is not supported yet)");
+        }
+        SasToken token;
+        try {
+            token = SasToken.parse(identity.sasToken());
+        } catch (DpsProtocolException e) {
+            return refused("malformed SAS token: " + e.getMessage());
+        }
+        Optional<IndividualEnrollment> individual = store.findEnrollment(identity.registrationId());
+        if (individual.isPresent()) {
+            return checkIndividual(identity, token, individual.get());
+        }
+        return checkGroups(identity, token);
+    }
+
+    private AuthOutcome checkIndividual(DeviceIdentity identity, SasToken token, IndividualEnrollment enrollment) {
+        SymmetricKeyAttestation keys = symmetricKeys(enrollment.attestation());
+        if (keys == null) {
+            return refused("the enrollment of '" + identity.registrationId() + "' uses "
+                    + typeOf(enrollment.attestation()) + " attestation, not a symmetric key");
+        }
+        SasCheck check = verifier.verify(token, identity.sasResource(), keyList(keys.primaryKey(), keys.secondaryKey()));
+        if (check == SasCheck.VALID) {
+            return new AuthOutcome.Attested(new EnrollmentMatch.Individual(enrollment));
+        }
+        return refused(explain(check, token, identity, "neither key of the individual enrollment"));
+    }
+
+    private AuthOutcome checkGroups(DeviceIdentity identity, SasToken token) {
+        List<EnrollmentGroup> candidates = groups.current();
+        SasCheck best = null;
+        for (EnrollmentGroup group : candidates) {
+            SymmetricKeyAttestation keys = group.attestation().symmetricKey();
+            if (keys == null) {
+                continue;
+            }
+            List<String> derived = keyList(derive(keys.primaryKey(), identity.registrationId()),
+                    derive(keys.secondaryKey(), identity.registrationId()));
+            SasCheck check = verifier.verify(token, identity.sasResource(), derived);
+            if (check == SasCheck.VALID) {
+                return new AuthOutcome.Attested(new EnrollmentMatch.Group(group));
+            }
+            if (check == SasCheck.EXPIRED || check == SasCheck.RESOURCE_MISMATCH) {
+                best = check;
+            }
+        }
+        if (best != null) {
+            return refused(explain(best, token, identity, null));
+        }
+        if (candidates.isEmpty()) {
+            return new AuthOutcome.Refused(ErrorCodes.INVALID_CREDENTIALS,
+                    "unknown registration: no enrollment for '" + identity.registrationId()
+                            + "' and no symmetric-key enrollment group exists");
+        }
+        return new AuthOutcome.Refused(ErrorCodes.INVALID_CREDENTIALS,
+                "no individual enrollment for '" + identity.registrationId() + "', and the token's signature matches "
+                        + "no key derived from the " + candidates.size() + " symmetric-key enrollment group(s)");
+    }
+
+    private String explain(SasCheck check, SasToken token, DeviceIdentity identity, String keysDescription) {
+        return switch (check) {
+            case RESOURCE_MISMATCH -> "the SAS token is for '" + token.resource() + "', expected '"
+                    + identity.sasResource() + "'";
+            case EXPIRED -> "the SAS token expired at " + Instant.ofEpochSecond(token.expiryEpochSeconds())
+                    + " (server time " + clock.instant() + ")";
+            case SIGNATURE_MISMATCH -> "the SAS token's signature matches " + keysDescription;
+            case VALID -> throw new IllegalStateException("a valid token is not a refusal");
+        };
+    }
+
+    private static SymmetricKeyAttestation symmetricKeys(AttestationMechanism attestation) {
+        if (attestation == null || attestation.type() != AttestationType.SYMMETRIC_KEY) {
+            return null;
+        }
+        return attestation.symmetricKey();
+    }
+
+    private static String typeOf(AttestationMechanism attestation) {
+        return attestation == null || attestation.type() == null ? "no" : attestation.type().wire();
+    }
+
+    private static String derive(String groupKey, String registrationId) {
+        if (groupKey == null || groupKey.isEmpty()) {
+            return null;
+        }
+        try {
+            return DerivedKeys.deviceKey(groupKey, registrationId);
+        } catch (IllegalArgumentException badKey) {
+            return null;
+        }
+    }
+
+    private static List<String> keyList(String primary, String secondary) {
+        List<String> keys = new ArrayList<>(2);
+        if (primary != null) {
+            keys.add(primary);
+        }
+        if (secondary != null) {
+            keys.add(secondary);
+        }
+        return keys;
+    }
+
+    private static AuthOutcome refused(String reason) {
+        return new AuthOutcome.Refused(ErrorCodes.UNAUTHORIZED, reason);
+    }
+}

@@ -1,0 +1,219 @@
+package io.dpsemu.server.provisioning;
+
+import io.dpsemu.protocol.model.DeviceRegistration;
+import io.dpsemu.protocol.model.DeviceRegistrationResult;
+import io.dpsemu.protocol.model.DpsError;
+import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.protocol.model.RegistrationOperationStatus;
+import io.dpsemu.protocol.model.RegistrationStatus;
+import io.dpsemu.protocol.model.RegistrationSubstatus;
+import io.dpsemu.protocol.model.SymmetricKeyRegistrationResult;
+import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.EventLog;
+import io.dpsemu.store.RegistrationRecord;
+import io.dpsemu.store.Store;
+import io.dpsemu.store.StoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provisioning engine: register a device, report an operation's status. No Netty types; every
+ * transport (MQTT, MQTT over WebSocket, HTTPS) calls it. Store work runs on the {@link StoreExecutor};
+ * the returned futures complete there.
+ *
+ * <p>A register is answered {@code 202 assigning} as soon as the credentials are checked; the
+ * assignment (allocation, then the durable registration record) continues on the same store thread,
+ * and only then does a poll see {@code assigned}.
+ */
+public final class RegistrationService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistrationService.class);
+
+    private final Store store;
+    private final StoreExecutor executor;
+    private final DeviceAuthenticator authenticator;
+    private final HubAllocator allocator;
+    private final Operations operations;
+    private final ProvisioningConfig config;
+    private final DpsMetrics metrics;
+
+    public RegistrationService(Store store, StoreExecutor executor, DeviceAuthenticator authenticator,
+            HubAllocator allocator, ProvisioningConfig config, int maxOperations, DpsMetrics metrics) {
+        this.store = store;
+        this.executor = executor;
+        this.authenticator = authenticator;
+        this.allocator = allocator;
+        this.operations = new Operations(maxOperations, config.operationRetentionSeconds());
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    public CompletableFuture<DeviceResponse> register(DeviceIdentity identity, DeviceRegistration body) {
+        if (body.registrationId() != null && !body.registrationId().equalsIgnoreCase(identity.registrationId())) {
+            return CompletableFuture.completedFuture(DeviceResponse.error(DpsError.of(ErrorCodes.BAD_REQUEST,
+                    "the body's registrationId '" + body.registrationId() + "' differs from '"
+                            + identity.registrationId() + "' in the " + "request"), null));
+        }
+        return onStore(answer -> {
+            AuthOutcome outcome = authenticator.authenticate(identity);
+            if (outcome instanceof AuthOutcome.Refused refused) {
+                answer.complete(refuse(identity, refused));
+                return;
+            }
+            EnrollmentMatch match = ((AuthOutcome.Attested) outcome).match();
+            Optional<Operation> started = operations.start(identity.registrationId(), System.nanoTime());
+            if (started.isEmpty()) {
+                EventLog.overloaded("operation table full");
+                metrics.registration("throttled");
+                answer.complete(busy("too many registrations in progress"));
+                return;
+            }
+            Operation operation = started.get();
+            answer.complete(DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
+                    RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds()));
+            // the device has its 202; the assignment goes on in this task, so it needs no second queue slot
+            assign(operation, identity, match);
+        });
+    }
+
+    /**
+     * The status of an operation. A connection that has not yet passed authentication has its
+     * credentials checked first, so an operation's result is only shown to its device.
+     */
+    public CompletableFuture<DeviceResponse> operationStatus(DeviceIdentity identity, String operationId,
+            boolean authenticated) {
+        if (authenticated) {
+            return CompletableFuture.completedFuture(statusOf(identity, operationId));
+        }
+        return onStore(answer -> {
+            AuthOutcome outcome = authenticator.authenticate(identity);
+            answer.complete(outcome instanceof AuthOutcome.Refused refused
+                    ? refuse(identity, refused)
+                    : statusOf(identity, operationId));
+        });
+    }
+
+    /** Forgets expired operations; called periodically. */
+    public void sweep() {
+        operations.sweep(System.nanoTime());
+    }
+
+    private DeviceResponse statusOf(DeviceIdentity identity, String operationId) {
+        Optional<Operation> operation = operations.find(operationId, identity.registrationId());
+        if (operation.isEmpty()) {
+            return DeviceResponse.error(DpsError.of(ErrorCodes.OPERATION_NOT_FOUND, "operation '" + operationId
+                    + "' is unknown for registration '" + identity.registrationId()
+                    + "' (finished operations are kept " + config.operationRetentionSeconds() + " s)"), null);
+        }
+        Operation op = operation.get();
+        RegistrationOperationStatus status = op.status();
+        return op.finished() ? DeviceResponse.ok(status) : DeviceResponse.accepted(status, config.retryAfterSeconds());
+    }
+
+    /**
+     * Runs work on a store thread. The work completes the answer itself, so it can go on working
+     * after the device has been answered.
+     */
+    private CompletableFuture<DeviceResponse> onStore(Consumer<CompletableFuture<DeviceResponse>> work) {
+        CompletableFuture<DeviceResponse> answer = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    work.accept(answer);
+                } catch (StoreException e) {
+                    LOG.warn("store failure: {}", e.getMessage());
+                    metrics.registration("error");
+                    answer.complete(DeviceResponse.error(DpsError.of(ErrorCodes.STORE_UNAVAILABLE,
+                            "the enrollment store is unavailable, retry later"), config.retryAfterSeconds()));
+                } catch (RuntimeException e) {
+                    LOG.error("unexpected failure", e);
+                    answer.complete(DeviceResponse.error(DpsError.of(ErrorCodes.INTERNAL_ERROR,
+                            "internal error"), config.retryAfterSeconds()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            EventLog.overloaded("store queue full");
+            metrics.registration("throttled");
+            answer.complete(busy("the server is busy"));
+        }
+        return answer;
+    }
+
+    private DeviceResponse busy(String why) {
+        return DeviceResponse.error(DpsError.of(ErrorCodes.SERVER_BUSY, why + ", retry after "
+                + config.retryAfterSeconds() + " s"), config.retryAfterSeconds());
+    }
+
+    private DeviceResponse refuse(DeviceIdentity identity, AuthOutcome.Refused refused) {
+        EventLog.authFailed(identity.registrationId(), refused.reason());
+        metrics.registration("unauthorized");
+        String message = config.detailedErrors() ? refused.reason() : "Unauthorized";
+        return DeviceResponse.unauthorized(DpsError.of(refused.errorCode(), message));
+    }
+
+    private void assign(Operation operation, DeviceIdentity identity, EnrollmentMatch match) {
+        String registrationId = identity.registrationId();
+        DeviceRegistrationResult result;
+        try {
+            result = match.enabled() ? assignEnabled(registrationId, match) : disabled(registrationId, match);
+        } catch (StoreException e) {
+            LOG.warn("registration record of {} could not be written: {}", registrationId, e.getMessage());
+            metrics.registration("error");
+            result = failed(registrationId, ErrorCodes.STORE_UNAVAILABLE,
+                    "the registration record could not be stored: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("assignment of {} failed", registrationId, e);
+            metrics.registration("error");
+            result = failed(registrationId, ErrorCodes.INTERNAL_ERROR, "internal error while assigning");
+        }
+        operation.finish(result, System.nanoTime());
+        metrics.registrationDuration(Duration.ofNanos(System.nanoTime() - operation.startedNanos()));
+    }
+
+    private DeviceRegistrationResult assignEnabled(String registrationId, EnrollmentMatch match) {
+        Optional<String> hub = allocator.allocate(registrationId, match);
+        if (hub.isEmpty()) {
+            String reason = "no linked IoT hub matches the enrollment's allocation settings";
+            EventLog.notAssigned(registrationId, "failed", reason);
+            metrics.registration("failed");
+            return failed(registrationId, ErrorCodes.NO_HUB_ASSIGNABLE, reason);
+        }
+        String deviceId = match.deviceId(registrationId);
+        RegistrationRecord stored = store.putRegistration(new RegistrationRecord(registrationId,
+                match.enrollmentGroupId(), AttestationType.SYMMETRIC_KEY, deviceId, hub.get(),
+                RegistrationStatus.ASSIGNED, RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null,
+                null));
+        EventLog.assigned(registrationId, hub.get(), deviceId);
+        metrics.registration("assigned");
+        return new DeviceRegistrationResult(registrationId, stored.createdDateTimeUtc(), stored.assignedHub(),
+                stored.deviceId(), RegistrationStatus.ASSIGNED, stored.substatus(), null, null,
+                stored.lastUpdatedDateTimeUtc(), stored.etag(), stored.payload(),
+                match.enrollmentGroupId() == null ? null : new SymmetricKeyRegistrationResult(match.enrollmentGroupId()),
+                null);
+    }
+
+    private DeviceRegistrationResult disabled(String registrationId, EnrollmentMatch match) {
+        String reason = match.enrollmentGroupId() == null
+                ? "the individual enrollment of '" + registrationId + "' is disabled"
+                : "the enrollment group '" + match.enrollmentGroupId() + "' is disabled";
+        EventLog.notAssigned(registrationId, "disabled", reason);
+        metrics.registration("disabled");
+        Instant now = java.time.Instant.now();
+        return new DeviceRegistrationResult(registrationId, now, null, null, RegistrationStatus.DISABLED, null,
+                ErrorCodes.ENROLLMENT_DISABLED, reason, now, null, null, null, null);
+    }
+
+    private static DeviceRegistrationResult failed(String registrationId, int errorCode, String message) {
+        Instant now = java.time.Instant.now();
+        return new DeviceRegistrationResult(registrationId, now, null, null, RegistrationStatus.FAILED, null,
+                errorCode, message, now, null, null, null, null);
+    }
+}

@@ -1,0 +1,160 @@
+package io.dpsemu.server.tls;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/** Reads and writes the PEM files of the TLS layer; every failure names the file. */
+final class Pem {
+
+    private Pem() {
+    }
+
+    /** All certificates in the file, in file order; other PEM blocks (a bundled key, say) are skipped. */
+    static List<X509Certificate> readCertificates(Path file) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        String text = read(file);
+        try (PEMParser parser = new PEMParser(new StringReader(text))) {
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof X509CertificateHolder holder) {
+                    certificates.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            throw invalid(file, "not a valid PEM certificate file (" + e.getMessage() + ")", e);
+        }
+        if (certificates.isEmpty()) {
+            throw invalid(file, "contains no PEM certificate (expected '-----BEGIN CERTIFICATE-----')", null);
+        }
+        return certificates;
+    }
+
+    /** The first private key in the file: PKCS#8, SEC1 (EC) or PKCS#1 (RSA); encrypted keys are refused. */
+    static PrivateKey readPrivateKey(Path file) {
+        Object key = firstKeyObject(file);
+        if (key == null) {
+            throw invalid(file,
+                    "contains no PEM private key (expected 'PRIVATE KEY', 'EC PRIVATE KEY' or 'RSA PRIVATE KEY')", null);
+        }
+        if (key instanceof PKCS8EncryptedPrivateKeyInfo || key instanceof PEMEncryptedKeyPair) {
+            throw invalid(file, "the private key is encrypted; supply an unencrypted key", null);
+        }
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try {
+            // SEC1 keys may omit the public key, so only the private part is converted.
+            return converter.getPrivateKey(key instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : (PrivateKeyInfo) key);
+        } catch (IOException | RuntimeException e) {
+            throw invalid(file, "unusable private key (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Object firstKeyObject(Path file) {
+        String text = read(file);
+        try (PEMParser parser = new PEMParser(new StringReader(text))) {
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof PrivateKeyInfo || object instanceof PEMKeyPair
+                        || object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
+                    return object;
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            throw invalid(file, "not a valid PEM private key file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static void writeCertificates(Path file, List<X509Certificate> certificates) {
+        writeAtomically(file, encode(certificates.toArray()), "rw-r--r--");
+    }
+
+    static void writePrivateKey(Path file, PrivateKey key) {
+        try {
+            writeAtomically(file, encode(new JcaPKCS8Generator(key, null)), "rw-------");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the private key for " + file, e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            // Decoded leniently: a binary file must fail as "no PEM content", not as a charset error.
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            throw invalid(file, "file not found", e);
+        } catch (IOException e) {
+            throw invalid(file, "cannot be read (" + e + ")", e);
+        }
+    }
+
+    private static String encode(Object... objects) {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            for (Object object : objects) {
+                writer.writeObject(object);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
+    /**
+     * Temp file + move, so a crash never leaves a half-written file. The temp file starts owner-only, so a
+     * key is never readable by others, not even briefly.
+     */
+    private static void writeAtomically(Path file, String content, String posixPermissions) {
+        Path directory = file.toAbsolutePath().getParent();
+        try {
+            Path temp = Files.createTempFile(directory, "." + file.getFileName(), ".tmp");
+            try {
+                Files.writeString(temp, content, StandardCharsets.US_ASCII);
+                PosixFileAttributeView posix = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+                if (posix != null) {
+                    posix.setPermissions(PosixFilePermissions.fromString(posixPermissions));
+                }
+                move(temp, file);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void move(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static IllegalArgumentException invalid(Path file, String problem, Throwable cause) {
+        return new IllegalArgumentException(file + ": " + problem, cause);
+    }
+}

@@ -1,0 +1,94 @@
+package io.dpsemu.server.it;
+
+import com.microsoft.azure.sdk.iot.provisioning.device.AdditionalData;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A device running the official Azure IoT Java provisioning client, unchanged except that it trusts
+ * the server's CA: the SDK has no option for that, so its security provider's SSLContext is
+ * overridden, as device-protocol notes describe.
+ */
+final class AzureSdkDevice {
+
+    private final String idScope;
+    private final SSLContext sslContext;
+
+    AzureSdkDevice(String idScope, Path caCertificate) throws Exception {
+        this.idScope = idScope;
+        this.sslContext = trusting(caCertificate);
+    }
+
+    ProvisioningDeviceClientRegistrationResult register(String registrationId, String key) throws Exception {
+        return register(registrationId, key, null);
+    }
+
+    ProvisioningDeviceClientRegistrationResult register(String registrationId, String key, String payload)
+            throws Exception {
+        ProvisioningDeviceClient client = client(registrationId, key);
+        try {
+            if (payload == null) {
+                return client.registerDeviceSync();
+            }
+            AdditionalData data = new AdditionalData();
+            data.setProvisioningPayload(payload);
+            return client.registerDeviceSync(data);
+        } finally {
+            client.close();
+        }
+    }
+
+    /**
+     * Registers through the SDK's callback API, which reports terminal statuses such as DISABLED
+     * together with the service's error (the sync API only throws the error).
+     */
+    Outcome registerWithCallback(String registrationId, String key) throws Exception {
+        ProvisioningDeviceClient client = client(registrationId, key);
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        try {
+            client.registerDevice((result, error, context) -> outcome.complete(new Outcome(result, error)), null);
+            return outcome.get(90, TimeUnit.SECONDS);
+        } finally {
+            client.close();
+        }
+    }
+
+    private ProvisioningDeviceClient client(String registrationId, String key) throws Exception {
+        SecurityProviderSymmetricKey security = new SecurityProviderSymmetricKey(key, key, registrationId) {
+            @Override
+            public SSLContext getSSLContext() {
+                return sslContext;
+            }
+        };
+        return ProvisioningDeviceClient.create("localhost", idScope, ProvisioningDeviceClientTransportProtocol.MQTT,
+                security);
+    }
+
+    record Outcome(ProvisioningDeviceClientRegistrationResult result, Exception error) {
+    }
+
+    private static SSLContext trusting(Path caCertificate) throws Exception {
+        KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
+        trustStore.load(null, null);
+        try (InputStream in = Files.newInputStream(caCertificate)) {
+            trustStore.setCertificateEntry("dpsemu-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trustStore);
+        // the Java SDK negotiates TLS 1.2 at most, and so does this context
+        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+}
