@@ -3,6 +3,7 @@ package io.dpsemu.store;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -96,13 +97,17 @@ public final class DocumentKind<T> {
         }
     }
 
-    /** The document as stored when written at {@code now} over {@code existing} ({@code null} when new). */
-    public T stamp(T document, T existing, Instant now) {
+    /**
+     * The document as stored when written at {@code now} over {@code existing} ({@code null} when new).
+     * Timestamps keep at most microseconds: DPS writes 7 fraction digits and C# clients parse them.
+     */
+    public T stamp(T document, T existing, Instant writtenAt) {
+        Instant now = writtenAt.truncatedTo(ChronoUnit.MICROS);
         Instant createdAt;
         if (existing != null) {
             createdAt = created.apply(existing);
         } else if (keepsGivenCreated && created.apply(document) != null) {
-            createdAt = created.apply(document);
+            createdAt = created.apply(document).truncatedTo(ChronoUnit.MICROS);
         } else {
             createdAt = now;
         }

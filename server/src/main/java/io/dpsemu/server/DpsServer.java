@@ -36,6 +36,7 @@ import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -202,9 +203,16 @@ public final class DpsServer implements AutoCloseable {
         }
     }
 
+    /** A new data directory is owner-only: it holds enrollment keys and the CA's private key. */
     private static void createDirectories(Path dataDir) {
         try {
+            if (Files.isDirectory(dataDir)) {
+                return;
+            }
             Files.createDirectories(dataDir);
+            if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            }
         } catch (java.io.IOException e) {
             throw new ConfigException("configuration key 'dataDir': cannot create " + dataDir + ": " + e.getMessage(), e);
         }

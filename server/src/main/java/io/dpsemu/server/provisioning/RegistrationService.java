@@ -17,6 +17,7 @@ import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -206,13 +207,13 @@ public final class RegistrationService {
                 : "the enrollment group '" + match.enrollmentGroupId() + "' is disabled";
         EventLog.notAssigned(registrationId, "disabled", reason);
         metrics.registration("disabled");
-        Instant now = java.time.Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return new DeviceRegistrationResult(registrationId, now, null, null, RegistrationStatus.DISABLED, null,
                 ErrorCodes.ENROLLMENT_DISABLED, reason, now, null, null, null, null);
     }
 
     private static DeviceRegistrationResult failed(String registrationId, int errorCode, String message) {
-        Instant now = java.time.Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return new DeviceRegistrationResult(registrationId, now, null, null, RegistrationStatus.FAILED, null,
                 errorCode, message, now, null, null, null, null);
     }
