@@ -1,8 +1,11 @@
 package io.dpsemu.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dpsemu.protocol.auth.RegistrationIds;
@@ -16,6 +19,7 @@ import io.dpsemu.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -45,15 +49,7 @@ final class EnrollmentSeeder {
     }
 
     static void seed(Store store, Path file) {
-        SeedFile seed;
-        try {
-            seed = YAML.readValue(file.toFile(), SeedFile.class);
-        } catch (JsonMappingException e) {
-            throw new ConfigException("enrollment seed file " + file + ": " + e.getOriginalMessage() + " at "
-                    + e.getPathReference(), e);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read enrollment seed file " + file + ": " + e.getMessage(), e);
-        }
+        SeedFile seed = read(file);
         if (seed == null) {
             return;
         }
@@ -85,6 +81,56 @@ final class EnrollmentSeeder {
             groups++;
         }
         LOG.info("seeded {} enrollment(s) and {} enrollment group(s) from {}", individuals, groups, file);
+    }
+
+    /** The seed file, or null when it is empty; errors name the enrollment and the field. */
+    private static SeedFile read(Path file) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read enrollment seed file " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return null;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("enrollment seed file " + file
+                    + ": the top level must be a mapping with 'enrollments' and 'enrollmentGroups'");
+        }
+        try {
+            return YAML.treeToValue(root, SeedFile.class);
+        } catch (JsonMappingException e) {
+            throw new ConfigException("enrollment seed file " + file + ": " + describe(root, e), e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("enrollment seed file " + file + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@code enrollment 'id' (enrollments[1]): unknown field 'attestation.type2'}, and the like. */
+    private static String describe(JsonNode root, JsonMappingException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        String where = "";
+        int fieldStart = 0;
+        if (path.size() >= 2 && path.get(0).getFieldName() != null && path.get(1).getIndex() >= 0) {
+            String list = path.get(0).getFieldName();
+            int index = path.get(1).getIndex();
+            boolean group = "enrollmentGroups".equals(list);
+            String id = root.path(list).path(index).path(group ? "enrollmentGroupId" : "registrationId").asText(null);
+            String position = list + "[" + index + "]";
+            where = (id == null ? position : (group ? "enrollment group '" : "enrollment '") + id + "' (" + position
+                    + ")") + ": ";
+            fieldStart = 2;
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonMappingException.Reference reference : path.subList(fieldStart, path.size())) {
+            parts.add(reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]");
+        }
+        String field = String.join(".", parts).replace(".[", "[");
+        if (e instanceof UnrecognizedPropertyException) {
+            return where + "unknown field '" + field + "'";
+        }
+        return where + (field.isEmpty() ? "" : "bad value for '" + field + "': ") + e.getOriginalMessage();
     }
 
     private static void requireId(String id, String where) {

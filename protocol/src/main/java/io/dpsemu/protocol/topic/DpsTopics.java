@@ -15,6 +15,8 @@ public final class DpsTopics {
     private static final String RID_PARAMETER = "/?$rid=";
     private static final String RETRY_AFTER_PARAMETER = "&retry-after=";
     private static final String RID = "$rid";
+    /** Far above any SDK's (a UUID is 36 characters, a percent-encoded one 36 too). */
+    static final int MAX_RID_LENGTH = 128;
     private static final String OPERATION_ID = "operationId";
 
     private DpsTopics() {
@@ -30,12 +32,12 @@ public final class DpsTopics {
         }
         if (topic.startsWith(REGISTER_PREFIX)) {
             String rid = parameter(topic, REGISTER_PREFIX.length(), RID);
-            return rid == null ? Optional.empty() : Optional.of(new RegisterTopic(rid));
+            return isEchoable(rid) ? Optional.of(new RegisterTopic(rid)) : Optional.empty();
         }
         if (topic.startsWith(STATUS_PREFIX)) {
             String rid = parameter(topic, STATUS_PREFIX.length(), RID);
             String operationId = parameter(topic, STATUS_PREFIX.length(), OPERATION_ID);
-            return rid == null || operationId == null
+            return !isEchoable(rid) || operationId == null
                     ? Optional.empty()
                     : Optional.of(new StatusTopic(rid, decodeOrRaw(operationId)));
         }
@@ -54,6 +56,26 @@ public final class DpsTopics {
             throw new IllegalArgumentException("retry-after must not be negative, got " + retryAfterSeconds);
         }
         return RESPONSE_PREFIX + status + RID_PARAMETER + rid + RETRY_AFTER_PARAMETER + retryAfterSeconds;
+    }
+
+    /**
+     * A {@code $rid} goes back verbatim into the response topic, so it must not be able to change
+     * that topic's shape for any SDK's parser: integers, UUIDs and percent-encoded values pass,
+     * separators ({@code /}, {@code $}, {@code ?}) and long values do not.
+     */
+    private static boolean isEchoable(String rid) {
+        if (rid == null || rid.length() > MAX_RID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < rid.length(); i++) {
+            char c = rid.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '%';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Wildcards are illegal in a PUBLISH topic name and would break C#'s decoder if echoed back. */

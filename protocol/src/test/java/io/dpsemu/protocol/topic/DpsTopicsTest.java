@@ -112,6 +112,20 @@ class DpsTopicsTest {
         assertThat(DpsTopics.parse(topic)).isEmpty();
     }
 
+    /** A $rid is echoed into the response topic: nothing that could change that topic's shape passes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a/b", "1$x", "1?x", "a b", "\u00e9"})
+    void parse_whenRidHasTopicSeparatorsOrOtherCharacters_thenEmpty(String rid) {
+        assertThat(DpsTopics.parse(REGISTER + rid)).isEmpty();
+        assertThat(DpsTopics.parse(STATUS + rid + "&operationId=op")).isEmpty();
+    }
+
+    @Test
+    void parse_whenRidLongerThanTheLimit_thenEmpty() {
+        assertThat(DpsTopics.parse(REGISTER + "7".repeat(DpsTopics.MAX_RID_LENGTH))).isPresent();
+        assertThat(DpsTopics.parse(REGISTER + "7".repeat(DpsTopics.MAX_RID_LENGTH + 1))).isEmpty();
+    }
+
     @Test
     void parse_whenNull_thenEmpty() {
         assertThat(DpsTopics.parse(null)).isEmpty();

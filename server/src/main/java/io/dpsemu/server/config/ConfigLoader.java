@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds the {@link ServerConfig} from four layers, each overriding the one before: defaults in
@@ -27,6 +30,9 @@ import java.util.Map;
 public final class ConfigLoader {
 
     public static final String ENV_PREFIX = "DPSEMU_";
+
+    /** DPSEMU_ variables that are not configuration keys: read by the launcher and by logback. */
+    private static final Set<String> OTHER_VARIABLES = Set.of("DPSEMU_JAVA_OPTS", "DPSEMU_LOG_LEVEL");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -46,8 +52,10 @@ public final class ConfigLoader {
         if (file != null) {
             merge(tree, readFile(file), "");
         }
+        rejectUnknownEnvironment(env);
         applyEnvironment(tree, tree.deepCopy(), "", env);
         overrides.forEach((path, value) -> set(tree, path, YAML.valueToTree(value)));
+        fillLinkedHubDefaults(tree);
         ServerConfig config;
         try {
             config = YAML.treeToValue(tree, ServerConfig.class);
@@ -94,12 +102,62 @@ public final class ConfigLoader {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode existing = target.get(field.getKey());
+            if (field.getValue().isNull() && existing != null && existing.isContainerNode()) {
+                // an empty section or list ("provisioning:" with every key commented out) sets nothing
+                continue;
+            }
             if (existing instanceof ObjectNode existingObject && field.getValue().isObject()) {
                 merge(existingObject, field.getValue(), prefix + field.getKey() + ".");
             } else {
                 target.set(field.getKey(), field.getValue());
             }
         }
+    }
+
+    /**
+     * A hub written in the file as a mapping gets the same defaults as the {@code host[=weight]} short
+     * form (weight 1, allocation applies) for the keys it leaves out; its host name has no default.
+     */
+    private static void fillLinkedHubDefaults(ObjectNode tree) {
+        if (!(tree.get("linkedHubs") instanceof ArrayNode hubs)) {
+            return;
+        }
+        ObjectNode defaults = YAML.valueToTree(LinkedHub.of(""));
+        defaults.remove("hostName");
+        for (JsonNode hub : hubs) {
+            if (hub instanceof ObjectNode hubObject) {
+                defaults.fields().forEachRemaining(field -> {
+                    if (!hubObject.has(field.getKey())) {
+                        hubObject.set(field.getKey(), field.getValue());
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * A misspelt variable would otherwise be ignored without a word; variables read elsewhere (the
+     * launcher's and the log configuration's) are allowed.
+     */
+    private static void rejectUnknownEnvironment(Map<String, String> env) {
+        Set<String> known = new HashSet<>(OTHER_VARIABLES);
+        collectEnvironmentNames(YAML.valueToTree(ServerConfig.defaults()), "", known);
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (name.startsWith(ENV_PREFIX) && !known.contains(name)) {
+                throw new ConfigException("unknown environment variable " + name + " (no configuration key has this name)");
+            }
+        }
+    }
+
+    private static void collectEnvironmentNames(JsonNode shape, String prefix, Set<String> names) {
+        shape.fields().forEachRemaining(field -> {
+            String path = prefix + field.getKey();
+            if (field.getValue().isObject()) {
+                collectEnvironmentNames(field.getValue(), path + ".", names);
+            } else {
+                names.add(environmentName(path));
+            }
+        });
     }
 
     /** Walks the keys of the defaults, so every key has an environment name and no other name does. */

@@ -24,6 +24,7 @@ final class ConfigValidator {
         for (int i = 0; i < c.linkedHubs().size(); i++) {
             LinkedHub hub = c.linkedHubs().get(i);
             String key = "linkedHubs[" + i + "]";
+            require(hub != null, key, "is empty");
             require(hub.hostName() != null && hub.hostName().matches("[A-Za-z0-9.-]{1,253}"), key + ".hostName",
                     "must be a host name");
             require(hub.allocationWeight() >= LinkedHub.MIN_WEIGHT && hub.allocationWeight() <= LinkedHub.MAX_WEIGHT,
@@ -36,12 +37,14 @@ final class ConfigValidator {
         require((tls.certFile() == null) == (tls.keyFile() == null), "tls.certFile",
                 "tls.certFile and tls.keyFile go together");
         ProvisioningConfig p = c.provisioning();
+        require(p != null, "provisioning", "must be set");
         range(p.retryAfterSeconds(), 1, 3600, "provisioning.retryAfterSeconds");
         range(p.minResponseDelayMillis(), 0, 60_000, "provisioning.minResponseDelayMillis");
         range(p.sasClockSkewSeconds(), 0, 86_400, "provisioning.sasClockSkewSeconds");
         range(p.maxAuthFailuresPerConnection(), 1, 1000, "provisioning.maxAuthFailuresPerConnection");
         range(p.operationRetentionSeconds(), 10, 86_400, "provisioning.operationRetentionSeconds");
         LimitsConfig l = c.limits();
+        require(l != null, "limits", "must be set");
         range(l.maxConnections(), 1, 10_000_000, "limits.maxConnections");
         range(l.connectTimeoutSeconds(), 1, 600, "limits.connectTimeoutSeconds");
         range(l.maxConnectPacketBytes(), 128, 1024 * 1024, "limits.maxConnectPacketBytes");

@@ -37,7 +37,7 @@ public record ServerConfig(
     }
 
     public Path dataPath() {
-        return Path.of(dataDir);
+        return Path.of(dataDir).toAbsolutePath().normalize();
     }
 
     public ServerConfig withIdScope(String scope) {

@@ -34,6 +34,8 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
     private static final int MQTT_3_1_1 = 4;
 
     private final MqttServices services;
+    /** A refusing CONNACK was sent: packets decoded before the close completes are ignored [MQTT-3.2.2-5]. */
+    private boolean refused;
 
     public ConnectHandler(MqttServices services) {
         this.services = services;
@@ -41,6 +43,9 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+        if (refused) {
+            return;
+        }
         if (msg.decoderResult().isFailure()) {
             Throwable cause = msg.decoderResult().cause();
             if (cause instanceof MqttUnacceptableProtocolVersionException) {
@@ -135,6 +140,7 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
      * codec to the client's protocol version, and a refused MQTT 5 client still reads a 3.1.1 CONNACK.
      */
     private void refuse(ChannelHandlerContext ctx, String clientId, MqttConnectReturnCode code, String reason) {
+        refused = true;
         EventLog.connectRefused(ctx.channel().remoteAddress(), clientId, reason);
         services.metrics().connectRefused(code.name().toLowerCase(java.util.Locale.ROOT));
         byte[] connAck = {0x20, 0x02, 0x00, code.byteValue()};

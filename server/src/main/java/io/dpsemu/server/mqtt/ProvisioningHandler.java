@@ -51,6 +51,10 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+        if (!ctx.channel().isOpen()) {
+            // packets decoded in the same read as one that closed the connection are not acted on
+            return;
+        }
         if (msg.decoderResult().isFailure()) {
             close(ctx, CloseReason.MALFORMED, String.valueOf(msg.decoderResult().cause()));
             return;
@@ -83,9 +87,9 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
         List<Integer> granted = new ArrayList<>();
         for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
             if (DpsTopics.SUBSCRIBE_FILTER.equals(subscription.topicFilter())) {
-                // QoS 2 is granted as QoS 1, as DPS documents
+                // QoS 2 is granted as QoS 1, as DPS documents; a new subscription replaces the old one
                 int qos = Math.min(subscription.qualityOfService().value(), MqttQoS.AT_LEAST_ONCE.value());
-                session.responseQos(Math.max(session.responseQos(), qos));
+                session.responseQos(qos);
                 granted.add(qos);
             } else {
                 granted.add(MqttQoS.FAILURE.value());

@@ -104,7 +104,7 @@ public final class MqttFrameGuard extends ChannelInboundHandlerAdapter {
                     "packet type " + type + " is sent only by servers");
             // SUBSCRIBE, UNSUBSCRIBE and PUBREL must carry flags 0010 (MQTT 3.1.1 §2.2.2)
             case 6, 8, 10 -> flags == 0x2 ? null : malformed("packet type " + type + " with flags " + flags);
-            case 3 -> null;
+            case 3 -> checkPublishFlags(flags);
             default -> flags == 0 ? null : malformed("packet type " + type + " with flags " + flags);
         };
     }
@@ -119,6 +119,16 @@ public final class MqttFrameGuard extends ChannelInboundHandlerAdapter {
             case 4, 5, 6, 7 -> length == 2 ? null : malformed("packet type " + type + " must have 2 bytes");
             default -> null;
         };
+    }
+
+    /** QoS 3 does not exist, and DUP is meaningless (and forbidden) at QoS 0 [MQTT-3.3.1-2, -4]. */
+    private static Violation checkPublishFlags(int flags) {
+        int qos = (flags >> 1) & 0x3;
+        boolean dup = (flags & 0x8) != 0;
+        if (qos == 3) {
+            return malformed("PUBLISH with QoS 3");
+        }
+        return qos == 0 && dup ? malformed("PUBLISH with DUP set at QoS 0") : null;
     }
 
     private static Violation malformed(String detail) {

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The operations devices can poll, held in memory. Bounded: finished operations are forgotten after
@@ -20,6 +21,7 @@ final class Operations {
 
     private final Map<String, Operation> byId = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
     private final int maxOperations;
     private final long retentionNanos;
     private final long abandonNanos;
@@ -40,7 +42,7 @@ final class Operations {
     /** A new operation, or empty when the table is full. */
     Optional<Operation> start(String registrationId, long nowNanos) {
         if (size.incrementAndGet() > maxOperations) {
-            sweep(nowNanos);
+            sweepAtMostEverySecond(nowNanos);
             if (size.get() > maxOperations) {
                 size.decrementAndGet();
                 return Optional.empty();
@@ -59,6 +61,14 @@ final class Operations {
             return Optional.empty();
         }
         return Optional.of(operation);
+    }
+
+    /** A full table is swept at most once a second, so a burst of refused registers stays cheap. */
+    private void sweepAtMostEverySecond(long nowNanos) {
+        long last = lastSweepNanos.get();
+        if (nowNanos - last >= TimeUnit.SECONDS.toNanos(1) && lastSweepNanos.compareAndSet(last, nowNanos)) {
+            sweep(nowNanos);
+        }
     }
 
     void sweep(long nowNanos) {

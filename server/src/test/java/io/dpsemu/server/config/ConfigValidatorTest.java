@@ -1,0 +1,170 @@
+package io.dpsemu.server.config;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigValidatorTest {
+
+    private static ServerConfig with(UnaryOperator<ServerConfig> change) {
+        return change.apply(ServerConfig.defaults());
+    }
+
+    private static ServerConfig hubs(LinkedHub... hubs) {
+        ServerConfig d = ServerConfig.defaults();
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.store(), d.enrollments(),
+                Arrays.asList(hubs), d.tls(), d.provisioning(), d.limits());
+    }
+
+    private static ServerConfig provisioning(ProvisioningConfig p) {
+        ServerConfig d = ServerConfig.defaults();
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.store(), d.enrollments(),
+                d.linkedHubs(), d.tls(), p, d.limits());
+    }
+
+    private static ServerConfig limits(LimitsConfig l) {
+        ServerConfig d = ServerConfig.defaults();
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.store(), d.enrollments(),
+                d.linkedHubs(), d.tls(), d.provisioning(), l);
+    }
+
+    @Test
+    void validate_whenDefaults_thenAccepted() {
+        assertThatCode(() -> ConfigValidator.validate(ServerConfig.defaults())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void validate_whenDataDirBlank_thenNamesDataDir() {
+        ServerConfig d = ServerConfig.defaults();
+        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.store(), d.enrollments(),
+                d.linkedHubs(), d.tls(), d.provisioning(), d.limits());
+
+        assertThatThrownBy(() -> ConfigValidator.validate(config))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'dataDir'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "0ne-0001", "scope with space"})
+    void validate_whenIdScopeHasBadCharacters_thenNamesIdScope(String scope) {
+        ServerConfig config = ServerConfig.defaults().withIdScope(scope);
+
+        assertThatThrownBy(() -> ConfigValidator.validate(config))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'idScope'");
+    }
+
+    @Test
+    void validate_whenNoLinkedHub_thenNamesLinkedHubs() {
+        assertThatThrownBy(() -> ConfigValidator.validate(hubs()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'linkedHubs'");
+    }
+
+    @Test
+    void validate_whenHubListedTwiceInDifferentCase_thenNamesSecondHub() {
+        ServerConfig config = hubs(LinkedHub.of("hub-a.example.test"), LinkedHub.of("HUB-A.example.test"));
+
+        assertThatThrownBy(() -> ConfigValidator.validate(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'linkedHubs[1].hostName'")
+                .hasMessageContaining("twice");
+    }
+
+    @Test
+    void validate_whenHubNameIsNotAHostName_thenNamesIt() {
+        assertThatThrownBy(() -> ConfigValidator.validate(hubs(LinkedHub.of("hub.example.test"), LinkedHub.of("a b"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'linkedHubs[1].hostName'");
+        assertThatThrownBy(() -> ConfigValidator.validate(hubs(LinkedHub.of(""))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'linkedHubs[0].hostName'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 1001})
+    void validate_whenHubWeightOutOfRange_thenNamesWeight(int weight) {
+        ServerConfig config = hubs(new LinkedHub("hub.example.test", weight, true));
+
+        assertThatThrownBy(() -> ConfigValidator.validate(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'linkedHubs[0].allocationWeight'");
+    }
+
+    @Test
+    void validate_whenHubWeightAtBounds_thenAccepted() {
+        assertThatCode(() -> ConfigValidator.validate(hubs(new LinkedHub("a.example.test", 1, true),
+                new LinkedHub("b.example.test", 1000, false)))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void validate_whenKeyFileWithoutCertFile_thenNamesTls() {
+        ServerConfig d = ServerConfig.defaults();
+        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.store(),
+                d.enrollments(), d.linkedHubs(), new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits());
+
+        assertThatThrownBy(() -> ConfigValidator.validate(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls.certFile and tls.keyFile go together");
+    }
+
+    @Test
+    void validate_whenProvisioningValueOutOfRange_thenNamesKeyAndValue() {
+        ProvisioningConfig d = ProvisioningConfig.defaults();
+
+        assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3601,
+                d.minResponseDelayMillis(), d.sasClockSkewSeconds(), true, false, d.maxAuthFailuresPerConnection(),
+                d.operationRetentionSeconds()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'provisioning.retryAfterSeconds'")
+                .hasMessageContaining("3601");
+        assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3,
+                -1, d.sasClockSkewSeconds(), true, false, d.maxAuthFailuresPerConnection(),
+                d.operationRetentionSeconds()))))
+                .hasMessageContaining("'provisioning.minResponseDelayMillis'");
+        assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3,
+                0, d.sasClockSkewSeconds(), true, false, 0, d.operationRetentionSeconds()))))
+                .hasMessageContaining("'provisioning.maxAuthFailuresPerConnection'");
+        assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3,
+                0, d.sasClockSkewSeconds(), true, false, 3, 5))))
+                .hasMessageContaining("'provisioning.operationRetentionSeconds'");
+    }
+
+    @Test
+    void validate_whenLimitOutOfRange_thenNamesKey() {
+        LimitsConfig d = LimitsConfig.defaults();
+
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(new LimitsConfig(0, d.connectTimeoutSeconds(),
+                d.maxConnectPacketBytes(), d.maxPacketBytes(), d.maxKeepAliveSeconds(), d.storeThreads(),
+                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'limits.maxConnections'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(new LimitsConfig(d.maxConnections(),
+                d.connectTimeoutSeconds(), d.maxConnectPacketBytes(), d.maxPacketBytes(), d.maxKeepAliveSeconds(), 0,
+                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection()))))
+                .hasMessageContaining("'limits.storeThreads'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(new LimitsConfig(d.maxConnections(),
+                d.connectTimeoutSeconds(), d.maxConnectPacketBytes(), 512, d.maxKeepAliveSeconds(), d.storeThreads(),
+                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection()))))
+                .hasMessageContaining("'limits.maxPacketBytes'");
+    }
+
+    @Test
+    void validate_whenSectionMissing_thenNamesSection() {
+        assertThatThrownBy(() -> ConfigValidator.validate(provisioning(null)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'provisioning'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(null)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'limits'");
+        assertThatThrownBy(() -> ConfigValidator.validate(hubs(LinkedHub.of("a.example.test"), null)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'linkedHubs[1]'");
+    }
+
+    @Test
+    void validate_whenBindBlank_thenNamesBind() {
+        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.store(),
+                d.enrollments(), d.linkedHubs(), d.tls(), d.provisioning(), d.limits()));
+
+        assertThatThrownBy(() -> ConfigValidator.validate(config))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'bind'");
+    }
+}

@@ -1,0 +1,599 @@
+package io.dpsemu.server.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dpsemu.protocol.auth.DerivedKeys;
+import io.dpsemu.protocol.auth.SasTokens;
+import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
+import io.dpsemu.protocol.enrollment.AttestationMechanism;
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.enrollment.ProvisioningStatus;
+import io.dpsemu.protocol.model.DeviceRegistration;
+import io.dpsemu.protocol.model.DeviceRegistrationResult;
+import io.dpsemu.protocol.model.DpsError;
+import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.protocol.model.RegistrationOperationStatus;
+import io.dpsemu.protocol.model.RegistrationStatus;
+import io.dpsemu.protocol.model.RegistrationSubstatus;
+import io.dpsemu.server.config.LinkedHub;
+import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.store.RegistrationRecord;
+import io.dpsemu.store.memory.InMemoryStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RegistrationServiceTest {
+
+    private static final String SCOPE = "0ne00C0FFEE";
+    private static final String HUB = "hub-a.azure-devices.net";
+    private static final int RETRY_AFTER = 3;
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Random RANDOM = new Random(7);
+
+    private final SwitchableStore store = new SwitchableStore(new InMemoryStore());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<StoreExecutor> executors = new ArrayList<>();
+    private final List<CountDownLatch> gates = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        gates.forEach(CountDownLatch::countDown);
+        executors.forEach(StoreExecutor::close);
+        store.close();
+    }
+
+    private static ProvisioningConfig config(boolean detailedErrors) {
+        return new ProvisioningConfig(RETRY_AFTER, 0, 300, detailedErrors, false, 3, 600);
+    }
+
+    private RegistrationService service() {
+        return service(new StoreExecutor(2, 100), 1000, true);
+    }
+
+    private RegistrationService service(StoreExecutor executor, int maxOperations, boolean detailedErrors) {
+        executors.add(executor);
+        SasVerifier verifier = new SasVerifier(Duration.ofSeconds(300), Clock.systemUTC());
+        DeviceAuthenticator authenticator = new DeviceAuthenticator(store, verifier, SCOPE, Clock.systemUTC());
+        return new RegistrationService(store, executor, authenticator, new HubAllocator(List.of(LinkedHub.of(HUB))),
+                config(detailedErrors), maxOperations, new DpsMetrics(registry));
+    }
+
+    private static String newKey() {
+        byte[] key = new byte[64];
+        RANDOM.nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    private static DeviceIdentity device(String registrationId, String key) {
+        return new DeviceIdentity(SCOPE, registrationId, SasTokens.create(SCOPE + "/registrations/" + registrationId,
+                key, Instant.now().plusSeconds(3600), "registration"));
+    }
+
+    private DeviceIdentity enrolled(String registrationId) {
+        String key = newKey();
+        store.putEnrollment(IndividualEnrollment.symmetricKey(registrationId, key, null), null);
+        return device(registrationId, key);
+    }
+
+    private static DeviceResponse answer(CompletableFuture<DeviceResponse> future) {
+        try {
+            return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no answer", e);
+        }
+    }
+
+    private static RegistrationOperationStatus status(DeviceResponse response) {
+        assertThat(response.body()).isInstanceOf(RegistrationOperationStatus.class);
+        return (RegistrationOperationStatus) response.body();
+    }
+
+    private static DpsError error(DeviceResponse response) {
+        assertThat(response.body()).isInstanceOf(DpsError.class);
+        DpsError error = (DpsError) response.body();
+        assertThat(error.trackingId()).isNotBlank();
+        assertThat(error.timestampUtc()).isNotNull();
+        assertThat(error.message()).isNotBlank();
+        assertThat(error.httpStatus()).isEqualTo(response.status());
+        return error;
+    }
+
+    private String register(RegistrationService service, DeviceIdentity identity) {
+        DeviceResponse response = answer(service.register(identity, DeviceRegistration.EMPTY));
+        assertThat(response.status()).isEqualTo(202);
+        return status(response).operationId();
+    }
+
+    /** Polls as an authenticated connection until the operation has finished. */
+    private DeviceResponse finished(RegistrationService service, DeviceIdentity identity, String operationId) {
+        return await().atMost(WAIT).until(() -> answer(service.operationStatus(identity, operationId, true)),
+                response -> response.status() != 202);
+    }
+
+    private double registrations(String outcome) {
+        var counter = registry.find("dps.registrations").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void register_whenCredentialsValid_thenAcceptedAssigningWithOperationIdAndRetryAfter() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+
+        DeviceResponse response = answer(service.register(identity, new DeviceRegistration("device-1", null, null)));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        assertThat(response.authFailure()).isFalse();
+        RegistrationOperationStatus body = status(response);
+        assertThat(body.status()).isEqualTo(RegistrationStatus.ASSIGNING);
+        assertThat(body.operationId()).matches("4\\.[0-9a-f]{16}\\.[0-9a-f-]{36}");
+    }
+
+    @Test
+    void register_whenRegisteredTwice_thenEachRegisterGetsItsOwnOperation() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+
+        String first = register(service, identity);
+        String second = register(service, identity);
+
+        assertThat(second).isNotEqualTo(first);
+    }
+
+    @Test
+    void operationStatus_whenAssignmentDone_thenOkAssignedWithHubDeviceIdEtagAndTimes() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        String operationId = register(service, identity);
+
+        DeviceResponse response = finished(service, identity, operationId);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.retryAfterSeconds()).isNull();
+        RegistrationOperationStatus body = status(response);
+        assertThat(body.operationId()).isEqualTo(operationId);
+        assertThat(body.status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        DeviceRegistrationResult state = body.registrationState();
+        assertThat(state.registrationId()).isEqualTo("device-1");
+        assertThat(state.status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        assertThat(state.substatus()).isEqualTo(RegistrationSubstatus.INITIAL_ASSIGNMENT);
+        assertThat(state.assignedHub()).isEqualTo(HUB);
+        assertThat(state.deviceId()).isEqualTo("device-1");
+        assertThat(state.etag()).isNotBlank();
+        assertThat(state.createdDateTimeUtc()).isNotNull();
+        assertThat(state.lastUpdatedDateTimeUtc()).isNotNull().isAfterOrEqualTo(state.createdDateTimeUtc());
+        assertThat(state.errorCode()).isNull();
+        assertThat(state.symmetricKey()).isNull();
+
+        RegistrationRecord record = store.findRegistration("device-1").orElseThrow();
+        assertThat(record.assignedHub()).isEqualTo(HUB);
+        assertThat(record.deviceId()).isEqualTo("device-1");
+        assertThat(record.status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        assertThat(record.enrollmentGroupId()).isNull();
+        assertThat(record.etag()).isEqualTo(state.etag());
+        assertThat(registrations("assigned")).isEqualTo(1);
+    }
+
+    @Test
+    void operationStatus_whenIndividualEnrollmentNamesDeviceId_thenThatDeviceIdAssigned() {
+        RegistrationService service = service();
+        String key = newKey();
+        store.putEnrollment(new IndividualEnrollment("device-1", "hub-device-42", null,
+                AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED,
+                null, null, null, null, null, null), null);
+        DeviceIdentity identity = device("device-1", key);
+
+        DeviceResponse response = finished(service, identity, register(service, identity));
+
+        assertThat(status(response).registrationState().deviceId()).isEqualTo("hub-device-42");
+        assertThat(store.findRegistration("device-1").orElseThrow().deviceId()).isEqualTo("hub-device-42");
+    }
+
+    @Test
+    void operationStatus_whenGroupDeviceAssigned_thenResultAndRecordNameTheGroup() {
+        RegistrationService service = service();
+        String groupKey = newKey();
+        store.putGroup(EnrollmentGroup.symmetricKey("group-1", groupKey, null), null);
+        DeviceIdentity identity = device("sensor-9", DerivedKeys.deviceKey(groupKey, "sensor-9"));
+
+        DeviceResponse response = finished(service, identity, register(service, identity));
+
+        DeviceRegistrationResult state = status(response).registrationState();
+        assertThat(state.status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        assertThat(state.deviceId()).isEqualTo("sensor-9");
+        assertThat(state.symmetricKey().enrollmentGroupId()).isEqualTo("group-1");
+        assertThat(store.findRegistration("sensor-9").orElseThrow().enrollmentGroupId()).isEqualTo("group-1");
+    }
+
+    @Test
+    void operationStatus_whenRecordNotYetWritten_thenAcceptedWithMinimalAssigningState() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        CountDownLatch gate = store.holdRegistrationWrites();
+        gates.add(gate);
+        String operationId = register(service, identity);
+        await().atMost(WAIT).until(store::registrationWriteReached);
+
+        DeviceResponse response = answer(service.operationStatus(identity, operationId, true));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        RegistrationOperationStatus body = status(response);
+        assertThat(body.status()).isEqualTo(RegistrationStatus.ASSIGNING);
+        assertThat(body.registrationState()).isEqualTo(DeviceRegistrationResult.assigning("device-1"));
+        assertThat(store.findRegistration("device-1")).isEmpty();
+
+        gate.countDown();
+
+        assertThat(status(finished(service, identity, operationId)).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void operationStatus_whenOperationUnknown_thenNotFoundWithErrorBody() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+
+        DeviceResponse response = answer(service.operationStatus(identity, "4.0000000000000000.nope", true));
+
+        assertThat(response.status()).isEqualTo(404);
+        DpsError error = error(response);
+        assertThat(error.errorCode()).isEqualTo(ErrorCodes.OPERATION_NOT_FOUND);
+        assertThat(error.message()).contains("4.0000000000000000.nope").contains("device-1");
+    }
+
+    @Test
+    void operationStatus_whenOperationBelongsToAnotherRegistration_thenNotFound() {
+        RegistrationService service = service();
+        DeviceIdentity owner = enrolled("device-1");
+        DeviceIdentity other = enrolled("device-2");
+        String operationId = register(service, owner);
+        finished(service, owner, operationId);
+
+        DeviceResponse response = answer(service.operationStatus(other, operationId, true));
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.OPERATION_NOT_FOUND);
+    }
+
+    @Test
+    void operationStatus_whenRegistrationIdDiffersOnlyInCase_thenSameOperation() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        String operationId = register(service, identity);
+        finished(service, identity, operationId);
+
+        DeviceResponse response = answer(service.operationStatus(new DeviceIdentity(SCOPE, "DEVICE-1", null),
+                operationId, true));
+
+        assertThat(response.status()).isEqualTo(200);
+    }
+
+    @Test
+    void operationStatus_whenConnectionNotAuthenticated_thenCredentialsCheckedFirst() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        String operationId = register(service, identity);
+        finished(service, identity, operationId);
+
+        DeviceResponse stranger = answer(service.operationStatus(device("device-1", newKey()), operationId, false));
+        DeviceResponse owner = answer(service.operationStatus(identity, operationId, false));
+
+        assertThat(stranger.status()).isEqualTo(401);
+        assertThat(stranger.authFailure()).isTrue();
+        assertThat(error(stranger).message()).doesNotContain(HUB);
+        assertThat(owner.status()).isEqualTo(200);
+        assertThat(status(owner).registrationState().assignedHub()).isEqualTo(HUB);
+    }
+
+    @Test
+    void register_whenBodyRegistrationIdDiffersFromIdentity_thenBadRequest() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+
+        DeviceResponse response = answer(service.register(identity, new DeviceRegistration("device-2", null, null)));
+
+        assertThat(response.status()).isEqualTo(400);
+        DpsError error = error(response);
+        assertThat(error.errorCode()).isEqualTo(ErrorCodes.BAD_REQUEST);
+        assertThat(error.message()).contains("device-2").contains("device-1");
+        assertThat(store.findRegistration("device-1")).isEmpty();
+    }
+
+    @Test
+    void register_whenBodyRegistrationIdDiffersOnlyInCase_thenAccepted() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+
+        DeviceResponse response = answer(service.register(identity, new DeviceRegistration("DEVICE-1", null, null)));
+
+        assertThat(response.status()).isEqualTo(202);
+    }
+
+    @Test
+    void register_whenCredentialsRefused_thenUnauthorizedWithReason() {
+        RegistrationService service = service();
+        enrolled("device-1");
+
+        DeviceResponse response = answer(service.register(device("device-1", newKey()), DeviceRegistration.EMPTY));
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.authFailure()).isTrue();
+        assertThat(response.retryAfterSeconds()).isNull();
+        DpsError error = error(response);
+        assertThat(error.errorCode()).isEqualTo(ErrorCodes.UNAUTHORIZED);
+        assertThat(error.message()).contains("signature");
+        assertThat(registrations("unauthorized")).isEqualTo(1);
+    }
+
+    @Test
+    void register_whenRegistrationUnknown_thenUnauthorizedInvalidCredentials() {
+        RegistrationService service = service();
+
+        DeviceResponse response = answer(service.register(device("stranger", newKey()), DeviceRegistration.EMPTY));
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.INVALID_CREDENTIALS);
+        assertThat(error(response).message()).contains("stranger");
+    }
+
+    @Test
+    void register_whenDetailedErrorsOff_thenReasonHidden() {
+        RegistrationService service = service(new StoreExecutor(2, 100), 1000, false);
+        String key = newKey();
+        store.putEnrollment(IndividualEnrollment.symmetricKey("device-1", key, null), null);
+        DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
+                key, Instant.now().minus(Duration.ofDays(1)), "registration"));
+
+        DeviceResponse response = answer(service.register(expired, DeviceRegistration.EMPTY));
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.authFailure()).isTrue();
+        DpsError error = error(response);
+        assertThat(error.message()).isEqualTo("Unauthorized").doesNotContain("expired");
+    }
+
+    @Test
+    void register_whenDetailedErrorsOn_thenExpiryReasonShown() {
+        RegistrationService service = service();
+        String key = newKey();
+        store.putEnrollment(IndividualEnrollment.symmetricKey("device-1", key, null), null);
+        DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
+                key, Instant.now().minus(Duration.ofDays(1)), "registration"));
+
+        DeviceResponse response = answer(service.register(expired, DeviceRegistration.EMPTY));
+
+        assertThat(error(response).message()).contains("expired");
+    }
+
+    @Test
+    void register_whenIndividualEnrollmentDisabled_thenOperationEndsDisabledAndNoRecordWritten() {
+        RegistrationService service = service();
+        String key = newKey();
+        store.putEnrollment(IndividualEnrollment.symmetricKey("device-1", key, null)
+                .withProvisioningStatus(ProvisioningStatus.DISABLED), null);
+        DeviceIdentity identity = device("device-1", key);
+
+        String operationId = register(service, identity);
+        DeviceResponse response = finished(service, identity, operationId);
+
+        assertThat(response.status()).isEqualTo(200);
+        RegistrationOperationStatus body = status(response);
+        assertThat(body.status()).isEqualTo(RegistrationStatus.DISABLED);
+        DeviceRegistrationResult state = body.registrationState();
+        assertThat(state.status()).isEqualTo(RegistrationStatus.DISABLED);
+        assertThat(state.errorCode()).isEqualTo(ErrorCodes.ENROLLMENT_DISABLED);
+        assertThat(state.errorMessage()).contains("disabled").contains("device-1");
+        assertThat(state.assignedHub()).isNull();
+        assertThat(state.deviceId()).isNull();
+        assertThat(store.findRegistration("device-1")).isEmpty();
+        assertThat(registrations("disabled")).isEqualTo(1);
+    }
+
+    @Test
+    void register_whenGroupDisabled_thenOperationEndsDisabledNamingTheGroup() {
+        RegistrationService service = service();
+        String groupKey = newKey();
+        store.putGroup(EnrollmentGroup.symmetricKey("group-1", groupKey, null)
+                .withProvisioningStatus(ProvisioningStatus.DISABLED), null);
+        DeviceIdentity identity = device("sensor-1", DerivedKeys.deviceKey(groupKey, "sensor-1"));
+
+        DeviceResponse response = finished(service, identity, register(service, identity));
+
+        DeviceRegistrationResult state = status(response).registrationState();
+        assertThat(state.status()).isEqualTo(RegistrationStatus.DISABLED);
+        assertThat(state.errorCode()).isEqualTo(ErrorCodes.ENROLLMENT_DISABLED);
+        assertThat(state.errorMessage()).contains("group-1");
+        assertThat(store.findRegistration("sensor-1")).isEmpty();
+    }
+
+    @Test
+    void register_whenEnrollmentNamesNoLinkedHub_thenOperationFailsAndNoRecordWritten() {
+        RegistrationService service = service();
+        String key = newKey();
+        store.putEnrollment(new IndividualEnrollment("device-1", null, null, AttestationMechanism.symmetricKey(key, null),
+                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.STATIC,
+                List.of("unlinked.azure-devices.net"), null), null);
+        DeviceIdentity identity = device("device-1", key);
+
+        DeviceResponse response = finished(service, identity, register(service, identity));
+
+        assertThat(response.status()).isEqualTo(200);
+        DeviceRegistrationResult state = status(response).registrationState();
+        assertThat(state.status()).isEqualTo(RegistrationStatus.FAILED);
+        assertThat(state.errorCode()).isEqualTo(ErrorCodes.NO_HUB_ASSIGNABLE);
+        assertThat(state.assignedHub()).isNull();
+        assertThat(store.findRegistration("device-1")).isEmpty();
+    }
+
+    @Test
+    void register_whenStoreQueueFull_thenTooManyRequestsWithRetryAfter() {
+        StoreExecutor executor = new StoreExecutor(1, 1);
+        RegistrationService service = service(executor, 1000, true);
+        DeviceIdentity identity = enrolled("device-1");
+        CountDownLatch blocker = new CountDownLatch(1);
+        gates.add(blocker);
+        executor.execute(() -> {
+            try {
+                blocker.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await().atMost(WAIT).until(() -> executor.queued() == 0);
+        executor.execute(() -> { });
+
+        DeviceResponse response = answer(service.register(identity, DeviceRegistration.EMPTY));
+
+        assertThat(response.status()).isEqualTo(429);
+        assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        assertThat(response.authFailure()).isFalse();
+        assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.SERVER_BUSY);
+        assertThat(registrations("throttled")).isEqualTo(1);
+
+        blocker.countDown();
+        await().atMost(WAIT).until(() -> executor.queued() == 0);
+        assertThat(answer(service.register(identity, DeviceRegistration.EMPTY)).status()).isEqualTo(202);
+    }
+
+    @Test
+    void operationStatus_whenUnauthenticatedAndStoreQueueFull_thenTooManyRequests() {
+        StoreExecutor executor = new StoreExecutor(1, 1);
+        RegistrationService service = service(executor, 1000, true);
+        DeviceIdentity identity = enrolled("device-1");
+        CountDownLatch blocker = new CountDownLatch(1);
+        gates.add(blocker);
+        executor.execute(() -> {
+            try {
+                blocker.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await().atMost(WAIT).until(() -> executor.queued() == 0);
+        executor.execute(() -> { });
+
+        DeviceResponse response = answer(service.operationStatus(identity, "4.0000000000000000.x", false));
+
+        assertThat(response.status()).isEqualTo(429);
+        assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+    }
+
+    @Test
+    void register_whenOperationTableFull_thenTooManyRequestsWithRetryAfter() {
+        RegistrationService service = service(new StoreExecutor(2, 100), 1, true);
+        DeviceIdentity first = enrolled("device-1");
+        DeviceIdentity second = enrolled("device-2");
+        finished(service, first, register(service, first));
+
+        DeviceResponse response = answer(service.register(second, DeviceRegistration.EMPTY));
+
+        assertThat(response.status()).isEqualTo(429);
+        assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        DpsError error = error(response);
+        assertThat(error.errorCode()).isEqualTo(ErrorCodes.SERVER_BUSY);
+        assertThat(error.message()).contains("retry after " + RETRY_AFTER);
+        assertThat(store.findRegistration("device-2")).isEmpty();
+    }
+
+    @Test
+    void register_whenStoreUnavailable_thenServiceUnavailableWithRetryAfter() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        store.failAll(true);
+
+        DeviceResponse response = answer(service.register(identity, DeviceRegistration.EMPTY));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        assertThat(response.authFailure()).isFalse();
+        assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.STORE_UNAVAILABLE);
+        assertThat(registrations("error")).isEqualTo(1);
+
+        store.failAll(false);
+        String operationId = register(service, identity);
+        assertThat(status(finished(service, identity, operationId)).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void operationStatus_whenUnauthenticatedAndStoreUnavailable_thenServiceUnavailable() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        String operationId = register(service, identity);
+        finished(service, identity, operationId);
+        store.failAll(true);
+
+        DeviceResponse response = answer(service.operationStatus(identity, operationId, false));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        assertThat(response.authFailure()).isFalse();
+    }
+
+    @Test
+    void register_whenRecordWriteFails_thenOperationFailedAndNothingAssigned() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        store.failRegistrationWrites(true);
+
+        String operationId = register(service, identity);
+        DeviceResponse response = finished(service, identity, operationId);
+
+        assertThat(response.status()).isEqualTo(200);
+        RegistrationOperationStatus body = status(response);
+        assertThat(body.status()).isEqualTo(RegistrationStatus.FAILED);
+        DeviceRegistrationResult state = body.registrationState();
+        assertThat(state.status()).isEqualTo(RegistrationStatus.FAILED);
+        assertThat(state.errorCode()).isEqualTo(ErrorCodes.STORE_UNAVAILABLE);
+        assertThat(state.errorMessage()).isNotBlank();
+        assertThat(state.assignedHub()).isNull();
+        assertThat(state.deviceId()).isNull();
+        assertThat(state.etag()).isNull();
+        store.failRegistrationWrites(false);
+        assertThat(store.findRegistration("device-1")).isEmpty();
+        assertThat(registrations("assigned")).isZero();
+    }
+
+    @Test
+    void register_whenDeviceRegistersAgain_thenRecordReplacedKeepingCreationTime() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        DeviceRegistrationResult first = status(finished(service, identity, register(service, identity)))
+                .registrationState();
+
+        DeviceRegistrationResult second = status(finished(service, identity, register(service, identity)))
+                .registrationState();
+
+        assertThat(second.status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        assertThat(second.etag()).isNotEqualTo(first.etag());
+        assertThat(second.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(store.findRegistration("device-1").orElseThrow().etag()).isEqualTo(second.etag());
+    }
+
+    @Test
+    void sweep_whenOperationsAreRecent_thenTheyCanStillBePolled() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        String operationId = register(service, identity);
+        finished(service, identity, operationId);
+
+        service.sweep();
+
+        assertThat(answer(service.operationStatus(identity, operationId, true)).status()).isEqualTo(200);
+    }
+}

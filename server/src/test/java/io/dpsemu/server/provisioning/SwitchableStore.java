@@ -1,0 +1,151 @@
+package io.dpsemu.server.provisioning;
+
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.store.Page;
+import io.dpsemu.store.RegistrationRecord;
+import io.dpsemu.store.Store;
+import io.dpsemu.store.StoreUnavailableException;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A store that delegates to another and can be told to fail every call, or only registration writes,
+ * with {@link StoreUnavailableException}; registration writes can also be held at a gate.
+ */
+final class SwitchableStore implements Store {
+
+    private final Store delegate;
+    private volatile boolean failAll;
+    private volatile boolean failRegistrationWrites;
+    private volatile CountDownLatch registrationGate;
+    private final CountDownLatch registrationWriteReached = new CountDownLatch(1);
+
+    SwitchableStore(Store delegate) {
+        this.delegate = delegate;
+    }
+
+    void failAll(boolean fail) {
+        failAll = fail;
+    }
+
+    void failRegistrationWrites(boolean fail) {
+        failRegistrationWrites = fail;
+    }
+
+    /** Registration writes wait until the returned latch is counted down. */
+    CountDownLatch holdRegistrationWrites() {
+        CountDownLatch gate = new CountDownLatch(1);
+        registrationGate = gate;
+        return gate;
+    }
+
+    boolean registrationWriteReached() {
+        return registrationWriteReached.getCount() == 0;
+    }
+
+    private void check() {
+        if (failAll) {
+            throw new StoreUnavailableException("database is down (test)", null);
+        }
+    }
+
+    @Override
+    public Optional<IndividualEnrollment> findEnrollment(String registrationId) {
+        check();
+        return delegate.findEnrollment(registrationId);
+    }
+
+    @Override
+    public IndividualEnrollment putEnrollment(IndividualEnrollment enrollment, String ifMatch) {
+        check();
+        return delegate.putEnrollment(enrollment, ifMatch);
+    }
+
+    @Override
+    public boolean deleteEnrollment(String registrationId, String ifMatch) {
+        check();
+        return delegate.deleteEnrollment(registrationId, ifMatch);
+    }
+
+    @Override
+    public Page<IndividualEnrollment> listEnrollments(String continuation, int maxItems) {
+        check();
+        return delegate.listEnrollments(continuation, maxItems);
+    }
+
+    @Override
+    public Optional<EnrollmentGroup> findGroup(String enrollmentGroupId) {
+        check();
+        return delegate.findGroup(enrollmentGroupId);
+    }
+
+    @Override
+    public EnrollmentGroup putGroup(EnrollmentGroup group, String ifMatch) {
+        check();
+        return delegate.putGroup(group, ifMatch);
+    }
+
+    @Override
+    public boolean deleteGroup(String enrollmentGroupId, String ifMatch) {
+        check();
+        return delegate.deleteGroup(enrollmentGroupId, ifMatch);
+    }
+
+    @Override
+    public Page<EnrollmentGroup> listGroups(String continuation, int maxItems) {
+        check();
+        return delegate.listGroups(continuation, maxItems);
+    }
+
+    @Override
+    public Optional<RegistrationRecord> findRegistration(String registrationId) {
+        check();
+        return delegate.findRegistration(registrationId);
+    }
+
+    @Override
+    public RegistrationRecord putRegistration(RegistrationRecord record) {
+        registrationWriteReached.countDown();
+        CountDownLatch gate = registrationGate;
+        if (gate != null) {
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("registration gate never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        check();
+        if (failRegistrationWrites) {
+            throw new StoreUnavailableException("cannot write the registration record (test)", null);
+        }
+        return delegate.putRegistration(record);
+    }
+
+    @Override
+    public boolean deleteRegistration(String registrationId, String ifMatch) {
+        check();
+        return delegate.deleteRegistration(registrationId, ifMatch);
+    }
+
+    @Override
+    public Page<RegistrationRecord> listRegistrations(String enrollmentGroupId, String continuation, int maxItems) {
+        check();
+        return delegate.listRegistrations(enrollmentGroupId, continuation, maxItems);
+    }
+
+    @Override
+    public long enrollmentVersion() {
+        check();
+        return delegate.enrollmentVersion();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
