@@ -9,6 +9,8 @@ import io.dpsemu.server.mqtt.SessionRegistry;
 import io.dpsemu.server.netty.ConnectionLimiter;
 import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.ExceptionHandler;
+import io.dpsemu.server.netty.HttpsChannelInitializer;
+import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.netty.MqttChannelInitializer;
 import io.dpsemu.server.provisioning.DeviceAuthenticator;
 import io.dpsemu.server.provisioning.HubAllocator;
@@ -59,9 +61,10 @@ public final class DpsServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel mqttChannel;
+    private final Channel httpsChannel;
 
     private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
-            EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel) {
+            EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
@@ -69,6 +72,7 @@ public final class DpsServer implements AutoCloseable {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.mqttChannel = mqttChannel;
+        this.httpsChannel = httpsChannel;
     }
 
     /** Starts a server; configuration problems throw {@link ConfigException} before anything listens. */
@@ -114,23 +118,34 @@ public final class DpsServer implements AutoCloseable {
             Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class
                     : NioServerSocketChannel.class;
             ExceptionHandler exceptions = new ExceptionHandler(disconnector);
+            ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(), metrics, disconnector);
             ServerBootstrap mqtt = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(channelType)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new MqttChannelInitializer(sslContext, services,
-                            new ConnectionLimiter(config.limits().maxConnections(), metrics, disconnector), exceptions));
+                    .childHandler(new MqttChannelInitializer(sslContext, services, limiter, exceptions));
             Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort");
+            ServerBootstrap https = mqtt.clone().childHandler(new HttpsChannelInitializer(sslContext, services,
+                    new DeviceApi(registrations), limiter, exceptions));
+            Channel httpsChannel;
+            try {
+                httpsChannel = bind(https, config.bind(), config.httpsPort(), "httpsPort");
+            } catch (RuntimeException e) {
+                mqttChannel.close().syncUninterruptibly();
+                throw e;
+            }
             workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
 
-            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, boss, workers, mqttChannel);
+            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, boss, workers, mqttChannel,
+                    httpsChannel);
             LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
             if (tlsFiles.caCertificate() != null) {
                 LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
             }
-            LOG.info("dpsemu ready: idScope={} mqtt={}:{} store={} hubs={}", config.idScope(), config.bind(),
-                    server.mqttPort(), config.store(), config.linkedHubs().size());
+            LOG.info("dpsemu ready: idScope={} mqtt={}:{} https={}:{} store={} hubs={}", config.idScope(),
+                    config.bind(), server.mqttPort(), config.bind(), server.httpsPort(), config.store(),
+                    config.linkedHubs().size());
             return server;
         } catch (RuntimeException e) {
             if (workers != null) {
@@ -159,6 +174,11 @@ public final class DpsServer implements AutoCloseable {
         return ((InetSocketAddress) mqttChannel.localAddress()).getPort();
     }
 
+    /** The HTTPS port: the device REST API and MQTT over WebSocket. */
+    public int httpsPort() {
+        return ((InetSocketAddress) httpsChannel.localAddress()).getPort();
+    }
+
     /** The CA certificate devices must trust, or null when the TLS material was supplied by the user. */
     public Path caCertificate() {
         return tlsFiles.caCertificate();
@@ -172,6 +192,7 @@ public final class DpsServer implements AutoCloseable {
     @Override
     public void close() {
         mqttChannel.close().syncUninterruptibly();
+        httpsChannel.close().syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         storeExecutor.close();

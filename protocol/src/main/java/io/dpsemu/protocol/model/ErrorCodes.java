@@ -20,8 +20,18 @@ public final class ErrorCodes {
     public static final int INVALID_CREDENTIALS = 401002;
     /** The enrollment that matched the device is disabled (the operation ends {@code disabled}). */
     public static final int ENROLLMENT_DISABLED = 401003;
-    /** No enrollment knows this registration id (seen as a {@code failed} result). */
+    /** The resource exists but not for this HTTP method. */
+    public static final int METHOD_NOT_ALLOWED = 405001;
+    /** The request body is not JSON. */
+    public static final int UNSUPPORTED_MEDIA_TYPE = 415001;
+    /** The request is larger than allowed. */
+    public static final int PAYLOAD_TOO_LARGE = 413001;
+    /** The request line or headers are larger than allowed. */
+    public static final int HEADERS_TOO_LARGE = 431001;
+    /** No enrollment or registration record knows this registration id. */
     public static final int REGISTRATION_NOT_FOUND = 404201;
+    /** Nothing is at this path. */
+    public static final int NOT_FOUND = 404001;
     /** No operation with this id exists for this registration. */
     public static final int OPERATION_NOT_FOUND = 404204;
     /** A quota or an overload bound was hit; retry after the advertised delay. */

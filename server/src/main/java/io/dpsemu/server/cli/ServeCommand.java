@@ -36,6 +36,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--mqtt-port", paramLabel = "PORT", description = "MQTT over TLS port (default 8883)")
     private Integer mqttPort;
 
+    @Option(names = "--https-port", paramLabel = "PORT",
+            description = "HTTPS port: device REST API and MQTT over WebSocket (default 443)")
+    private Integer httpsPort;
+
     @Option(names = "--store", description = "sqlite (default) or memory")
     private String store;
 
@@ -91,6 +95,7 @@ final class ServeCommand implements Callable<Integer> {
         put(values, "idScope", idScope);
         put(values, "bind", bind);
         put(values, "mqttPort", mqttPort);
+        put(values, "httpsPort", httpsPort);
         put(values, "store", store);
         put(values, "enrollments", enrollments);
         if (hubs != null) {

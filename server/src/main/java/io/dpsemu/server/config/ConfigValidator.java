@@ -14,6 +14,8 @@ final class ConfigValidator {
         require(c.dataDir() != null && !c.dataDir().isBlank(), "dataDir", "must be set");
         require(c.bind() != null && !c.bind().isBlank(), "bind", "must be set");
         port(c.mqttPort(), "mqttPort");
+        port(c.httpsPort(), "httpsPort");
+        require(c.mqttPort() == 0 || c.mqttPort() != c.httpsPort(), "httpsPort", "must differ from mqttPort");
         require(ServerConfig.STORE_SQLITE.equals(c.store()) || ServerConfig.STORE_MEMORY.equals(c.store()),
                 "store", "must be 'sqlite' or 'memory', not '" + c.store() + "'");
         if (c.idScope() != null) {
@@ -54,6 +56,10 @@ final class ConfigValidator {
         range(l.storeQueue(), 1, 10_000_000, "limits.storeQueue");
         range(l.maxOperations(), 100, 100_000_000, "limits.maxOperations");
         range(l.maxInflightPerConnection(), 1, 10_000, "limits.maxInflightPerConnection");
+        range(l.maxHttpHeaderBytes(), 1024, 1024 * 1024, "limits.maxHttpHeaderBytes");
+        range(l.maxHttpBodyBytes(), 1024, 16 * 1024 * 1024, "limits.maxHttpBodyBytes");
+        range(l.httpRequestTimeoutSeconds(), 1, 600, "limits.httpRequestTimeoutSeconds");
+        range(l.httpIdleTimeoutSeconds(), 1, 86_400, "limits.httpIdleTimeoutSeconds");
     }
 
     private static void port(int value, String key) {

@@ -14,6 +14,10 @@ package io.dpsemu.server.config;
  * @param storeQueue                store tasks that may wait for a worker
  * @param maxOperations             operations remembered for polling
  * @param maxInflightPerConnection  requests of one connection being worked on at once
+ * @param maxHttpHeaderBytes        request line and headers of one HTTP request
+ * @param maxHttpBodyBytes          body of one HTTP request (DPS accepts 96 KB)
+ * @param httpRequestTimeoutSeconds from the first byte of an HTTP request to its last
+ * @param httpIdleTimeoutSeconds    how long an idle keep-alive HTTP connection stays open
  */
 public record LimitsConfig(
         int maxConnections,
@@ -24,9 +28,14 @@ public record LimitsConfig(
         int storeThreads,
         int storeQueue,
         int maxOperations,
-        int maxInflightPerConnection) {
+        int maxInflightPerConnection,
+        int maxHttpHeaderBytes,
+        int maxHttpBodyBytes,
+        int httpRequestTimeoutSeconds,
+        int httpIdleTimeoutSeconds) {
 
     static LimitsConfig defaults() {
-        return new LimitsConfig(100_000, 10, 8 * 1024, 96 * 1024 + 1024, 1800, 4, 10_000, 200_000, 16);
+        return new LimitsConfig(100_000, 10, 8 * 1024, 96 * 1024 + 1024, 1800, 4, 10_000, 200_000, 16, 8 * 1024,
+                96 * 1024, 10, 120);
     }
 }

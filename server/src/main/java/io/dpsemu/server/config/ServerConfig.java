@@ -11,6 +11,7 @@ import java.util.List;
  * @param idScope     the id scope devices use; null = generated once and kept in the data directory
  * @param bind        address the device ports listen on
  * @param mqttPort    MQTT over TLS (0 = any free port, for tests)
+ * @param httpsPort   HTTPS: the device REST API and MQTT over WebSocket (0 = any free port)
  * @param store       {@code sqlite} (default, durable) or {@code memory}
  * @param enrollments a YAML or JSON seed file upserted at start, or null
  * @param linkedHubs  hubs devices are assigned to
@@ -20,6 +21,7 @@ public record ServerConfig(
         String idScope,
         String bind,
         int mqttPort,
+        int httpsPort,
         String store,
         String enrollments,
         List<LinkedHub> linkedHubs,
@@ -31,7 +33,7 @@ public record ServerConfig(
     public static final String STORE_MEMORY = "memory";
 
     public static ServerConfig defaults() {
-        return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, STORE_SQLITE, null,
+        return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, 443, STORE_SQLITE, null,
                 List.of(LinkedHub.of("dpsemu-hub.local")), TlsConfig.defaults(), ProvisioningConfig.defaults(),
                 LimitsConfig.defaults());
     }
@@ -41,7 +43,7 @@ public record ServerConfig(
     }
 
     public ServerConfig withIdScope(String scope) {
-        return new ServerConfig(dataDir, scope, bind, mqttPort, store, enrollments, linkedHubs, tls, provisioning,
-                limits);
+        return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, enrollments, linkedHubs, tls,
+                provisioning, limits);
     }
 }

@@ -5,6 +5,12 @@ public final class HandlerNames {
 
     public static final String CONNECTION_LIMIT = "conn-limit";
     public static final String TLS = "tls";
+    public static final String HTTP_DEADLINE = "http-deadline";
+    public static final String HTTP_IDLE = "http-idle";
+    public static final String HTTP_CODEC = "http-codec";
+    public static final String HTTP_AGGREGATOR = "http-aggregator";
+    public static final String UPGRADE_GUARD = "upgrade-guard";
+    public static final String WS_MQTT = "ws-mqtt";
     public static final String CONNECT_DEADLINE = "connect-deadline";
     public static final String MQTT_FRAME_GUARD = "mqtt-frame-guard";
     public static final String MQTT_DECODER = "mqtt-decoder";

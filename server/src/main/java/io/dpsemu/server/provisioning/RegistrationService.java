@@ -102,6 +102,24 @@ public final class RegistrationService {
         });
     }
 
+    /**
+     * The device's registration record as a bare {@code DeviceRegistrationResult} (the HTTPS status
+     * lookup), after its credentials are checked; 404 when it never registered.
+     */
+    public CompletableFuture<DeviceResponse> registrationStatus(DeviceIdentity identity) {
+        return onStore(answer -> {
+            AuthOutcome outcome = authenticator.authenticate(identity);
+            if (outcome instanceof AuthOutcome.Refused refused) {
+                answer.complete(refuse(identity, refused));
+                return;
+            }
+            answer.complete(store.findRegistration(identity.registrationId())
+                    .map(record -> new DeviceResponse(200, resultOf(record), null, false))
+                    .orElseGet(() -> DeviceResponse.error(DpsError.of(ErrorCodes.REGISTRATION_NOT_FOUND,
+                            "'" + identity.registrationId() + "' has no registration record"), null)));
+        });
+    }
+
     /** Forgets expired operations; called periodically. */
     public void sweep() {
         operations.sweep(System.nanoTime());
@@ -194,10 +212,15 @@ public final class RegistrationService {
                 null));
         EventLog.assigned(registrationId, hub.get(), deviceId);
         metrics.registration("assigned");
-        return new DeviceRegistrationResult(registrationId, stored.createdDateTimeUtc(), stored.assignedHub(),
-                stored.deviceId(), RegistrationStatus.ASSIGNED, stored.substatus(), null, null,
-                stored.lastUpdatedDateTimeUtc(), stored.etag(), stored.payload(),
-                match.enrollmentGroupId() == null ? null : new SymmetricKeyRegistrationResult(match.enrollmentGroupId()),
+        return resultOf(stored);
+    }
+
+    /** The device-facing view of a registration record. */
+    private static DeviceRegistrationResult resultOf(RegistrationRecord record) {
+        return new DeviceRegistrationResult(record.registrationId(), record.createdDateTimeUtc(), record.assignedHub(),
+                record.deviceId(), record.status(), record.substatus(), record.errorCode(), record.errorMessage(),
+                record.lastUpdatedDateTimeUtc(), record.etag(), record.payload(),
+                record.enrollmentGroupId() == null ? null : new SymmetricKeyRegistrationResult(record.enrollmentGroupId()),
                 null);
     }
 

@@ -25,7 +25,7 @@ class ServeCommandIT {
     @Test
     void serve_whenStartedOnAFreshDataDir_thenPrintsReadyLineAndCreatesScopeAndCa() throws Exception {
         Path data = dir.resolve("data");
-        Process process = dpsemu("serve", "--data-dir", data.toString(), "--mqtt-port", "0", "--bind", "127.0.0.1",
+        Process process = dpsemu("serve", "--data-dir", data.toString(), "--mqtt-port", "0", "--https-port", "0", "--bind", "127.0.0.1",
                 "--hub", "hub-a.example=3", "--hub", "hub-b.example");
         try {
             List<String> lines = readUntil(process, "dpsemu ready");

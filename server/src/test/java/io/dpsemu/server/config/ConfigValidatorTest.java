@@ -18,19 +18,19 @@ class ConfigValidatorTest {
 
     private static ServerConfig hubs(LinkedHub... hubs) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.store(), d.enrollments(),
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.enrollments(),
                 Arrays.asList(hubs), d.tls(), d.provisioning(), d.limits());
     }
 
     private static ServerConfig provisioning(ProvisioningConfig p) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.store(), d.enrollments(),
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.enrollments(),
                 d.linkedHubs(), d.tls(), p, d.limits());
     }
 
     private static ServerConfig limits(LimitsConfig l) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.store(), d.enrollments(),
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.enrollments(),
                 d.linkedHubs(), d.tls(), d.provisioning(), l);
     }
 
@@ -42,7 +42,7 @@ class ConfigValidatorTest {
     @Test
     void validate_whenDataDirBlank_thenNamesDataDir() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.store(), d.enrollments(),
+        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.enrollments(),
                 d.linkedHubs(), d.tls(), d.provisioning(), d.limits());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
@@ -101,7 +101,7 @@ class ConfigValidatorTest {
     @Test
     void validate_whenKeyFileWithoutCertFile_thenNamesTls() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.store(),
+        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
                 d.enrollments(), d.linkedHubs(), new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
@@ -137,15 +137,18 @@ class ConfigValidatorTest {
 
         assertThatThrownBy(() -> ConfigValidator.validate(limits(new LimitsConfig(0, d.connectTimeoutSeconds(),
                 d.maxConnectPacketBytes(), d.maxPacketBytes(), d.maxKeepAliveSeconds(), d.storeThreads(),
-                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection()))))
+                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection(), d.maxHttpHeaderBytes(),
+                d.maxHttpBodyBytes(), d.httpRequestTimeoutSeconds(), d.httpIdleTimeoutSeconds()))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'limits.maxConnections'");
         assertThatThrownBy(() -> ConfigValidator.validate(limits(new LimitsConfig(d.maxConnections(),
                 d.connectTimeoutSeconds(), d.maxConnectPacketBytes(), d.maxPacketBytes(), d.maxKeepAliveSeconds(), 0,
-                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection()))))
+                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection(), d.maxHttpHeaderBytes(),
+                d.maxHttpBodyBytes(), d.httpRequestTimeoutSeconds(), d.httpIdleTimeoutSeconds()))))
                 .hasMessageContaining("'limits.storeThreads'");
         assertThatThrownBy(() -> ConfigValidator.validate(limits(new LimitsConfig(d.maxConnections(),
                 d.connectTimeoutSeconds(), d.maxConnectPacketBytes(), 512, d.maxKeepAliveSeconds(), d.storeThreads(),
-                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection()))))
+                d.storeQueue(), d.maxOperations(), d.maxInflightPerConnection(), d.maxHttpHeaderBytes(),
+                d.maxHttpBodyBytes(), d.httpRequestTimeoutSeconds(), d.httpIdleTimeoutSeconds()))))
                 .hasMessageContaining("'limits.maxPacketBytes'");
     }
 
@@ -161,7 +164,7 @@ class ConfigValidatorTest {
 
     @Test
     void validate_whenBindBlank_thenNamesBind() {
-        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.store(),
+        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.httpsPort(), d.store(),
                 d.enrollments(), d.linkedHubs(), d.tls(), d.provisioning(), d.limits()));
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))

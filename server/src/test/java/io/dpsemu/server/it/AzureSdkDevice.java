@@ -24,10 +24,19 @@ final class AzureSdkDevice {
 
     private final String idScope;
     private final SSLContext sslContext;
+    private final ProvisioningDeviceClientTransportProtocol transport;
 
+    /** A device using MQTT on port 8883. */
     AzureSdkDevice(String idScope, Path caCertificate) throws Exception {
+        this(idScope, caCertificate, ProvisioningDeviceClientTransportProtocol.MQTT);
+    }
+
+    /** A device using the given transport: MQTT (8883), MQTT_WS or HTTPS (443). */
+    AzureSdkDevice(String idScope, Path caCertificate, ProvisioningDeviceClientTransportProtocol transport)
+            throws Exception {
         this.idScope = idScope;
         this.sslContext = trusting(caCertificate);
+        this.transport = transport;
     }
 
     ProvisioningDeviceClientRegistrationResult register(String registrationId, String key) throws Exception {
@@ -71,8 +80,7 @@ final class AzureSdkDevice {
                 return sslContext;
             }
         };
-        return ProvisioningDeviceClient.create("localhost", idScope, ProvisioningDeviceClientTransportProtocol.MQTT,
-                security);
+        return ProvisioningDeviceClient.create("localhost", idScope, transport, security);
     }
 
     record Outcome(ProvisioningDeviceClientRegistrationResult result, Exception error) {

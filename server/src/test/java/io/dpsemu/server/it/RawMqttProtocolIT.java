@@ -52,7 +52,7 @@ class RawMqttProtocolIT {
                 "dataDir", dataDir.toString(),
                 "store", "memory",
                 "bind", "127.0.0.1",
-                "mqttPort", 0));
+                "mqttPort", 0, "httpsPort", 0));
         server = DpsServer.start(config);
     }
 

@@ -9,12 +9,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Starts real dpsemu servers for integration tests. The Azure SDK hard-codes port 8883, so these
- * servers listen there, on loopback; integration tests run one after another in one JVM.
+ * Starts real dpsemu servers for integration tests. The Azure SDK hard-codes ports 8883 and 443, so
+ * these servers listen there, on loopback; integration tests run one after another in one JVM.
  */
 final class TestServers {
 
     static final int SDK_MQTT_PORT = 8883;
+    static final int SDK_HTTPS_PORT = 443;
 
     private TestServers() {
     }
@@ -29,6 +30,7 @@ final class TestServers {
         overrides.put("store", store);
         overrides.put("bind", "127.0.0.1");
         overrides.put("mqttPort", SDK_MQTT_PORT);
+        overrides.put("httpsPort", SDK_HTTPS_PORT);
         overrides.putAll(extra);
         ServerConfig config = ConfigLoader.load(null, Map.of(), overrides);
         return DpsServer.start(config, clock);

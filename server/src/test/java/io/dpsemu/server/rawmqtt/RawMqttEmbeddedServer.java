@@ -72,7 +72,7 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         ProvisioningConfig provisioning = new ProvisioningConfig(RETRY_AFTER_SECONDS, options.minResponseDelayMillis,
                 300, true, options.strictCleanSession, options.maxAuthFailures, 600);
         LimitsConfig limits = new LimitsConfig(100, CONNECT_TIMEOUT_SECONDS, MAX_CONNECT_PACKET_BYTES,
-                MAX_PACKET_BYTES, MAX_KEEP_ALIVE_SECONDS, 1, 64, 1000, 16);
+                MAX_PACKET_BYTES, MAX_KEEP_ALIVE_SECONDS, 1, 64, 1000, 16, 8192, 96 * 1024, 10, 120);
         Clock clock = Clock.systemUTC();
         RegistrationService registrations = new RegistrationService(store, storeExecutor,
                 new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300), clock), ID_SCOPE, clock),
