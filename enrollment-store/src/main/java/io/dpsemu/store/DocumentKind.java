@@ -1,5 +1,6 @@
 package io.dpsemu.store;
 
+import io.dpsemu.protocol.auth.RegistrationIds;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import java.time.Instant;
@@ -7,26 +8,38 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The rules every store implementation applies to one kind of document: its case-insensitive
- * key, the {@code If-Match} check, and the fields the store owns (etag and timestamps).
+ * key, what a written document must satisfy, how many may exist, the {@code If-Match} check, and
+ * the fields the store owns (etag and timestamps).
  */
 public final class DocumentKind<T> {
 
+    private static final int UNLIMITED = 0;
+
     public static final DocumentKind<IndividualEnrollment> ENROLLMENT = new DocumentKind<>("enrollment",
             IndividualEnrollment.class, IndividualEnrollment::registrationId, IndividualEnrollment::etag,
-            IndividualEnrollment::createdDateTimeUtc, false, IndividualEnrollment::withStoreFields);
+            IndividualEnrollment::createdDateTimeUtc, false, IndividualEnrollment::withStoreFields,
+            document -> { }, UNLIMITED);
 
     public static final DocumentKind<EnrollmentGroup> GROUP = new DocumentKind<>("enrollment group",
             EnrollmentGroup.class, EnrollmentGroup::enrollmentGroupId, EnrollmentGroup::etag,
-            EnrollmentGroup::createdDateTimeUtc, false, EnrollmentGroup::withStoreFields);
+            EnrollmentGroup::createdDateTimeUtc, false, EnrollmentGroup::withStoreFields,
+            document -> { }, UNLIMITED);
 
     // A record carries its creation time from the registration that made it (e.g. an import).
     public static final DocumentKind<RegistrationRecord> REGISTRATION = new DocumentKind<>("registration record",
             RegistrationRecord.class, RegistrationRecord::registrationId, RegistrationRecord::etag,
-            RegistrationRecord::createdDateTimeUtc, true, RegistrationRecord::withStoreFields);
+            RegistrationRecord::createdDateTimeUtc, true, RegistrationRecord::withStoreFields,
+            document -> { }, UNLIMITED);
+
+    public static final DocumentKind<CaCertificate> CA_CERTIFICATE = new DocumentKind<>("CA certificate",
+            CaCertificate.class, CaCertificate::name, CaCertificate::etag,
+            CaCertificate::createdDateTimeUtc, false, CaCertificate::withStoreFields,
+            DocumentKind::validateCaCertificate, CaCertificate.MAX_COUNT);
 
     @FunctionalInterface
     private interface StoreFields<T> {
@@ -40,9 +53,12 @@ public final class DocumentKind<T> {
     private final Function<T, Instant> created;
     private final boolean keepsGivenCreated;
     private final StoreFields<T> storeFields;
+    private final Consumer<T> validation;
+    private final int maxCount;
 
     private DocumentKind(String name, Class<T> type, Function<T, String> id, Function<T, String> etag,
-            Function<T, Instant> created, boolean keepsGivenCreated, StoreFields<T> storeFields) {
+            Function<T, Instant> created, boolean keepsGivenCreated, StoreFields<T> storeFields,
+            Consumer<T> validation, int maxCount) {
         this.name = name;
         this.type = type;
         this.id = id;
@@ -50,6 +66,8 @@ public final class DocumentKind<T> {
         this.created = created;
         this.keepsGivenCreated = keepsGivenCreated;
         this.storeFields = storeFields;
+        this.validation = validation;
+        this.maxCount = maxCount;
     }
 
     public Class<T> type() {
@@ -78,6 +96,40 @@ public final class DocumentKind<T> {
 
     public String etag(T document) {
         return etag.apply(document);
+    }
+
+    /**
+     * Checks what the store itself requires of a document being written, before anything else.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public void validate(T document) {
+        if (document == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        validation.accept(document);
+    }
+
+    /** Whether the store holds at most {@link #maxCount()} documents of this kind. */
+    public boolean isLimited() {
+        return maxCount != UNLIMITED;
+    }
+
+    public int maxCount() {
+        return maxCount;
+    }
+
+    /**
+     * Checks that one more document fits, when a write would create {@code itemId}.
+     *
+     * @param count how many documents of this kind the store holds now
+     * @throws StoreFullException when the store is at its limit
+     */
+    public void checkRoomForNew(long count, String itemId) {
+        if (isLimited() && count >= maxCount) {
+            throw new StoreFullException("cannot add " + name + " '" + itemId + "': at most " + maxCount + " "
+                    + name + "s may exist and there are " + count + "; delete one or replace an existing one");
+        }
     }
 
     /**
@@ -112,6 +164,15 @@ public final class DocumentKind<T> {
             createdAt = now;
         }
         return storeFields.with(document, newEtag(), createdAt, now);
+    }
+
+    private static void validateCaCertificate(CaCertificate ca) {
+        RegistrationIds.problem(ca.name()).ifPresent(problem -> {
+            throw new IllegalArgumentException("invalid CA certificate name: " + problem);
+        });
+        if (ca.certificate() == null || ca.certificate().isBlank()) {
+            throw new IllegalArgumentException("CA certificate '" + ca.name() + "' has no certificate text");
+        }
     }
 
     private static String newEtag() {

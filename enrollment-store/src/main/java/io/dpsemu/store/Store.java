@@ -2,10 +2,11 @@ package io.dpsemu.store;
 
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Enrollments, enrollment groups and registration records. Synchronous and thread-safe: callers
+ * Enrollments, enrollment groups, registration records and named CA certificates. Synchronous and thread-safe: callers
  * run it on a worker pool, never on an event loop.
  *
  * <p>Ids keep the case they were written with; lookups ignore case. The store owns {@code etag},
@@ -60,9 +61,31 @@ public interface Store extends AutoCloseable {
     /** @param enrollmentGroupId only that group's records (case-insensitive); {@code null} for all records */
     Page<RegistrationRecord> listRegistrations(String enrollmentGroupId, String continuation, int maxItems);
 
+    /** @param name looked up ignoring case; a name no certificate can have is simply not found */
+    Optional<CaCertificate> findCaCertificate(String name);
+
     /**
-     * A number that changes after every write or delete of an enrollment or group, so callers can
-     * cache enrollments and reload only when it moved.
+     * Creates or replaces the CA certificate keyed by its {@code name}, with the same If-Match,
+     * etag and timestamp rules as enrollments. The PEM text is kept as given, not parsed.
+     *
+     * @throws IllegalArgumentException when the name breaks the registration id rules (at most
+     *         128 of {@code [A-Za-z0-9-._:]}, ending alphanumeric or {@code -}) or the certificate
+     *         text is missing or blank
+     * @throws StoreFullException when creating one while {@value CaCertificate#MAX_COUNT} exist;
+     *         replacing an existing one always has room
+     */
+    CaCertificate putCaCertificate(CaCertificate ca, String ifMatch);
+
+    /** @return false when there was no such CA certificate (and {@code ifMatch} was null) */
+    boolean deleteCaCertificate(String name, String ifMatch);
+
+    /** Every CA certificate (there are at most {@value CaCertificate#MAX_COUNT}), ordered by lower-cased name. */
+    List<CaCertificate> listCaCertificates();
+
+    /**
+     * A number that changes after every write or delete of an enrollment, group or CA certificate
+     * (groups reference CA certificates by name), so callers can cache enrollments and reload only
+     * when it moved.
      */
     long enrollmentVersion();
 

@@ -1,5 +1,6 @@
 package io.dpsemu.store;
 
+import static io.dpsemu.store.TestDocuments.caCertificate;
 import static io.dpsemu.store.TestDocuments.enrollment;
 import static io.dpsemu.store.TestDocuments.fullGroup;
 import static io.dpsemu.store.TestDocuments.fullRegistration;
@@ -12,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dpsemu.protocol.auth.RegistrationIds;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
@@ -19,8 +21,10 @@ import io.dpsemu.protocol.model.RegistrationStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -29,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -459,6 +464,335 @@ public abstract class StoreContractTest {
 
         assertThat(listAll((c, n) -> store.listRegistrations(null, c, n), 2))
                 .extracting(RegistrationRecord::registrationId).containsExactly("device-a", "device-b", "device-c");
+    }
+
+    // --- CA certificates ---
+
+    @Test
+    void findCaCertificate_whenAbsent_thenEmpty() {
+        assertThat(store.findCaCertificate("plant-root")).isEmpty();
+        assertThat(store.findCaCertificate("not a valid name!")).as("a name no certificate can have").isEmpty();
+        assertThat(store.listCaCertificates()).isEmpty();
+    }
+
+    @Test
+    void findCaCertificate_whenNameIsNullOrBlank_thenIllegalArgument() {
+        assertThatThrownBy(() -> store.findCaCertificate(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.findCaCertificate(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void putCaCertificate_whenNew_thenStoreSetsEtagAndTimestamps() {
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        CaCertificate stored = store.putCaCertificate(caCertificate("plant-root"), null);
+        Instant after = Instant.now();
+
+        assertThat(stored.name()).isEqualTo("plant-root");
+        assertThat(stored.certificate()).isEqualTo(TestDocuments.PEM);
+        assertThat(stored.etag()).isNotBlank();
+        assertThat(stored.createdDateTimeUtc()).isBetween(before, after);
+        assertThat(stored.lastUpdatedDateTimeUtc()).isEqualTo(stored.createdDateTimeUtc());
+        assertThat(store.findCaCertificate("plant-root")).contains(stored);
+        assertThat(store.listCaCertificates()).containsExactly(stored);
+    }
+
+    @Test
+    void putCaCertificate_whenClientSendsStoreFields_thenStoreReplacesThem() {
+        CaCertificate sent = new CaCertificate("plant-root", TestDocuments.PEM, Instant.parse("2000-01-01T00:00:00Z"),
+                Instant.parse("2000-01-02T00:00:00Z"), "client-etag");
+
+        CaCertificate stored = store.putCaCertificate(sent, null);
+
+        assertThat(stored.etag()).isNotEqualTo("client-etag");
+        assertThat(stored.createdDateTimeUtc()).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+        assertThat(stored.lastUpdatedDateTimeUtc()).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void putCaCertificate_whenTextIsNotAValidCertificate_thenKeptExactlyAsGiven() {
+        String text = "  not parsed by the store\r\n-----BEGIN CERTIFICATE-----\r\nAAAA\r\n\t\u00e9 \n";
+
+        CaCertificate stored = store.putCaCertificate(CaCertificate.of("odd-text", text), null);
+
+        assertThat(stored.certificate()).isEqualTo(text);
+        assertThat(store.findCaCertificate("odd-text")).map(CaCertificate::certificate).contains(text);
+    }
+
+    @Test
+    void putCaCertificate_whenReplacing_thenNewEtagNewTextAndCreatedKept() {
+        CaCertificate first = store.putCaCertificate(caCertificate("plant-root"), null);
+        String rolled = TestDocuments.PEM.replace("MIIB", "MIIC");
+
+        CaCertificate second = store.putCaCertificate(CaCertificate.of("plant-root", rolled), null);
+
+        assertThat(second.etag()).isNotEqualTo(first.etag());
+        assertThat(second.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(second.lastUpdatedDateTimeUtc()).isAfterOrEqualTo(first.lastUpdatedDateTimeUtc());
+        assertThat(store.findCaCertificate("plant-root")).map(CaCertificate::certificate).contains(rolled);
+        assertThat(store.listCaCertificates()).containsExactly(second);
+    }
+
+    @Test
+    void findCaCertificate_whenNameDiffersInCase_thenFoundWithItsOriginalCase() {
+        store.putCaCertificate(caCertificate("Plant-Root"), null);
+
+        assertThat(store.findCaCertificate("plant-root")).map(CaCertificate::name).contains("Plant-Root");
+        assertThat(store.findCaCertificate("PLANT-ROOT")).isPresent();
+    }
+
+    @Test
+    void putCaCertificate_whenNameDiffersInCaseFromExisting_thenReplacesTheSameCertificate() {
+        CaCertificate first = store.putCaCertificate(caCertificate("plant-root"), null);
+
+        CaCertificate second = store.putCaCertificate(caCertificate("PLANT-ROOT"), null);
+
+        assertThat(second.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(store.listCaCertificates()).containsExactly(second);
+    }
+
+    @Test
+    void putCaCertificate_whenNamesAreSharedWithEnrollmentsAndGroups_thenTheyAreSeparate() {
+        store.putGroup(group("plant"), null);
+        store.putEnrollment(enrollment("plant"), null);
+
+        store.putCaCertificate(caCertificate("plant"), null);
+        store.deleteGroup("plant", null);
+
+        assertThat(store.findCaCertificate("plant")).isPresent();
+        assertThat(store.findEnrollment("plant")).isPresent();
+        assertThat(store.deleteCaCertificate("plant", null)).isTrue();
+        assertThat(store.findEnrollment("plant")).isPresent();
+    }
+
+    @Test
+    void putCaCertificate_whenIfMatchIsCurrentQuotedOrStar_thenReplaced() {
+        CaCertificate first = store.putCaCertificate(caCertificate("plant-root"), null);
+
+        CaCertificate second = store.putCaCertificate(caCertificate("plant-root"), first.etag());
+        CaCertificate third = store.putCaCertificate(caCertificate("plant-root"), "\"" + second.etag() + "\"");
+        CaCertificate fourth = store.putCaCertificate(caCertificate("Plant-Root"), "*");
+
+        assertThat(List.of(first.etag(), second.etag(), third.etag(), fourth.etag())).doesNotHaveDuplicates();
+        assertThat(store.findCaCertificate("plant-root")).contains(fourth);
+    }
+
+    @Test
+    void putCaCertificate_whenIfMatchIsStale_thenPreconditionFailedAndUnchanged() {
+        CaCertificate first = store.putCaCertificate(caCertificate("plant-root"), null);
+        CaCertificate current = store.putCaCertificate(caCertificate("plant-root"), null);
+
+        assertThatThrownBy(() -> store.putCaCertificate(CaCertificate.of("plant-root", "lost"), first.etag()))
+                .isInstanceOf(PreconditionFailedException.class)
+                .hasMessageContaining("plant-root");
+        assertThat(store.findCaCertificate("plant-root")).contains(current);
+    }
+
+    @Test
+    void putCaCertificate_whenIfMatchGivenAndCertificateAbsent_thenPreconditionFailedAndNothingCreated() {
+        assertThatThrownBy(() -> store.putCaCertificate(caCertificate("plant-root"), "*"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> store.putCaCertificate(caCertificate("plant-root"), "some-etag"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.findCaCertificate("plant-root")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidCaCertificateNames")
+    void putCaCertificate_whenNameBreaksTheRegistrationIdRules_thenIllegalArgumentWithTheProblem(String name) {
+        String problem = RegistrationIds.problem(name).orElseThrow();
+        long version = store.enrollmentVersion();
+
+        assertThatThrownBy(() -> store.putCaCertificate(caCertificate(name), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(problem);
+        assertThat(store.listCaCertificates()).isEmpty();
+        assertThat(store.enrollmentVersion()).isEqualTo(version);
+    }
+
+    static List<String> invalidCaCertificateNames() {
+        return Arrays.asList(null, "", " ", "plant root", "plant/root", "plant-root.", "plant-root_",
+                "plant-root:", "pl\u00e4nt-root", "x".repeat(RegistrationIds.MAX_LENGTH + 1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("validCaCertificateNames")
+    void putCaCertificate_whenNameFollowsTheRegistrationIdRules_thenStored(String name) {
+        store.putCaCertificate(caCertificate(name), null);
+
+        assertThat(store.findCaCertificate(name.toUpperCase(Locale.ROOT))).map(CaCertificate::name)
+                .contains(name);
+    }
+
+    static List<String> validCaCertificateNames() {
+        return List.of("a", "7", "Plant.Root_CA:2024-", "x".repeat(RegistrationIds.MAX_LENGTH));
+    }
+
+    @Test
+    void putCaCertificate_whenCertificateTextIsMissingOrBlank_thenIllegalArgumentAndNothingStored() {
+        for (String text : Arrays.asList(null, "", " \r\n\t")) {
+            assertThatThrownBy(() -> store.putCaCertificate(CaCertificate.of("plant-root", text), null))
+                    .as("certificate %s", text == null ? "null" : "'" + text + "'")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("plant-root");
+        }
+        assertThatThrownBy(() -> store.putCaCertificate(null, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.listCaCertificates()).isEmpty();
+    }
+
+    @Test
+    void putCaCertificate_whenReplacingWithBlankText_thenIllegalArgumentAndTheOldOneKept() {
+        CaCertificate stored = store.putCaCertificate(caCertificate("plant-root"), null);
+
+        assertThatThrownBy(() -> store.putCaCertificate(CaCertificate.of("plant-root", " "), "*"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.findCaCertificate("plant-root")).contains(stored);
+    }
+
+    @Test
+    void deleteCaCertificate_whenPresent_thenTrueAndGone() {
+        store.putCaCertificate(caCertificate("plant-root"), null);
+        store.putCaCertificate(caCertificate("plant-root-2"), null);
+
+        assertThat(store.deleteCaCertificate("PLANT-ROOT", null)).isTrue();
+        assertThat(store.findCaCertificate("plant-root")).isEmpty();
+        assertThat(store.listCaCertificates()).extracting(CaCertificate::name).containsExactly("plant-root-2");
+    }
+
+    @Test
+    void deleteCaCertificate_whenAbsent_thenFalse() {
+        assertThat(store.deleteCaCertificate("nothing", null)).isFalse();
+    }
+
+    @Test
+    void deleteCaCertificate_whenIfMatchStaleMatchingOrAbsent_thenDeletesOnlyWhenAllowed() {
+        CaCertificate first = store.putCaCertificate(caCertificate("plant-root"), null);
+        CaCertificate current = store.putCaCertificate(caCertificate("plant-root"), null);
+
+        assertThatThrownBy(() -> store.deleteCaCertificate("plant-root", first.etag()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.findCaCertificate("plant-root")).contains(current);
+        assertThat(store.deleteCaCertificate("Plant-Root", "\"" + current.etag() + "\"")).isTrue();
+        assertThatThrownBy(() -> store.deleteCaCertificate("plant-root", "*"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.findCaCertificate("plant-root")).isEmpty();
+    }
+
+    @Test
+    void listCaCertificates_whenNamesDifferInCase_thenOrderedByLowerCasedName() {
+        List.of("b-ca", "A-ca", "c-ca", "B-other", "a.ca", "a-CA-2")
+                .forEach(name -> store.putCaCertificate(caCertificate(name), null));
+
+        assertThat(store.listCaCertificates()).extracting(CaCertificate::name)
+                .containsExactly("A-ca", "a-CA-2", "a.ca", "b-ca", "B-other", "c-ca");
+    }
+
+    @Test
+    void putCaCertificate_when25Exist_thenCreatingAnotherIsStoreFullAndReplacingIsFine() {
+        List<String> names = IntStream.range(0, CaCertificate.MAX_COUNT).mapToObj(i -> "ca-" + i).toList();
+        names.forEach(name -> store.putCaCertificate(caCertificate(name), null));
+        long version = store.enrollmentVersion();
+
+        assertThatThrownBy(() -> store.putCaCertificate(caCertificate("ca-one-too-many"), null))
+                .isInstanceOf(StoreFullException.class)
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("ca-one-too-many")
+                .hasMessageContaining("25");
+        assertThat(store.findCaCertificate("ca-one-too-many")).isEmpty();
+        assertThat(store.listCaCertificates()).hasSize(25);
+        assertThat(store.enrollmentVersion()).as("a refused write changes nothing").isEqualTo(version);
+
+        CaCertificate replaced = store.putCaCertificate(CaCertificate.of("CA-7", "rolled"), "*");
+        assertThat(store.findCaCertificate("ca-7")).contains(replaced);
+        assertThat(store.listCaCertificates()).hasSize(25);
+
+        store.deleteCaCertificate("ca-3", null);
+        store.putCaCertificate(caCertificate("ca-one-too-many"), null);
+        assertThat(store.listCaCertificates()).hasSize(25);
+        assertThatThrownBy(() -> store.putCaCertificate(caCertificate("ca-3"), null))
+                .isInstanceOf(StoreFullException.class);
+    }
+
+    @Test
+    void putCaCertificate_whenThreadsCreateMoreThanTheLimitAtOnce_thenExactly25AreCreated() throws Exception {
+        int threads = 8;
+        int perThread = 5;
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+
+        runConcurrently(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                try {
+                    store.putCaCertificate(caCertificate("ca-" + thread + "-" + i), null);
+                    created.incrementAndGet();
+                } catch (StoreFullException full) {
+                    refused.incrementAndGet();
+                }
+            }
+        });
+
+        assertThat(created).hasValue(CaCertificate.MAX_COUNT);
+        assertThat(refused).hasValue(threads * perThread - CaCertificate.MAX_COUNT);
+        assertThat(store.listCaCertificates()).hasSize(CaCertificate.MAX_COUNT);
+    }
+
+    @Test
+    void enrollmentVersion_whenCaCertificatesAreWrittenOrDeleted_thenChangesEveryTime() {
+        Set<Long> seen = new HashSet<>();
+        seen.add(store.enrollmentVersion());
+
+        CaCertificate created = store.putCaCertificate(caCertificate("plant-root"), null);
+        assertThat(seen.add(store.enrollmentVersion())).as("after CA certificate create").isTrue();
+        store.putCaCertificate(caCertificate("plant-root"), created.etag());
+        assertThat(seen.add(store.enrollmentVersion())).as("after CA certificate replace").isTrue();
+        store.deleteCaCertificate("plant-root", null);
+        assertThat(seen.add(store.enrollmentVersion())).as("after CA certificate delete").isTrue();
+    }
+
+    @Test
+    void enrollmentVersion_whenOnlyReadingCaCertificatesOrFailingAWrite_thenUnchanged() {
+        CaCertificate stored = store.putCaCertificate(caCertificate("plant-root"), null);
+        long version = store.enrollmentVersion();
+
+        store.findCaCertificate("plant-root");
+        store.listCaCertificates();
+        assertThatThrownBy(() -> store.putCaCertificate(caCertificate("plant-root"), "stale"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> store.deleteCaCertificate("plant-root", "stale"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> store.putCaCertificate(CaCertificate.of("plant-root", ""), null))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.enrollmentVersion()).isEqualTo(version);
+        assertThat(store.findCaCertificate("plant-root")).contains(stored);
+    }
+
+    @Test
+    void reopen_whenStoreIsDurable_thenCaCertificatesSurviveWithTheirLimitAndVersion() {
+        List<CaCertificate> kept = new ArrayList<>();
+        for (int i = 0; i < CaCertificate.MAX_COUNT; i++) {
+            kept.add(store.putCaCertificate(caCertificate("CA-" + (char) ('a' + i)), null));
+        }
+        store.deleteCaCertificate("ca-b", null);
+        kept.remove(1);
+        CaCertificate replaced = store.putCaCertificate(CaCertificate.of("ca-c", "rolled"), null);
+        kept.set(1, replaced);
+        CaCertificate last = store.putCaCertificate(caCertificate("ca-zz"), null);
+        kept.add(last);
+        long version = store.enrollmentVersion();
+
+        store.close();
+        Optional<Store> reopened = reopenStore(store);
+        assumeTrue(reopened.isPresent(), "this store keeps nothing after close");
+        store = reopened.get();
+
+        assertThat(store.listCaCertificates()).containsExactlyElementsOf(kept);
+        assertThat(store.findCaCertificate("CA-C")).contains(replaced);
+        assertThat(store.findCaCertificate("ca-b")).isEmpty();
+        assertThat(store.enrollmentVersion()).isEqualTo(version);
+        assertThatThrownBy(() -> store.putCaCertificate(caCertificate("ca-b"), null))
+                .isInstanceOf(StoreFullException.class);
+        store.deleteCaCertificate("ca-zz", last.etag());
+        assertThat(store.enrollmentVersion()).isGreaterThan(version);
     }
 
     // --- enrollment version ---

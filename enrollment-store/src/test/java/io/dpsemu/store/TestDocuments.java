@@ -32,7 +32,8 @@ public final class TestDocuments {
 
     private static final ObjectMapper PLAIN = new ObjectMapper();
     private static final Instant CLIENT_TIME = Instant.parse("2001-02-03T04:05:06Z");
-    private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGU=\n"
+    /** PEM-shaped text; stores do not parse certificates, so it need not be a real one. */
+    public static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGU=\n"
             + "-----END CERTIFICATE-----\n";
 
     private TestDocuments() {
@@ -44,6 +45,10 @@ public final class TestDocuments {
 
     public static EnrollmentGroup group(String enrollmentGroupId) {
         return EnrollmentGroup.symmetricKey(enrollmentGroupId, PRIMARY_KEY, SECONDARY_KEY);
+    }
+
+    public static CaCertificate caCertificate(String name) {
+        return CaCertificate.of(name, PEM);
     }
 
     public static RegistrationRecord registration(String registrationId, String enrollmentGroupId) {

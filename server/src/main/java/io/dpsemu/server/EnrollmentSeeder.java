@@ -15,7 +15,12 @@ import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
 import io.dpsemu.server.config.ConfigException;
+import io.dpsemu.server.x509.CertificateFacts;
+import io.dpsemu.server.x509.PemCertificates;
+import io.dpsemu.server.x509.X509Enrollments;
+import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.Store;
+import java.security.cert.X509Certificate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -42,7 +47,12 @@ final class EnrollmentSeeder {
     private static final int MIN_KEY_BYTES = 16;
     private static final int MAX_KEY_BYTES = 64;
 
-    record SeedFile(List<IndividualEnrollment> enrollments, List<EnrollmentGroup> enrollmentGroups) {
+    record SeedFile(List<SeedCaCertificate> caCertificates, List<IndividualEnrollment> enrollments,
+            List<EnrollmentGroup> enrollmentGroups) {
+    }
+
+    /** A CA certificate that X.509 groups can name in {@code caReferences}. */
+    record SeedCaCertificate(String name, String certificate) {
     }
 
     private EnrollmentSeeder() {
@@ -53,14 +63,31 @@ final class EnrollmentSeeder {
         if (seed == null) {
             return;
         }
+        int cas = 0;
+        for (SeedCaCertificate ca : seed.caCertificates() == null ? List.<SeedCaCertificate>of()
+                : seed.caCertificates()) {
+            String where = file + ": CA certificate '" + ca.name() + "'";
+            requireId(ca.name(), where);
+            try {
+                X509Certificate parsed = PemCertificates.parseOne(ca.certificate());
+                if (parsed.getBasicConstraints() < 0) {
+                    throw new ConfigException(where + ": " + CertificateFacts.describe(parsed) + " is not a CA certificate");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ": " + e.getMessage(), e);
+            }
+            store.putCaCertificate(new CaCertificate(ca.name(), ca.certificate(), null, null, null), null);
+            cas++;
+        }
         int individuals = 0;
         int groups = 0;
         for (IndividualEnrollment enrollment : seed.enrollments() == null ? List.<IndividualEnrollment>of()
                 : seed.enrollments()) {
             String where = file + ": enrollment '" + enrollment.registrationId() + "'";
             requireId(enrollment.registrationId(), where);
-            AttestationMechanism attestation = withKeys(enrollment.attestation(),
-                    store.findEnrollment(enrollment.registrationId()).map(IndividualEnrollment::attestation), where);
+            AttestationMechanism attestation = prepared(enrollment.attestation(),
+                    store.findEnrollment(enrollment.registrationId()).map(IndividualEnrollment::attestation), false,
+                    where);
             store.putEnrollment(new IndividualEnrollment(enrollment.registrationId(), enrollment.deviceId(),
                     enrollment.optionalDeviceInformation(), attestation, enrollment.capabilities(),
                     enrollment.iotHubHostName(), enrollment.initialTwin(), null, enrollment.provisioningStatus(),
@@ -72,15 +99,16 @@ final class EnrollmentSeeder {
                 : seed.enrollmentGroups()) {
             String where = file + ": enrollment group '" + group.enrollmentGroupId() + "'";
             requireId(group.enrollmentGroupId(), where);
-            AttestationMechanism attestation = withKeys(group.attestation(),
-                    store.findGroup(group.enrollmentGroupId()).map(EnrollmentGroup::attestation), where);
+            AttestationMechanism attestation = prepared(group.attestation(),
+                    store.findGroup(group.enrollmentGroupId()).map(EnrollmentGroup::attestation), true, where);
             store.putGroup(new EnrollmentGroup(group.enrollmentGroupId(), attestation, group.capabilities(),
                     group.iotHubHostName(), group.initialTwin(), null, group.provisioningStatus(),
                     group.reprovisionPolicy(), null, null, group.allocationPolicy(), group.iotHubs(),
                     group.customAllocationDefinition()), null);
             groups++;
         }
-        LOG.info("seeded {} enrollment(s) and {} enrollment group(s) from {}", individuals, groups, file);
+        LOG.info("seeded {} CA certificate(s), {} enrollment(s) and {} enrollment group(s) from {}", cas, individuals,
+                groups, file);
     }
 
     /** The seed file, or null when it is empty; errors name the enrollment and the field. */
@@ -139,10 +167,18 @@ final class EnrollmentSeeder {
         });
     }
 
-    private static AttestationMechanism withKeys(AttestationMechanism attestation,
-            Optional<AttestationMechanism> stored, String where) {
+    /** The attestation as stored: symmetric keys kept or generated, certificate info computed. */
+    private static AttestationMechanism prepared(AttestationMechanism attestation,
+            Optional<AttestationMechanism> stored, boolean group, String where) {
         if (attestation == null || attestation.type() == null) {
             throw new ConfigException(where + ": attestation.type is required (symmetricKey, x509 or tpm)");
+        }
+        if (attestation.type() == AttestationType.X509) {
+            try {
+                return X509Enrollments.withInfo(attestation, group);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ": " + e.getMessage(), e);
+            }
         }
         if (attestation.type() != AttestationType.SYMMETRIC_KEY) {
             return attestation;

@@ -10,7 +10,10 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
 import io.dpsemu.server.config.ConfigException;
+import io.dpsemu.server.x509.CertificateFacts;
 import io.dpsemu.store.memory.InMemoryStore;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -495,8 +498,33 @@ class EnrollmentSeederTest {
     }
 
     @Test
-    void seed_whenX509Enrollment_thenStoredAsGiven() throws IOException {
+    void seed_whenX509Enrollment_thenStoredWithTheComputedCertificateInfo() throws Exception {
+        X509Bundle maker = new CertificateBuilder().subject("CN=maker").ecp256().setIsCertificateAuthority(true).buildSelfSigned();
+        X509Bundle leaf = new CertificateBuilder().subject("CN=device-x").ecp256().buildIssuedBy(maker);
         Path seed = file("x509.yaml", """
+                enrollments:
+                  - registrationId: device-x
+                    attestation:
+                      type: x509
+                      x509:
+                        clientCertificates:
+                          primary:
+                            certificate: |
+                %s
+                """.formatted(leaf.getCertificatePEM().strip().indent(16).stripTrailing()));
+
+        EnrollmentSeeder.seed(store, seed);
+
+        IndividualEnrollment stored = store.findEnrollment("device-x").orElseThrow();
+        assertThat(stored.attestation().type()).isEqualTo(AttestationType.X509);
+        assertThat(stored.attestation().symmetricKey()).isNull();
+        assertThat(stored.attestation().x509().clientCertificates().primary().info())
+                .isEqualTo(CertificateFacts.info(leaf.getCertificate()));
+    }
+
+    @Test
+    void seed_whenX509CertificateIsNotPem_thenConfigExceptionNamesTheField() throws IOException {
+        Path seed = file("x509-bad.yaml", """
                 enrollments:
                   - registrationId: device-x
                     attestation:
@@ -506,12 +534,9 @@ class EnrollmentSeederTest {
                           primary: {certificate: "-----BEGIN CERTIFICATE-----"}
                 """);
 
-        EnrollmentSeeder.seed(store, seed);
-
-        IndividualEnrollment stored = store.findEnrollment("device-x").orElseThrow();
-        assertThat(stored.attestation().type()).isEqualTo(AttestationType.X509);
-        assertThat(stored.attestation().symmetricKey()).isNull();
-        assertThat(stored.attestation().x509().clientCertificates().primary().certificate())
-                .isEqualTo("-----BEGIN CERTIFICATE-----");
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("device-x")
+                .hasMessageContaining("clientCertificates.primary.certificate");
     }
 }

@@ -2,10 +2,12 @@ package io.dpsemu.store.memory;
 
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.DocumentKind;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -16,6 +18,7 @@ public final class InMemoryStore implements Store {
     private final MemoryTable<IndividualEnrollment> enrollments = new MemoryTable<>(DocumentKind.ENROLLMENT);
     private final MemoryTable<EnrollmentGroup> groups = new MemoryTable<>(DocumentKind.GROUP);
     private final MemoryTable<RegistrationRecord> registrations = new MemoryTable<>(DocumentKind.REGISTRATION);
+    private final MemoryTable<CaCertificate> caCertificates = new MemoryTable<>(DocumentKind.CA_CERTIFICATE);
     private final AtomicLong enrollmentVersion = new AtomicLong();
 
     @Override
@@ -88,6 +91,30 @@ public final class InMemoryStore implements Store {
                 ? record -> true
                 : record -> groupKey.equals(DocumentKind.keyOrNull(record.enrollmentGroupId()));
         return registrations.list(continuation, maxItems, inGroup);
+    }
+
+    @Override
+    public Optional<CaCertificate> findCaCertificate(String name) {
+        return caCertificates.find(name);
+    }
+
+    @Override
+    public CaCertificate putCaCertificate(CaCertificate ca, String ifMatch) {
+        CaCertificate stored = caCertificates.put(ca, ifMatch);
+        enrollmentVersion.incrementAndGet();
+        return stored;
+    }
+
+    @Override
+    public boolean deleteCaCertificate(String name, String ifMatch) {
+        boolean deleted = caCertificates.delete(name, ifMatch);
+        enrollmentVersion.incrementAndGet();
+        return deleted;
+    }
+
+    @Override
+    public List<CaCertificate> listCaCertificates() {
+        return caCertificates.all();
     }
 
     @Override

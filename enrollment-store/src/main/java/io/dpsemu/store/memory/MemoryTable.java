@@ -31,9 +31,13 @@ final class MemoryTable<T> {
     }
 
     synchronized T put(T document, String ifMatch) {
+        kind.validate(document);
         String key = kind.key(document);
         T existing = rows.get(key);
         kind.checkIfMatch(ifMatch, existing == null ? null : kind.etag(existing), kind.id(document));
+        if (existing == null && kind.isLimited()) {
+            kind.checkRoomForNew(rows.size(), kind.id(document));
+        }
         T stored = copy(kind.stamp(document, existing, Instant.now()));
         rows.put(key, stored);
         return copy(stored);
@@ -44,6 +48,11 @@ final class MemoryTable<T> {
         T existing = rows.get(key);
         kind.checkIfMatch(ifMatch, existing == null ? null : kind.etag(existing), id);
         return rows.remove(key) != null;
+    }
+
+    /** Every document, in key order. */
+    List<T> all() {
+        return rows.values().stream().map(this::copy).toList();
     }
 
     Page<T> list(String continuation, int maxItems, Predicate<T> filter) {

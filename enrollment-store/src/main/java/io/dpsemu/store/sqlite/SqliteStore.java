@@ -4,6 +4,7 @@ import io.dpsemu.protocol.enrollment.AttestationMechanism;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
+import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.DocumentKind;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
@@ -40,6 +41,9 @@ public final class SqliteStore implements Store {
                     new Column<>("status", r -> r.status() == null ? null : r.status().wire()),
                     new Column<>("attestation_type", r -> r.attestationType() == null
                             ? null : r.attestationType().wire())));
+
+    private static final SqliteTable<CaCertificate> CA_CERTIFICATES = new SqliteTable<>("ca_certificate",
+            DocumentKind.CA_CERTIFICATE, List.of());
 
     private final SqliteDatabase database;
     private final AtomicLong enrollmentVersion;
@@ -123,6 +127,26 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public Optional<CaCertificate> findCaCertificate(String name) {
+        return database.read(c -> CA_CERTIFICATES.find(c, name));
+    }
+
+    @Override
+    public CaCertificate putCaCertificate(CaCertificate ca, String ifMatch) {
+        return writeEnrollments(c -> CA_CERTIFICATES.put(c, ca, ifMatch));
+    }
+
+    @Override
+    public boolean deleteCaCertificate(String name, String ifMatch) {
+        return writeEnrollments(c -> CA_CERTIFICATES.delete(c, name, ifMatch));
+    }
+
+    @Override
+    public List<CaCertificate> listCaCertificates() {
+        return database.read(CA_CERTIFICATES::all);
+    }
+
+    @Override
     public long enrollmentVersion() {
         return enrollmentVersion.get();
     }
@@ -136,7 +160,7 @@ public final class SqliteStore implements Store {
     }
 
     /**
-     * Runs an enrollment or group write and bumps the stored version in the same transaction. The
+     * Runs an enrollment, group or CA certificate write and bumps the stored version in the same transaction. The
      * in-memory copy moves only after the commit: a caller that sees the new version then reads
      * the new data.
      */

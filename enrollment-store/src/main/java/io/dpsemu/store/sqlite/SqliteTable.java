@@ -33,6 +33,8 @@ final class SqliteTable<T> {
     private final String upsert;
     private final String delete;
     private final String selectPage;
+    private final String selectAll;
+    private final String count;
 
     SqliteTable(String table, DocumentKind<T> kind, List<Column<T>> columns) {
         this.kind = kind;
@@ -47,6 +49,8 @@ final class SqliteTable<T> {
         this.delete = "DELETE FROM " + table + " WHERE id_key = ?";
         // Ids are never empty, so '' is before every key and the first page needs no other query.
         this.selectPage = "SELECT document FROM " + table + " WHERE id_key > ?";
+        this.selectAll = "SELECT document FROM " + table + " ORDER BY id_key";
+        this.count = "SELECT COUNT(*) FROM " + table;
     }
 
     Optional<T> find(Connection connection, String id) throws SQLException {
@@ -54,9 +58,13 @@ final class SqliteTable<T> {
     }
 
     T put(Connection connection, T document, String ifMatch) throws SQLException {
+        kind.validate(document);
         String key = kind.key(document);
         T existing = selectDocument(connection, key);
         kind.checkIfMatch(ifMatch, existing == null ? null : kind.etag(existing), kind.id(document));
+        if (existing == null && kind.isLimited()) {
+            kind.checkRoomForNew(count(connection), kind.id(document));
+        }
         String json = StoreJson.write(kind.stamp(document, existing, Instant.now()));
         // Returned as read back, so it equals what a later find gives (e.g. JSON number types).
         T stored = StoreJson.read(json, kind.type());
@@ -78,6 +86,18 @@ final class SqliteTable<T> {
         try (PreparedStatement statement = connection.prepareStatement(delete)) {
             statement.setString(1, key);
             return statement.executeUpdate() > 0;
+        }
+    }
+
+    /** Every document, in key order: only for kinds the store keeps few of. */
+    List<T> all(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(selectAll);
+             ResultSet rows = statement.executeQuery()) {
+            List<T> documents = new ArrayList<>();
+            while (rows.next()) {
+                documents.add(StoreJson.read(rows.getString(1), kind.type()));
+            }
+            return documents;
         }
     }
 
@@ -111,6 +131,14 @@ final class SqliteTable<T> {
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? StoreJson.read(row.getString(1), kind.type()) : null;
             }
+        }
+    }
+
+    private long count(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(count);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
         }
     }
 

@@ -1,28 +1,35 @@
 package io.dpsemu.store.sqlite;
 
+import static io.dpsemu.store.TestDocuments.caCertificate;
 import static io.dpsemu.store.TestDocuments.enrollment;
 import static io.dpsemu.store.TestDocuments.group;
 import static io.dpsemu.store.TestDocuments.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.store.CaCertificate;
+import io.dpsemu.store.DocumentKind;
+import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreContractTest;
 import io.dpsemu.store.StoreJson;
 import io.dpsemu.store.StoreUnavailableException;
-import io.dpsemu.protocol.enrollment.IndividualEnrollment;
-import io.dpsemu.store.RegistrationRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +70,7 @@ class SqliteStoreTest extends StoreContractTest {
     @Test
     void open_whenFileIsNew_thenMigrationsAreRecorded() throws SQLException {
         assertThat(query("SELECT version || ':' || success FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .containsExactly("1:1");
+                .containsExactly("1:1", "2:1");
     }
 
     @Test
@@ -77,7 +84,7 @@ class SqliteStoreTest extends StoreContractTest {
 
         assertThat(store.findEnrollment("device-1")).isPresent();
         assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .containsExactly("1");
+                .containsExactly("2");
     }
 
     @Test
@@ -140,9 +147,87 @@ class SqliteStoreTest extends StoreContractTest {
                 .registrationId()).isEqualTo("Device-2");
     }
 
-    /** Runs a query on a separate plain connection, as another process would see the file. */
+    @Test
+    void open_whenFileIsAtSchemaVersion1_thenMigratesToTheCurrentSchemaKeepingDataAndVersion() throws SQLException {
+        store.close();
+        Path v1File = directory.resolve("v1").resolve("dpsemu.db");
+        IndividualEnrollment enrollment = DocumentKind.ENROLLMENT.stamp(enrollment("Device-1"), null, Instant.now());
+        createVersion1Database(v1File, enrollment, 41);
+
+        store = SqliteStore.open(v1File);
+
+        assertThat(query(v1File, "SELECT version || ':' || success FROM flyway_schema_history"
+                + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1");
+        assertThat(store.findEnrollment("device-1")).contains(enrollment);
+        assertThat(store.enrollmentVersion()).isEqualTo(41);
+        assertThat(store.listCaCertificates()).isEmpty();
+        CaCertificate ca = store.putCaCertificate(caCertificate("Plant-Root"), null);
+        assertThat(store.enrollmentVersion()).isEqualTo(42);
+        store.close();
+
+        store = SqliteStore.open(v1File);
+        assertThat(store.findCaCertificate("plant-root")).contains(ca);
+        assertThat(store.findEnrollment("device-1")).contains(enrollment);
+        assertThat(store.enrollmentVersion()).isEqualTo(42);
+    }
+
+    @Test
+    void putCaCertificate_keepsTheDocumentAsJsonBesideTheLowerCasedName() throws SQLException {
+        CaCertificate stored = store.putCaCertificate(caCertificate("Plant-Root"), null);
+
+        assertThat(query("SELECT id_key || '|' || etag FROM ca_certificate"))
+                .containsExactly("plant-root|" + stored.etag());
+        assertThat(StoreJson.read(query("SELECT document FROM ca_certificate").get(0), CaCertificate.class))
+                .isEqualTo(stored);
+        assertThat(query("SELECT enrollment_version FROM store_version"))
+                .containsExactly(String.valueOf(store.enrollmentVersion()));
+    }
+
+    /**
+     * A database file as a release with only the V1 migration left it: migrated with Flyway to
+     * version 1 and no further, holding one enrollment and the given enrollment version.
+     */
+    private static void createVersion1Database(Path file, IndividualEnrollment enrollment, long enrollmentVersion)
+            throws SQLException {
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String url = "jdbc:sqlite:" + file;
+        Flyway.configure(SqliteStoreTest.class.getClassLoader())
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration/sqlite")
+                .target("1")
+                .loggers("slf4j")
+                .load()
+                .migrate();
+        try (Connection connection = DriverManager.getConnection(url)) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO individual_enrollment"
+                    + " (id_key, etag, provisioning_status, attestation_type, document) VALUES (?, ?, ?, ?, ?)")) {
+                insert.setString(1, enrollment.registrationId().toLowerCase(Locale.ROOT));
+                insert.setString(2, enrollment.etag());
+                insert.setString(3, "enabled");
+                insert.setString(4, "symmetricKey");
+                insert.setString(5, StoreJson.write(enrollment));
+                insert.executeUpdate();
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE store_version SET enrollment_version = " + enrollmentVersion);
+            }
+        }
+        assertThat(query(file, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"))
+                .as("the file is at schema version 1 only").containsExactly("1");
+        assertThat(query(file, "SELECT name FROM sqlite_master WHERE name = 'ca_certificate'")).isEmpty();
+    }
+
     private List<String> query(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + databaseFile());
+        return query(databaseFile(), sql);
+    }
+
+    /** Runs a query on a separate plain connection, as another process would see the file. */
+    private static List<String> query(Path file, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             List<String> values = new ArrayList<>();

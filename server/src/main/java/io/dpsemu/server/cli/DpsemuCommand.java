@@ -1,12 +1,13 @@
 package io.dpsemu.server.cli;
 
+import io.dpsemu.server.cli.cert.CertCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code dpsemu} command line. */
 @Command(name = "dpsemu", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A self-hosted server compatible with Azure IoT Hub Device Provisioning Service.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, CertCommand.class})
 public final class DpsemuCommand implements Runnable {
 
     @CommandLine.Spec

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +36,13 @@ public final class DeviceApi {
         this.registrations = registrations;
     }
 
-    /** The response to a device API request, or empty when the path is none of the API's. */
-    public Optional<CompletableFuture<FullHttpResponse>> handle(FullHttpRequest request) {
+    /**
+     * The response to a device API request, or empty when the path is none of the API's.
+     *
+     * @param certificateChain the client certificate chain of the connection's TLS session, leaf first
+     */
+    public Optional<CompletableFuture<FullHttpResponse>> handle(FullHttpRequest request,
+            List<X509Certificate> certificateChain) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         List<String> path = segments(uri.rawPath());
         if (path.size() < 3 || path.size() > 5 || !REGISTRATIONS.equals(path.get(1))) {
@@ -52,11 +58,11 @@ public final class DeviceApi {
             refused.headers().set(HttpHeaderNames.ALLOW, route.method.name());
             return Optional.of(CompletableFuture.completedFuture(refused));
         }
-        return Optional.of(answer(route, path, uri, request));
+        return Optional.of(answer(route, path, uri, request, certificateChain));
     }
 
     private CompletableFuture<FullHttpResponse> answer(Route route, List<String> path, QueryStringDecoder uri,
-            FullHttpRequest request) {
+            FullHttpRequest request, List<X509Certificate> certificateChain) {
         if (!uri.parameters().containsKey("api-version")) {
             return done(HttpResponses.error(ErrorCodes.BAD_REQUEST, "the api-version query parameter is required"));
         }
@@ -69,7 +75,7 @@ public final class DeviceApi {
             return done(HttpResponses.error(ErrorCodes.BAD_REQUEST, "bad path: " + e.getMessage()));
         }
         DeviceIdentity identity = new DeviceIdentity(idScope, registrationId,
-                request.headers().get(HttpHeaderNames.AUTHORIZATION));
+                request.headers().get(HttpHeaderNames.AUTHORIZATION), certificateChain);
         byte[] body = ByteBufUtil.getBytes(request.content());
         return switch (route) {
             case REGISTER -> register(identity, request, body);

@@ -6,7 +6,9 @@ import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.server.netty.CloseReason;
 import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.HandlerNames;
+import io.dpsemu.server.netty.TlsPeer;
 import io.dpsemu.server.provisioning.DeviceIdentity;
+import io.dpsemu.server.x509.CertificateFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -98,14 +100,24 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
                     "cleanSession 0 is refused in strict mode: DPS does not keep sessions");
             return;
         }
-        accept(ctx, connect, username);
-    }
-
-    private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, MqttUsername username) {
-        Channel channel = ctx.channel();
         byte[] password = connect.payload().passwordInBytes();
         DeviceIdentity identity = new DeviceIdentity(username.idScope(), username.registrationId(),
-                password == null ? null : new String(password, StandardCharsets.UTF_8));
+                password == null ? null : new String(password, StandardCharsets.UTF_8),
+                TlsPeer.certificateChain(ctx.channel()));
+        if (identity.attestsWithCertificate()) {
+            String commonName = CertificateFacts.commonName(identity.certificateChain().get(0));
+            if (!username.registrationId().equalsIgnoreCase(commonName)) {
+                refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                        "the client certificate's CN '" + commonName + "' differs from the registration id '"
+                                + username.registrationId() + "'");
+                return;
+            }
+        }
+        accept(ctx, connect, identity);
+    }
+
+    private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, DeviceIdentity identity) {
+        Channel channel = ctx.channel();
         channel.attr(DeviceSession.KEY).set(new DeviceSession(identity));
         channel.attr(Disconnector.REGISTRATION_ID).set(identity.registrationId());
 

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,7 +30,10 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
     private final WebSocketUpgrade webSocket;
     private final HttpRequestDeadline deadline;
     private final Disconnector disconnector;
+    /** Requests already decoded while another was being answered: pipelined, answered in order. */
+    private final Deque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
+    private boolean closing;
 
     HttpsRouter(DeviceApi deviceApi, WebSocketUpgrade webSocket, HttpRequestDeadline deadline,
             Disconnector disconnector) {
@@ -41,6 +46,18 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         deadline.requestComplete();
+        if (closing) {
+            return;
+        }
+        if (busy) {
+            // pausing reads does not stop the decoder from passing on requests it already holds
+            waiting.add(request.retain());
+            return;
+        }
+        route(ctx, request);
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             int code = cause instanceof TooLongFrameException ? ErrorCodes.HEADERS_TOO_LARGE : ErrorCodes.BAD_REQUEST;
@@ -52,7 +69,7 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        Optional<CompletableFuture<FullHttpResponse>> answer = deviceApi.handle(request);
+        Optional<CompletableFuture<FullHttpResponse>> answer = deviceApi.handle(request, TlsPeer.certificateChain(ctx.channel()));
         if (answer.isEmpty()) {
             respond(ctx, HttpResponses.error(ErrorCodes.NOT_FOUND,
                     "nothing at " + request.method() + " " + new QueryStringDecoder(request.uri()).path()), keepAlive);
@@ -62,10 +79,43 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
         ctx.channel().config().setAutoRead(false);
         answer.get().whenComplete((response, error) -> ctx.executor().execute(() -> {
             busy = false;
-            ctx.channel().config().setAutoRead(true);
             respond(ctx, error == null ? response : HttpResponses.error(ErrorCodes.INTERNAL_ERROR, "internal error"),
                     keepAlive);
+            routeWaiting(ctx);
         }));
+    }
+
+    /** Answers the requests that arrived meanwhile, in order; reading resumes once none is left. */
+    private void routeWaiting(ChannelHandlerContext ctx) {
+        for (FullHttpRequest next; !busy && !closing && (next = waiting.poll()) != null; ) {
+            try {
+                route(ctx, next);
+            } finally {
+                next.release();
+            }
+        }
+        if (closing) {
+            releaseWaiting();
+        } else if (!busy) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void releaseWaiting() {
+        for (FullHttpRequest request; (request = waiting.poll()) != null; ) {
+            request.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseWaiting();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseWaiting();
     }
 
     @Override
@@ -86,6 +136,7 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
         } else {
+            closing = true;
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.Locale;
@@ -78,12 +79,18 @@ final class WebSocketUpgrade {
         String url = "wss://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + path;
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, subprotocol, frames).newHandshaker(request);
+        try {
+            // Netty checks the rest (Connection: Upgrade, Sec-WebSocket-Key) before it touches the pipeline
+            handshaker.handshake(ctx.channel(), request);
+        } catch (WebSocketServerHandshakeException e) {
+            refuse(ctx, HttpResponses.error(ErrorCodes.BAD_REQUEST, "not a WebSocket upgrade: " + e.getMessage()));
+            return;
+        }
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(HandlerNames.HTTP_DEADLINE);
         pipeline.remove(HandlerNames.HTTP_IDLE);
         pipeline.remove(HandlerNames.EXCEPTIONS);
         pipeline.remove(HandlerNames.UPGRADE_GUARD);
-        handshaker.handshake(ctx.channel(), request);
         pipeline.addLast(HandlerNames.WS_MQTT, new WebSocketMqttFrames(services.disconnector()));
         MqttHandlers.addTo(pipeline, services, exceptions);
     }

@@ -1,9 +1,14 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.model.X509RegistrationResult;
+
 /** The result of checking a device's credentials against the enrollments. */
 public sealed interface AuthOutcome {
 
-    record Attested(EnrollmentMatch match) implements AuthOutcome {
+    /**
+     * @param x509 what the device is told about its certificates; null for a SAS device
+     */
+    record Attested(EnrollmentMatch match, X509RegistrationResult x509) implements AuthOutcome {
     }
 
     /**

@@ -11,6 +11,8 @@ import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
 import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.x509.X509Decision;
+import io.dpsemu.server.x509.X509Matcher;
 import io.dpsemu.store.Store;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,14 +29,14 @@ import java.util.Optional;
 public final class DeviceAuthenticator {
 
     private final Store store;
-    private final SymmetricKeyGroups groups;
+    private final GroupCache groups;
     private final SasVerifier verifier;
     private final String idScope;
     private final Clock clock;
 
     public DeviceAuthenticator(Store store, SasVerifier verifier, String idScope, Clock clock) {
         this.store = store;
-        this.groups = new SymmetricKeyGroups(store);
+        this.groups = new GroupCache(store);
         this.verifier = verifier;
         this.idScope = idScope;
         this.clock = clock;
@@ -44,8 +46,11 @@ public final class DeviceAuthenticator {
         if (!idScope.equalsIgnoreCase(identity.idScope())) {
             return refused("id scope '" + identity.idScope() + "' is not served here");
         }
+        if (identity.attestsWithCertificate()) {
+            return checkCertificate(identity);
+        }
         if (identity.sasToken() == null || identity.sasToken().isEmpty()) {
-            return refused("no credentials: send a SAS token as the password (X.509 attestation is not supported yet)");
+            return refused("no credentials: send a SAS token, or a client certificate in the TLS handshake");
         }
         SasToken token;
         try {
@@ -68,13 +73,13 @@ public final class DeviceAuthenticator {
         }
         SasCheck check = verifier.verify(token, identity.sasResource(), keyList(keys.primaryKey(), keys.secondaryKey()));
         if (check == SasCheck.VALID) {
-            return new AuthOutcome.Attested(new EnrollmentMatch.Individual(enrollment));
+            return new AuthOutcome.Attested(new EnrollmentMatch.Individual(enrollment), null);
         }
         return refused(explain(check, token, identity, "neither key of the individual enrollment"));
     }
 
     private AuthOutcome checkGroups(DeviceIdentity identity, SasToken token) {
-        List<EnrollmentGroup> candidates = groups.current();
+        List<EnrollmentGroup> candidates = groups.symmetricKeyGroups();
         SasCheck best = null;
         for (EnrollmentGroup group : candidates) {
             SymmetricKeyAttestation keys = group.attestation().symmetricKey();
@@ -85,7 +90,7 @@ public final class DeviceAuthenticator {
                     derive(keys.secondaryKey(), identity.registrationId()));
             SasCheck check = verifier.verify(token, identity.sasResource(), derived);
             if (check == SasCheck.VALID) {
-                return new AuthOutcome.Attested(new EnrollmentMatch.Group(group));
+                return new AuthOutcome.Attested(new EnrollmentMatch.Group(group), null);
             }
             if (check == SasCheck.EXPIRED || check == SasCheck.RESOURCE_MISMATCH) {
                 best = check;
@@ -102,6 +107,19 @@ public final class DeviceAuthenticator {
         return new AuthOutcome.Refused(ErrorCodes.INVALID_CREDENTIALS,
                 "no individual enrollment for '" + identity.registrationId() + "', and the token's signature matches "
                         + "no key derived from the " + candidates.size() + " symmetric-key enrollment group(s)");
+    }
+
+    private AuthOutcome checkCertificate(DeviceIdentity identity) {
+        X509Decision decision = X509Matcher.decide(identity.certificateChain(), identity.registrationId(),
+                store.findEnrollment(identity.registrationId()).orElse(null), groups.x509Groups(), clock.instant());
+        if (decision instanceof X509Decision.Individual individual) {
+            return new AuthOutcome.Attested(new EnrollmentMatch.Individual(individual.enrollment()),
+                    individual.result());
+        }
+        if (decision instanceof X509Decision.Group group) {
+            return new AuthOutcome.Attested(new EnrollmentMatch.Group(group.group()), group.result());
+        }
+        return new AuthOutcome.Refused(ErrorCodes.INVALID_CREDENTIALS, ((X509Decision.Refused) decision).reason());
     }
 
     private String explain(SasCheck check, SasToken token, DeviceIdentity identity, String keysDescription) {

@@ -1,15 +1,35 @@
 package io.dpsemu.server.provisioning;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
+
 /**
  * Who a request claims to come from: the id scope and registration id from the MQTT username (or
- * the HTTPS path) and the credential the device presented. Nothing here has been verified yet.
+ * the HTTPS path) and the credentials the device presented. Nothing here has been verified yet,
+ * except that the TLS handshake proved possession of the client certificate's key.
  *
- * @param sasToken the SAS token (MQTT password or HTTP Authorization), or null when none was sent
+ * @param sasToken         the SAS token (MQTT password or HTTP Authorization), or null when none was sent
+ * @param certificateChain the client certificate chain from TLS, leaf first; empty when none was sent
  */
-public record DeviceIdentity(String idScope, String registrationId, String sasToken) {
+public record DeviceIdentity(String idScope, String registrationId, String sasToken,
+        List<X509Certificate> certificateChain) {
+
+    public DeviceIdentity {
+        certificateChain = certificateChain == null ? List.of() : List.copyOf(certificateChain);
+    }
+
+    /** A device that presented a SAS token (or nothing) and no certificate. */
+    public DeviceIdentity(String idScope, String registrationId, String sasToken) {
+        this(idScope, registrationId, sasToken, List.of());
+    }
 
     /** The SAS resource a token for this device must name. */
     public String sasResource() {
         return idScope + "/registrations/" + registrationId;
+    }
+
+    /** X.509 devices send no password; a device that sends one is judged by it. */
+    public boolean attestsWithCertificate() {
+        return (sasToken == null || sasToken.isEmpty()) && !certificateChain.isEmpty();
     }
 }

@@ -8,6 +8,7 @@ import io.dpsemu.protocol.model.RegistrationOperationStatus;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.protocol.model.SymmetricKeyRegistrationResult;
+import io.dpsemu.protocol.model.X509RegistrationResult;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
@@ -69,7 +70,7 @@ public final class RegistrationService {
                 answer.complete(refuse(identity, refused));
                 return;
             }
-            EnrollmentMatch match = ((AuthOutcome.Attested) outcome).match();
+            AuthOutcome.Attested attested = (AuthOutcome.Attested) outcome;
             Optional<Operation> started = operations.start(identity.registrationId(), System.nanoTime());
             if (started.isEmpty()) {
                 EventLog.overloaded("operation table full");
@@ -81,7 +82,7 @@ public final class RegistrationService {
             answer.complete(DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
                     RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds()));
             // the device has its 202; the assignment goes on in this task, so it needs no second queue slot
-            assign(operation, identity, match);
+            assign(operation, identity, attested);
         });
     }
 
@@ -114,7 +115,7 @@ public final class RegistrationService {
                 return;
             }
             answer.complete(store.findRegistration(identity.registrationId())
-                    .map(record -> new DeviceResponse(200, resultOf(record), null, false))
+                    .map(record -> new DeviceResponse(200, resultOf(record, null), null, false))
                     .orElseGet(() -> DeviceResponse.error(DpsError.of(ErrorCodes.REGISTRATION_NOT_FOUND,
                             "'" + identity.registrationId() + "' has no registration record"), null)));
         });
@@ -178,11 +179,12 @@ public final class RegistrationService {
         return DeviceResponse.unauthorized(DpsError.of(refused.errorCode(), message));
     }
 
-    private void assign(Operation operation, DeviceIdentity identity, EnrollmentMatch match) {
+    private void assign(Operation operation, DeviceIdentity identity, AuthOutcome.Attested attested) {
         String registrationId = identity.registrationId();
+        EnrollmentMatch match = attested.match();
         DeviceRegistrationResult result;
         try {
-            result = match.enabled() ? assignEnabled(registrationId, match) : disabled(registrationId, match);
+            result = match.enabled() ? assignEnabled(registrationId, attested) : disabled(registrationId, match);
         } catch (StoreException e) {
             LOG.warn("registration record of {} could not be written: {}", registrationId, e.getMessage());
             metrics.registration("error");
@@ -197,7 +199,8 @@ public final class RegistrationService {
         metrics.registrationDuration(Duration.ofNanos(System.nanoTime() - operation.startedNanos()));
     }
 
-    private DeviceRegistrationResult assignEnabled(String registrationId, EnrollmentMatch match) {
+    private DeviceRegistrationResult assignEnabled(String registrationId, AuthOutcome.Attested attested) {
+        EnrollmentMatch match = attested.match();
         Optional<String> hub = allocator.allocate(registrationId, match);
         if (hub.isEmpty()) {
             String reason = "no linked IoT hub matches the enrollment's allocation settings";
@@ -207,21 +210,27 @@ public final class RegistrationService {
         }
         String deviceId = match.deviceId(registrationId);
         RegistrationRecord stored = store.putRegistration(new RegistrationRecord(registrationId,
-                match.enrollmentGroupId(), AttestationType.SYMMETRIC_KEY, deviceId, hub.get(),
+                match.enrollmentGroupId(), attested.x509() == null ? AttestationType.SYMMETRIC_KEY : AttestationType.X509,
+                deviceId, hub.get(),
                 RegistrationStatus.ASSIGNED, RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null,
                 null));
         EventLog.assigned(registrationId, hub.get(), deviceId);
         metrics.registration("assigned");
-        return resultOf(stored);
+        return resultOf(stored, attested.x509());
     }
 
-    /** The device-facing view of a registration record. */
-    private static DeviceRegistrationResult resultOf(RegistrationRecord record) {
+    /**
+     * The device-facing view of a registration record. An X.509 device is told about its
+     * certificates when they are at hand (at registration); the record keeps only the group.
+     */
+    private static DeviceRegistrationResult resultOf(RegistrationRecord record, X509RegistrationResult x509) {
+        boolean certificate = record.attestationType() == AttestationType.X509;
+        String groupId = record.enrollmentGroupId();
         return new DeviceRegistrationResult(record.registrationId(), record.createdDateTimeUtc(), record.assignedHub(),
                 record.deviceId(), record.status(), record.substatus(), record.errorCode(), record.errorMessage(),
                 record.lastUpdatedDateTimeUtc(), record.etag(), record.payload(),
-                record.enrollmentGroupId() == null ? null : new SymmetricKeyRegistrationResult(record.enrollmentGroupId()),
-                null);
+                certificate || groupId == null ? null : new SymmetricKeyRegistrationResult(groupId),
+                !certificate ? null : x509 != null ? x509 : new X509RegistrationResult(null, groupId, null));
     }
 
     private DeviceRegistrationResult disabled(String registrationId, EnrollmentMatch match) {

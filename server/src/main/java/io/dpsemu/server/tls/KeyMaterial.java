@@ -10,17 +10,24 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /** A private key and the certificate chain it belongs to, checked to match when loaded. */
-record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
+public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
 
-    KeyMaterial {
+    public KeyMaterial {
         chain = List.copyOf(chain);
     }
 
-    X509Certificate leaf() {
+    /** The certificate the key belongs to. */
+    public X509Certificate leaf() {
         return chain.get(0);
     }
 
-    static KeyMaterial load(Path chainFile, Path keyFile) {
+    /**
+     * Reads a chain (the key's certificate first) and its private key.
+     *
+     * @throws IllegalArgumentException naming the file, if either is unreadable, or the key is neither EC nor
+     *                                  RSA, or does not match the first certificate
+     */
+    public static KeyMaterial load(Path chainFile, Path keyFile) {
         List<X509Certificate> chain = Pem.readCertificates(chainFile);
         PrivateKey key = Pem.readPrivateKey(keyFile);
         String algorithm = signatureAlgorithm(key);
@@ -34,7 +41,14 @@ record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         return new KeyMaterial(key, chain);
     }
 
-    private static String signatureAlgorithm(PrivateKey key) {
+    /** Whether {@code key} is an EC or RSA key belonging to {@code certificate}. */
+    public static boolean matches(PrivateKey key, X509Certificate certificate) {
+        String algorithm = signatureAlgorithm(key);
+        return algorithm != null && matches(key, certificate.getPublicKey(), algorithm);
+    }
+
+    /** The SHA-256 signature algorithm for an EC or RSA key; null for any other key type. */
+    static String signatureAlgorithm(PrivateKey key) {
         return switch (key.getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";

@@ -28,14 +28,17 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
-/** Reads and writes the PEM files of the TLS layer; every failure names the file. */
-final class Pem {
+/**
+ * Reads and writes the PEM files of the TLS layer and of {@code dpsemu cert}; every failure names the file.
+ * Reading failures are {@link IllegalArgumentException}s whose message starts with the file name.
+ */
+public final class Pem {
 
     private Pem() {
     }
 
     /** All certificates in the file, in file order; other PEM blocks (a bundled key, say) are skipped. */
-    static List<X509Certificate> readCertificates(Path file) {
+    public static List<X509Certificate> readCertificates(Path file) {
         List<X509Certificate> certificates = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         String text = read(file);
@@ -55,7 +58,7 @@ final class Pem {
     }
 
     /** The first private key in the file: PKCS#8, SEC1 (EC) or PKCS#1 (RSA); encrypted keys are refused. */
-    static PrivateKey readPrivateKey(Path file) {
+    public static PrivateKey readPrivateKey(Path file) {
         Object key = firstKeyObject(file);
         if (key == null) {
             throw invalid(file,
@@ -88,11 +91,13 @@ final class Pem {
         }
     }
 
-    static void writeCertificates(Path file, List<X509Certificate> certificates) {
+    /** Writes the certificates in order, replacing the file atomically; mode 644 on POSIX file systems. */
+    public static void writeCertificates(Path file, List<X509Certificate> certificates) {
         writeAtomically(file, encode(certificates.toArray()), "rw-r--r--");
     }
 
-    static void writePrivateKey(Path file, PrivateKey key) {
+    /** Writes an unencrypted PKCS#8 key, replacing the file atomically; mode 600 on POSIX file systems. */
+    public static void writePrivateKey(Path file, PrivateKey key) {
         try {
             writeAtomically(file, encode(new JcaPKCS8Generator(key, null)), "rw-------");
         } catch (IOException e) {

@@ -5,14 +5,21 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import com.microsoft.azure.sdk.iot.provisioning.security.hsm.SecurityProviderX509Cert;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -23,6 +30,7 @@ import javax.net.ssl.TrustManagerFactory;
 final class AzureSdkDevice {
 
     private final String idScope;
+    private final TrustManager[] trustManagers;
     private final SSLContext sslContext;
     private final ProvisioningDeviceClientTransportProtocol transport;
 
@@ -35,7 +43,10 @@ final class AzureSdkDevice {
     AzureSdkDevice(String idScope, Path caCertificate, ProvisioningDeviceClientTransportProtocol transport)
             throws Exception {
         this.idScope = idScope;
-        this.sslContext = trusting(caCertificate);
+        this.trustManagers = trustManagersFor(caCertificate);
+        // the Java SDK negotiates TLS 1.2 at most, and so does this context
+        this.sslContext = SSLContext.getInstance("TLSv1.2");
+        this.sslContext.init(null, trustManagers, null);
         this.transport = transport;
     }
 
@@ -83,10 +94,47 @@ final class AzureSdkDevice {
         return ProvisioningDeviceClient.create("localhost", idScope, transport, security);
     }
 
+    /**
+     * Registers a device that attests with a certificate: the SDK's X.509 provider, given the leaf,
+     * its key and the intermediates it sends in TLS.
+     */
+    ProvisioningDeviceClientRegistrationResult registerX509(X509Certificate leaf, PrivateKey key,
+            List<X509Certificate> intermediates) throws Exception {
+        SSLContext withClientCertificate = clientContext(leaf, key, intermediates);
+        SecurityProviderX509Cert security = new SecurityProviderX509Cert(leaf, key, intermediates) {
+            @Override
+            public SSLContext getSSLContext() {
+                return withClientCertificate;
+            }
+        };
+        ProvisioningDeviceClient client = ProvisioningDeviceClient.create("localhost", idScope, transport, security);
+        try {
+            return client.registerDeviceSync();
+        } finally {
+            client.close();
+        }
+    }
+
+    private SSLContext clientContext(X509Certificate leaf, PrivateKey key, List<X509Certificate> intermediates)
+            throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(leaf);
+        chain.addAll(intermediates);
+        char[] password = "device".toCharArray();
+        keys.setKeyEntry("device", key, password, chain.toArray(new X509Certificate[0]));
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, password);
+        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        context.init(keyManagers.getKeyManagers(), trustManagers, null);
+        return context;
+    }
+
     record Outcome(ProvisioningDeviceClientRegistrationResult result, Exception error) {
     }
 
-    private static SSLContext trusting(Path caCertificate) throws Exception {
+    private static TrustManager[] trustManagersFor(Path caCertificate) throws Exception {
         KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
         trustStore.load(null, null);
         try (InputStream in = Files.newInputStream(caCertificate)) {
@@ -94,9 +142,6 @@ final class AzureSdkDevice {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trustStore);
-        // the Java SDK negotiates TLS 1.2 at most, and so does this context
-        SSLContext context = SSLContext.getInstance("TLSv1.2");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
+        return trust.getTrustManagers();
     }
 }

@@ -2,10 +2,12 @@ package io.dpsemu.server.provisioning;
 
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreUnavailableException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +138,30 @@ final class SwitchableStore implements Store {
     public Page<RegistrationRecord> listRegistrations(String enrollmentGroupId, String continuation, int maxItems) {
         check();
         return delegate.listRegistrations(enrollmentGroupId, continuation, maxItems);
+    }
+
+    @Override
+    public Optional<CaCertificate> findCaCertificate(String name) {
+        check();
+        return delegate.findCaCertificate(name);
+    }
+
+    @Override
+    public CaCertificate putCaCertificate(CaCertificate ca, String ifMatch) {
+        check();
+        return delegate.putCaCertificate(ca, ifMatch);
+    }
+
+    @Override
+    public boolean deleteCaCertificate(String name, String ifMatch) {
+        check();
+        return delegate.deleteCaCertificate(name, ifMatch);
+    }
+
+    @Override
+    public List<CaCertificate> listCaCertificates() {
+        check();
+        return delegate.listCaCertificates();
     }
 
     @Override

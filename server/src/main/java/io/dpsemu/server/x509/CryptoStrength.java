@@ -1,0 +1,40 @@
+package io.dpsemu.server.x509;
+
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+
+/**
+ * Refuses certificates signed with broken digests or holding short keys. The JDK's PKIX defaults
+ * still accept SHA-1 and 1024-bit RSA under a non-JDK anchor; a device certificate should not.
+ */
+final class CryptoStrength {
+
+    static final int MIN_RSA_BITS = 2048;
+    static final int MIN_EC_BITS = 256;
+
+    private CryptoStrength() {
+    }
+
+    /** Why the certificate is too weak, or null. */
+    static String weakness(X509Certificate certificate) {
+        String algorithm = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
+        if (algorithm.contains("MD2") || algorithm.contains("MD5") || algorithm.startsWith("SHA1")
+                || algorithm.contains("SHA1WITH")) {
+            return "the certificate " + CertificateFacts.describe(certificate) + " is signed with "
+                    + certificate.getSigAlgName() + ", a broken digest";
+        }
+        if (certificate.getPublicKey() instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            return "the certificate " + CertificateFacts.describe(certificate) + " has a " + rsa.getModulus().bitLength()
+                    + "-bit RSA key; at least " + MIN_RSA_BITS + " bits are required";
+        }
+        if (certificate.getPublicKey() instanceof ECPublicKey ec
+                && ec.getParams().getOrder().bitLength() < MIN_EC_BITS) {
+            return "the certificate " + CertificateFacts.describe(certificate) + " has a "
+                    + ec.getParams().getOrder().bitLength() + "-bit EC key; at least " + MIN_EC_BITS
+                    + " bits are required";
+        }
+        return null;
+    }
+}
