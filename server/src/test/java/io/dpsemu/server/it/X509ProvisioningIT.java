@@ -40,6 +40,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class X509ProvisioningIT {
 
     private static final String HUB = "dpsemu-hub.local";
+    /** Registrations in a row per transport, to show no race with the SDK. */
+    private static final int RUNS = 3;
 
     @TempDir
     static Path dataDir;
@@ -84,17 +86,19 @@ class X509ProvisioningIT {
 
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS", "HTTPS"})
-    void groupOnIntermediate_whenDeviceSendsLeafAndIntermediate_thenAssignedByTheIntermediateGroup(
+    void groupOnIntermediate_whenDevicesSendLeafAndIntermediate_thenEachIsAssignedByTheIntermediateGroup(
             ProvisioningDeviceClientTransportProtocol transport) throws Exception {
-        String id = "x509-via-intermediate-" + suffix(transport);
-        X509Bundle leaf = device(id).buildIssuedBy(intermediate);
+        for (int run = 0; run < RUNS; run++) {
+            String id = "x509-via-intermediate-" + suffix(transport) + "-" + run;
+            X509Bundle leaf = device(id).buildIssuedBy(intermediate);
 
-        ProvisioningDeviceClientRegistrationResult result = sdk(transport).registerX509(leaf.getCertificate(),
-                leaf.getKeyPair().getPrivate(), List.of(intermediate.getCertificate()));
+            ProvisioningDeviceClientRegistrationResult result = sdk(transport).registerX509(leaf.getCertificate(),
+                    leaf.getKeyPair().getPrivate(), List.of(intermediate.getCertificate()));
 
-        assertAssigned(result, id);
-        assertThat(server.store().findRegistration(id)).get()
-                .satisfies(r -> assertThat(r.enrollmentGroupId()).isEqualTo("it-intermediate-group"));
+            assertAssigned(result, id);
+            assertThat(server.store().findRegistration(id)).get()
+                    .satisfies(r -> assertThat(r.enrollmentGroupId()).isEqualTo("it-intermediate-group"));
+        }
     }
 
     @Test
@@ -133,6 +137,24 @@ class X509ProvisioningIT {
                 .notAfter(Instant.now().minus(Duration.ofDays(1))).buildIssuedBy(root);
 
         assertRefused(leaf, List.of(), "expired");
+    }
+
+    @Test
+    void notYetValidLeaf_whenDeviceRegisters_thenRefusedSayingNotValidBefore() throws Exception {
+        X509Bundle leaf = device("x509-too-early").notBefore(Instant.now().plus(Duration.ofDays(1)))
+                .notAfter(Instant.now().plus(Duration.ofDays(30))).buildIssuedBy(root);
+
+        assertRefused(leaf, List.of(), "is not valid before");
+    }
+
+    @Test
+    void disabledGroup_whenItsDeviceRegisters_thenTheDeviceIsToldItIsDisabled() throws Exception {
+        X509Bundle disabledRoot = ca("CN=disabled line root").buildSelfSigned();
+        server.store().putGroup(group("it-disabled-group", disabledRoot)
+                .withProvisioningStatus(ProvisioningStatus.DISABLED), null);
+        X509Bundle leaf = device("x509-in-disabled-group").buildIssuedBy(disabledRoot);
+
+        assertRefused(leaf, List.of(), "'it-disabled-group' is disabled");
     }
 
     @Test

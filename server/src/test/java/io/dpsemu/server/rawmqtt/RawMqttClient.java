@@ -13,6 +13,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -40,7 +41,13 @@ public final class RawMqttClient implements AutoCloseable {
 
     /** Connects to {@code localhost:port} and completes a TLS 1.2 handshake, checking the host name. */
     public static RawMqttClient connect(int port, Path caPem) throws IOException {
-        SSLSocket socket = (SSLSocket) trusting(caPem).getSocketFactory().createSocket("localhost", port);
+        return connect(port, caPem, null);
+    }
+
+    /** As {@link #connect(int, Path)}, presenting the key managers' client certificate in the handshake. */
+    public static RawMqttClient connect(int port, Path caPem, KeyManager[] clientCertificate) throws IOException {
+        SSLSocket socket = (SSLSocket) trusting(caPem, clientCertificate).getSocketFactory()
+                .createSocket("localhost", port);
         socket.setEnabledProtocols(new String[] {"TLSv1.2"});
         var parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -133,7 +140,7 @@ public final class RawMqttClient implements AutoCloseable {
         socket.close();
     }
 
-    private static SSLContext trusting(Path caPem) throws IOException {
+    private static SSLContext trusting(Path caPem, KeyManager[] clientCertificate) throws IOException {
         try (var pem = Files.newInputStream(caPem)) {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
@@ -141,7 +148,7 @@ public final class RawMqttClient implements AutoCloseable {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trusted);
             SSLContext context = SSLContext.getInstance("TLSv1.2");
-            context.init(null, trust.getTrustManagers(), null);
+            context.init(clientCertificate, trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot trust " + caPem, e);
