@@ -50,7 +50,7 @@ public abstract class StoreContractTest {
 
     protected Store store;
 
-    /** A fresh, empty store. */
+    /** A fresh, empty store; may skip the test with an assumption when the store cannot run here. */
     protected abstract Store openStore();
 
     /** The same data opened again after {@code closed} was closed; empty for a store that keeps nothing. */
@@ -65,7 +65,10 @@ public abstract class StoreContractTest {
 
     @AfterEach
     void closeStore() {
-        store.close();
+        // null when openStore() skipped the test (e.g. no database server to test against)
+        if (store != null) {
+            store.close();
+        }
     }
 
     // --- individual enrollments ---

@@ -3,6 +3,8 @@ package io.dpsemu.server;
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.config.ServerConfig;
+import io.dpsemu.server.enrollment.EnrollmentRules;
+import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.dpsemu.server.mqtt.SessionRegistry;
@@ -10,17 +12,20 @@ import io.dpsemu.server.netty.ConnectionLimiter;
 import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.ExceptionHandler;
 import io.dpsemu.server.netty.HttpsChannelInitializer;
-import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.netty.MqttChannelInitializer;
 import io.dpsemu.server.provisioning.DeviceAuthenticator;
 import io.dpsemu.server.provisioning.HubAllocator;
 import io.dpsemu.server.provisioning.RegistrationService;
 import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.service.ServiceApi;
+import io.dpsemu.server.service.ServiceAuthenticator;
+import io.dpsemu.server.service.ServicePolicies;
 import io.dpsemu.server.tls.LocalCertificateAuthority;
 import io.dpsemu.server.tls.SslContexts;
 import io.dpsemu.server.tls.TlsFiles;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.memory.InMemoryStore;
+import io.dpsemu.store.postgres.PostgresStore;
 import io.dpsemu.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -97,9 +102,11 @@ public final class DpsServer implements AutoCloseable {
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
+            EnrollmentRules rules = new EnrollmentRules(config.linkedHubs());
             if (config.enrollments() != null) {
-                EnrollmentSeeder.seed(store, Path.of(config.enrollments()));
+                EnrollmentSeeder.seed(store, Path.of(config.enrollments()), rules);
             }
+            ServicePolicies policies = ServicePolicies.load(dataDir, config.service());
             DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
             storeExecutor = new StoreExecutor(config.limits().storeThreads(), config.limits().storeQueue());
             SasVerifier verifier = new SasVerifier(Duration.ofSeconds(config.provisioning().sasClockSkewSeconds()),
@@ -126,8 +133,10 @@ public final class DpsServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new MqttChannelInitializer(sslContext, services, limiter, exceptions));
             Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort");
+            ServiceApi serviceApi = new ServiceApi(store, storeExecutor,
+                    new ServiceAuthenticator(policies, verifier, config.service().hostName()), rules, config.service());
             ServerBootstrap https = mqtt.clone().childHandler(new HttpsChannelInitializer(sslContext, services,
-                    new DeviceApi(registrations), limiter, exceptions));
+                    new DeviceApi(registrations), serviceApi, limiter, exceptions));
             Channel httpsChannel;
             try {
                 httpsChannel = bind(https, config.bind(), config.httpsPort(), "httpsPort");
@@ -143,6 +152,7 @@ public final class DpsServer implements AutoCloseable {
             if (tlsFiles.caCertificate() != null) {
                 LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
             }
+            LOG.info("service API connection string: {}", policies.ownerConnectionString(config.service().hostName()));
             LOG.info("dpsemu ready: idScope={} mqtt={}:{} https={}:{} store={} hubs={}", config.idScope(),
                     config.bind(), server.mqttPort(), config.bind(), server.httpsPort(), config.store(),
                     config.linkedHubs().size());
@@ -211,6 +221,8 @@ public final class DpsServer implements AutoCloseable {
         return switch (config.store()) {
             case ServerConfig.STORE_MEMORY -> new InMemoryStore();
             case ServerConfig.STORE_SQLITE -> SqliteStore.open(config.dataPath().resolve("dpsemu.db"));
+            case ServerConfig.STORE_POSTGRES -> PostgresStore.open(config.postgres().url(), config.postgres().user(),
+                    config.postgres().password(), config.postgres().poolSize());
             default -> throw new ConfigException("configuration key 'store' has unknown value " + config.store());
         };
     }

@@ -10,6 +10,8 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
 import io.dpsemu.server.config.ConfigException;
+import io.dpsemu.server.config.LinkedHub;
+import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.x509.CertificateFacts;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.netty.pkitesting.CertificateBuilder;
@@ -18,11 +20,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EnrollmentSeederTest {
+
+    private static final EnrollmentRules RULES = new EnrollmentRules(
+            List.of(LinkedHub.of("dpsemu-hub.local"), LinkedHub.of("hub-a.azure-devices.net"), LinkedHub.of("hub-b.azure-devices.net")));
 
     private static final String KEY_32 = Base64.getEncoder().encodeToString(bytes(32, 1));
     private static final String KEY_64 = Base64.getEncoder().encodeToString(bytes(64, 2));
@@ -84,7 +90,7 @@ class EnrollmentSeederTest {
                         secondaryKey: %s
                 """.formatted(KEY_64, KEY_32, KEY_32, KEY_64, KEY_32));
 
-        EnrollmentSeeder.seed(store, seed);
+        EnrollmentSeeder.seed(store, seed, RULES);
 
         IndividualEnrollment first = store.findEnrollment("device-1").orElseThrow();
         assertThat(first.deviceId()).isEqualTo("hub-device-1");
@@ -116,7 +122,7 @@ class EnrollmentSeederTest {
                 }
                 """.formatted(KEY_32, KEY_64));
 
-        EnrollmentSeeder.seed(store, seed);
+        EnrollmentSeeder.seed(store, seed, RULES);
 
         assertThat(store.findEnrollment("device-1").orElseThrow().attestation().symmetricKey().primaryKey())
                 .isEqualTo(KEY_32);
@@ -132,7 +138,7 @@ class EnrollmentSeederTest {
                     attestation: {type: symmetricKey}
                 """);
 
-        EnrollmentSeeder.seed(store, seed);
+        EnrollmentSeeder.seed(store, seed, RULES);
 
         assertThat(store.findGroup("group-1")).isPresent();
         assertThat(store.listEnrollments(null, 0).items()).isEmpty();
@@ -140,9 +146,9 @@ class EnrollmentSeederTest {
 
     @Test
     void seed_whenFileIsEmpty_thenNothingStored() throws IOException {
-        EnrollmentSeeder.seed(store, file("empty.yaml", ""));
-        EnrollmentSeeder.seed(store, file("comments.yaml", "# enrollments: []\n"));
-        EnrollmentSeeder.seed(store, file("empty-lists.yaml", "enrollments: []\nenrollmentGroups:\n"));
+        EnrollmentSeeder.seed(store, file("empty.yaml", ""), RULES);
+        EnrollmentSeeder.seed(store, file("comments.yaml", "# enrollments: []\n"), RULES);
+        EnrollmentSeeder.seed(store, file("empty-lists.yaml", "enrollments: []\nenrollmentGroups:\n"), RULES);
 
         assertThat(store.listEnrollments(null, 0).items()).isEmpty();
         assertThat(store.listGroups(null, 0).items()).isEmpty();
@@ -162,7 +168,7 @@ class EnrollmentSeederTest {
                       symmetricKey: {}
                 """);
 
-        EnrollmentSeeder.seed(store, seed);
+        EnrollmentSeeder.seed(store, seed, RULES);
 
         SymmetricKeyAttestation individual = store.findEnrollment("device-1").orElseThrow().attestation().symmetricKey();
         SymmetricKeyAttestation group = store.findGroup("group-1").orElseThrow().attestation().symmetricKey();
@@ -184,11 +190,11 @@ class EnrollmentSeederTest {
                   - enrollmentGroupId: group-1
                     attestation: {type: symmetricKey}
                 """);
-        EnrollmentSeeder.seed(store, seed);
+        EnrollmentSeeder.seed(store, seed, RULES);
         SymmetricKeyAttestation individual = store.findEnrollment("device-1").orElseThrow().attestation().symmetricKey();
         SymmetricKeyAttestation group = store.findGroup("group-1").orElseThrow().attestation().symmetricKey();
 
-        EnrollmentSeeder.seed(store, seed);
+        EnrollmentSeeder.seed(store, seed, RULES);
 
         assertThat(store.findEnrollment("device-1").orElseThrow().attestation().symmetricKey()).isEqualTo(individual);
         assertThat(store.findGroup("group-1").orElseThrow().attestation().symmetricKey()).isEqualTo(group);
@@ -202,7 +208,7 @@ class EnrollmentSeederTest {
                 enrollments:
                   - registrationId: device-1
                     attestation: {type: symmetricKey}
-                """));
+                """), RULES);
         String generatedSecondary = store.findEnrollment("device-1").orElseThrow()
                 .attestation().symmetricKey().secondaryKey();
 
@@ -212,7 +218,7 @@ class EnrollmentSeederTest {
                     attestation:
                       type: symmetricKey
                       symmetricKey: {primaryKey: %s}
-                """.formatted(KEY_32)));
+                """.formatted(KEY_32)), RULES);
 
         assertThat(store.findEnrollment("device-1").orElseThrow().attestation().symmetricKey())
                 .isEqualTo(new SymmetricKeyAttestation(KEY_32, generatedSecondary));
@@ -224,14 +230,14 @@ class EnrollmentSeederTest {
                 enrollments:
                   - registrationId: device-1
                     attestation: {type: symmetricKey}
-                """));
+                """), RULES);
 
         EnrollmentSeeder.seed(store, file("second.yaml", """
                 enrollments:
                   - registrationId: device-1
                     provisioningStatus: disabled
                     attestation: {type: symmetricKey}
-                """));
+                """), RULES);
 
         assertThat(store.findEnrollment("device-1").orElseThrow().isEnabled()).isFalse();
     }
@@ -246,7 +252,7 @@ class EnrollmentSeederTest {
                       symmetricKey: {primaryKey: "not*base64!"}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment 'device-1'")
                 .hasMessageContaining("attestation.symmetricKey.primaryKey")
@@ -265,7 +271,7 @@ class EnrollmentSeederTest {
                       symmetricKey: {primaryKey: %s, secondaryKey: %s}
                 """.formatted(KEY_32, short15));
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment group 'group-1'")
                 .hasMessageContaining("attestation.symmetricKey.secondaryKey")
@@ -284,7 +290,7 @@ class EnrollmentSeederTest {
                       symmetricKey: {primaryKey: %s}
                 """.formatted(long65));
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment 'device-1'")
                 .hasMessageContaining("65");
@@ -301,7 +307,7 @@ class EnrollmentSeederTest {
                       symmetricKey: {primaryKey: %s, secondaryKey: %s}
                 """.formatted(key16, KEY_64));
 
-        EnrollmentSeeder.seed(store, seed);
+        EnrollmentSeeder.seed(store, seed, RULES);
 
         assertThat(store.findEnrollment("device-1").orElseThrow().attestation().symmetricKey())
                 .isEqualTo(new SymmetricKeyAttestation(key16, KEY_64));
@@ -316,7 +322,7 @@ class EnrollmentSeederTest {
                       symmetricKey: {primaryKey: %s}
                 """.formatted(KEY_32));
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment 'device-1'")
                 .hasMessageContaining("attestation.type");
@@ -329,7 +335,7 @@ class EnrollmentSeederTest {
                   - enrollmentGroupId: group-1
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment group 'group-1'")
                 .hasMessageContaining("attestation.type");
@@ -343,7 +349,7 @@ class EnrollmentSeederTest {
                     attestation: {type: symmetricKey}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment 'device one'")
                 .hasMessageContaining("registration id");
@@ -356,7 +362,7 @@ class EnrollmentSeederTest {
                   - attestation: {type: symmetricKey}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("registration id is empty");
     }
@@ -369,7 +375,7 @@ class EnrollmentSeederTest {
                     attestation: {type: symmetricKey}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment group 'group/1'");
     }
@@ -385,7 +391,7 @@ class EnrollmentSeederTest {
                     attestation: {type: symmetricKey}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bad.yaml")
                 .hasMessageContaining("enrollment 'device-2' (enrollments[1])")
@@ -403,7 +409,7 @@ class EnrollmentSeederTest {
                       symmetricKey: {primary: %s}
                 """.formatted(KEY_32));
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment group 'group-1' (enrollmentGroups[0])")
                 .hasMessageContaining("unknown field 'attestation.symmetricKey.primary'");
@@ -418,7 +424,7 @@ class EnrollmentSeederTest {
                     attestation: {type: symmetricKey}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment 'device-1'")
                 .hasMessageContaining("'provisioningStatus'")
@@ -433,7 +439,7 @@ class EnrollmentSeederTest {
                     attestation: {type: password}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollment 'device-1'")
                 .hasMessageContaining("'attestation.type'")
@@ -448,7 +454,7 @@ class EnrollmentSeederTest {
                     colour: blue
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enrollments[0]")
                 .hasMessageContaining("unknown field 'colour'");
@@ -461,7 +467,7 @@ class EnrollmentSeederTest {
                   attestation: {type: symmetricKey}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bad.yaml")
                 .hasMessageContaining("mapping");
@@ -471,7 +477,7 @@ class EnrollmentSeederTest {
     void seed_whenYamlMalformed_thenConfigExceptionNamesFile() throws IOException {
         Path seed = file("broken.yaml", "enrollments: [\n");
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("broken.yaml");
     }
@@ -483,7 +489,7 @@ class EnrollmentSeederTest {
                   - registrationId: device-1
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("unknown field 'individualEnrollments'");
     }
@@ -492,7 +498,7 @@ class EnrollmentSeederTest {
     void seed_whenFileMissing_thenConfigExceptionNamesFile() {
         Path missing = dir.resolve("missing.yaml");
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, missing))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, missing, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("missing.yaml");
     }
@@ -513,7 +519,7 @@ class EnrollmentSeederTest {
                 %s
                 """.formatted(leaf.getCertificatePEM().strip().indent(16).stripTrailing()));
 
-        EnrollmentSeeder.seed(store, seed);
+        EnrollmentSeeder.seed(store, seed, RULES);
 
         IndividualEnrollment stored = store.findEnrollment("device-x").orElseThrow();
         assertThat(stored.attestation().type()).isEqualTo(AttestationType.X509);
@@ -534,7 +540,7 @@ class EnrollmentSeederTest {
                           primary: {certificate: "-----BEGIN CERTIFICATE-----"}
                 """);
 
-        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed))
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("device-x")
                 .hasMessageContaining("clientCertificates.primary.certificate");

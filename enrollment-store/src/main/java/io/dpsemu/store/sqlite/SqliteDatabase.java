@@ -2,6 +2,8 @@ package io.dpsemu.store.sqlite;
 
 import io.dpsemu.store.StoreException;
 import io.dpsemu.store.StoreUnavailableException;
+import io.dpsemu.store.jdbc.JdbcDatabase;
+import io.dpsemu.store.jdbc.SqlWork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +25,7 @@ import org.sqlite.SQLiteDataSource;
  * writer anyway, so writes are serialised on one connection, and reads use a second one so that
  * they need not wait while a commit is being synced to disk (WAL lets readers run during a write).
  */
-final class SqliteDatabase implements AutoCloseable {
-
-    @FunctionalInterface
-    interface SqlWork<R> {
-        R run(Connection connection) throws SQLException;
-    }
+final class SqliteDatabase implements JdbcDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final String MIGRATIONS = "classpath:db/migration/sqlite";
@@ -84,7 +81,8 @@ final class SqliteDatabase implements AutoCloseable {
         return config;
     }
 
-    <R> R read(SqlWork<R> work) {
+    @Override
+    public <R> R read(SqlWork<R> work) {
         synchronized (reader) {
             try {
                 return work.run(reader);
@@ -95,7 +93,8 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /** Runs {@code work} in one write transaction; any exception rolls it back. */
-    <R> R write(SqlWork<R> work) {
+    @Override
+    public <R> R write(SqlWork<R> work) {
         synchronized (writer) {
             try {
                 // IMMEDIATE takes the write lock up front, so a conflict with another process is
@@ -112,6 +111,12 @@ final class SqliteDatabase implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** One writer at a time: {@code BEGIN IMMEDIATE} locks the whole file. */
+    @Override
+    public boolean writersRunConcurrently() {
+        return false;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dpsemu.protocol.enrollment;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -32,6 +33,7 @@ public record EnrollmentGroup(
                 null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null);
     }
 
+    @JsonIgnore
     public boolean isEnabled() {
         return provisioningStatus != ProvisioningStatus.DISABLED;
     }

@@ -1,6 +1,7 @@
 package io.dpsemu.protocol.enrollment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -37,11 +38,13 @@ public record IndividualEnrollment(
                 ProvisioningStatus.ENABLED, null, null, null, null, null, null);
     }
 
+    @JsonIgnore
     public boolean isEnabled() {
         return provisioningStatus != ProvisioningStatus.DISABLED;
     }
 
     /** The device id the hub gets: {@code deviceId} when set, else the registration id. */
+    @JsonIgnore
     public String effectiveDeviceId() {
         return deviceId == null || deviceId.isEmpty() ? registrationId : deviceId;
     }

@@ -20,6 +20,14 @@ public final class ErrorCodes {
     public static final int INVALID_CREDENTIALS = 401002;
     /** The enrollment that matched the device is disabled (the operation ends {@code disabled}). */
     public static final int ENROLLMENT_DISABLED = 401003;
+    /** The credentials are valid but lack the right the operation needs. */
+    public static final int FORBIDDEN = 403001;
+    /** The item already exists (bulk create). */
+    public static final int CONFLICT = 409001;
+    /** The store refuses more items of this kind (its limit is reached). */
+    public static final int LIMIT_REACHED = 409002;
+    /** The resource was changed since the etag the client sent (If-Match). */
+    public static final int PRECONDITION_FAILED = 412001;
     /** The resource exists but not for this HTTP method. */
     public static final int METHOD_NOT_ALLOWED = 405001;
     /** The request body is not JSON. */
@@ -32,6 +40,8 @@ public final class ErrorCodes {
     public static final int REGISTRATION_NOT_FOUND = 404201;
     /** Nothing is at this path. */
     public static final int NOT_FOUND = 404001;
+    /** No enrollment, enrollment group or registration record has this id (service API). */
+    public static final int ITEM_NOT_FOUND = 404202;
     /** No operation with this id exists for this registration. */
     public static final int OPERATION_NOT_FOUND = 404204;
     /** A quota or an overload bound was hit; retry after the advertised delay. */

@@ -1,13 +1,17 @@
 package io.dpsemu.server.cli;
 
 import io.dpsemu.server.cli.cert.CertCommand;
+import io.dpsemu.server.cli.manage.EnrollmentCommand;
+import io.dpsemu.server.cli.manage.GroupCommand;
+import io.dpsemu.server.cli.manage.RegistrationCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code dpsemu} command line. */
 @Command(name = "dpsemu", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A self-hosted server compatible with Azure IoT Hub Device Provisioning Service.",
-        subcommands = {ServeCommand.class, CertCommand.class})
+        subcommands = {ServeCommand.class, CertCommand.class, EnrollmentCommand.class, GroupCommand.class,
+            RegistrationCommand.class})
 public final class DpsemuCommand implements Runnable {
 
     @CommandLine.Spec

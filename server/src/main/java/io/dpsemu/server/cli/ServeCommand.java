@@ -40,8 +40,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "HTTPS port: device REST API and MQTT over WebSocket (default 443)")
     private Integer httpsPort;
 
-    @Option(names = "--store", description = "sqlite (default) or memory")
+    @Option(names = "--store", description = "sqlite (default), postgres (shared by several nodes) or memory")
     private String store;
+
+    @Option(names = "--store-url", paramLabel = "JDBC_URL",
+            description = "jdbc:postgresql://host:port/database for --store postgres (user and password: "
+                    + "postgres.user / DPSEMU_POSTGRES_USER, DPSEMU_POSTGRES_PASSWORD)")
+    private String storeUrl;
 
     @Option(names = "--enrollments", paramLabel = "FILE", description = "seed file of enrollments, upserted at start")
     private String enrollments;
@@ -97,6 +102,7 @@ final class ServeCommand implements Callable<Integer> {
         put(values, "mqttPort", mqttPort);
         put(values, "httpsPort", httpsPort);
         put(values, "store", store);
+        put(values, "postgres.url", storeUrl);
         put(values, "enrollments", enrollments);
         if (hubs != null) {
             values.put("linkedHubs", hubs.stream().map(LinkedHubSpec::parse).toList());

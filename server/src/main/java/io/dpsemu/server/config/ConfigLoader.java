@@ -32,7 +32,10 @@ public final class ConfigLoader {
     public static final String ENV_PREFIX = "DPSEMU_";
 
     /** DPSEMU_ variables that are not configuration keys: read by the launcher and by logback. */
-    private static final Set<String> OTHER_VARIABLES = Set.of("DPSEMU_JAVA_OPTS", "DPSEMU_LOG_LEVEL");
+    private static final Set<String> OTHER_VARIABLES = Set.of("DPSEMU_JAVA_OPTS", "DPSEMU_LOG_LEVEL",
+            "DPSEMU_CONNECTION_STRING");
+    /** Variables of the project's own test suites (e.g. where their PostgreSQL is), never the server's. */
+    private static final String TEST_PREFIX = "DPSEMU_TEST_";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -143,7 +146,7 @@ public final class ConfigLoader {
         Set<String> known = new HashSet<>(OTHER_VARIABLES);
         collectEnvironmentNames(YAML.valueToTree(ServerConfig.defaults()), "", known);
         for (String name : new TreeSet<>(env.keySet())) {
-            if (name.startsWith(ENV_PREFIX) && !known.contains(name)) {
+            if (name.startsWith(ENV_PREFIX) && !name.startsWith(TEST_PREFIX) && !known.contains(name)) {
                 throw new ConfigException("unknown environment variable " + name + " (no configuration key has this name)");
             }
         }

@@ -1,6 +1,7 @@
 package io.dpsemu.server.config;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -16,8 +17,15 @@ final class ConfigValidator {
         port(c.mqttPort(), "mqttPort");
         port(c.httpsPort(), "httpsPort");
         require(c.mqttPort() == 0 || c.mqttPort() != c.httpsPort(), "httpsPort", "must differ from mqttPort");
-        require(ServerConfig.STORE_SQLITE.equals(c.store()) || ServerConfig.STORE_MEMORY.equals(c.store()),
-                "store", "must be 'sqlite' or 'memory', not '" + c.store() + "'");
+        require(List.of(ServerConfig.STORE_SQLITE, ServerConfig.STORE_POSTGRES, ServerConfig.STORE_MEMORY)
+                .contains(c.store()), "store", "must be 'sqlite', 'postgres' or 'memory', not '" + c.store() + "'");
+        if (ServerConfig.STORE_POSTGRES.equals(c.store())) {
+            PostgresConfig postgres = c.postgres();
+            require(postgres != null && postgres.url() != null && postgres.url().startsWith("jdbc:postgresql:"),
+                    "postgres.url", "must be a jdbc:postgresql://host:port/database URL when store is postgres");
+            require(postgres.user() != null && !postgres.user().isBlank(), "postgres.user", "must be set");
+            range(postgres.poolSize(), 1, 1000, "postgres.poolSize");
+        }
         if (c.idScope() != null) {
             require(c.idScope().matches("[A-Za-z0-9]{1,64}"), "idScope", "must be 1-64 letters or digits");
         }
@@ -38,6 +46,29 @@ final class ConfigValidator {
         require(tls != null, "tls", "must be set");
         require((tls.certFile() == null) == (tls.keyFile() == null), "tls.certFile",
                 "tls.certFile and tls.keyFile go together");
+        ServiceApiConfig service = c.service();
+        require(service != null && service.hostName() != null && service.hostName().matches("[A-Za-z0-9_.-]{1,253}"),
+                "service.hostName", "must be a host name without a port (the service SDKs refuse anything else)");
+        Set<String> policyNames = new HashSet<>();
+        List<ServicePolicyConfig> policies = service.policies() == null ? List.of() : service.policies();
+        for (int i = 0; i < policies.size(); i++) {
+            ServicePolicyConfig policy = policies.get(i);
+            String key = "service.policies[" + i + "]";
+            require(policy != null && policy.name() != null && policy.name().matches("[A-Za-z0-9_.-]{1,64}"),
+                    key + ".name", "must be 1-64 letters, digits, '_', '.' or '-'");
+            require(policyNames.add(policy.name().toLowerCase(Locale.ROOT)), key + ".name",
+                    "'" + policy.name() + "' is listed twice");
+            require(policy.rights() != null && !policy.rights().isEmpty(), key + ".rights", "must name at least one right");
+            for (String right : policy.rights()) {
+                require(ServiceRights.isKnown(right), key + ".rights",
+                        "'" + right + "' is not one of " + ServiceRights.NAMES);
+            }
+            require(isKey(policy.primaryKey()), key + ".primaryKey", "must be base64 of 16-64 bytes");
+            require(policy.secondaryKey() == null || isKey(policy.secondaryKey()), key + ".secondaryKey",
+                    "must be base64 of 16-64 bytes");
+        }
+        range(service.maxBulkItems(), 1, 10_000, "service.maxBulkItems");
+        range(service.maxQueryPageSize(), 1, 10_000, "service.maxQueryPageSize");
         ProvisioningConfig p = c.provisioning();
         require(p != null, "provisioning", "must be set");
         range(p.retryAfterSeconds(), 1, 3600, "provisioning.retryAfterSeconds");
@@ -60,6 +91,18 @@ final class ConfigValidator {
         range(l.maxHttpBodyBytes(), 1024, 16 * 1024 * 1024, "limits.maxHttpBodyBytes");
         range(l.httpRequestTimeoutSeconds(), 1, 600, "limits.httpRequestTimeoutSeconds");
         range(l.httpIdleTimeoutSeconds(), 1, 86_400, "limits.httpIdleTimeoutSeconds");
+    }
+
+    private static boolean isKey(String base64) {
+        if (base64 == null) {
+            return false;
+        }
+        try {
+            int length = java.util.Base64.getDecoder().decode(base64).length;
+            return length >= 16 && length <= 64;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void port(int value, String key) {

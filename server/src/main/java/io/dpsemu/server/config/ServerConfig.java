@@ -12,9 +12,12 @@ import java.util.List;
  * @param bind        address the device ports listen on
  * @param mqttPort    MQTT over TLS (0 = any free port, for tests)
  * @param httpsPort   HTTPS: the device REST API and MQTT over WebSocket (0 = any free port)
- * @param store       {@code sqlite} (default, durable) or {@code memory}
+ * @param store       {@code sqlite} (default, durable), {@code postgres} (shared by several nodes) or
+ *                    {@code memory}
+ * @param postgres    where the {@code postgres} store is
  * @param enrollments a YAML or JSON seed file upserted at start, or null
  * @param linkedHubs  hubs devices are assigned to
+ * @param service     the DPS service REST API (enrollment management) on the HTTPS port
  */
 public record ServerConfig(
         String dataDir,
@@ -23,19 +26,22 @@ public record ServerConfig(
         int mqttPort,
         int httpsPort,
         String store,
+        PostgresConfig postgres,
         String enrollments,
         List<LinkedHub> linkedHubs,
         TlsConfig tls,
         ProvisioningConfig provisioning,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        ServiceApiConfig service) {
 
     public static final String STORE_SQLITE = "sqlite";
     public static final String STORE_MEMORY = "memory";
+    public static final String STORE_POSTGRES = "postgres";
 
     public static ServerConfig defaults() {
-        return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, 443, STORE_SQLITE, null,
+        return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, 443, STORE_SQLITE, PostgresConfig.defaults(), null,
                 List.of(LinkedHub.of("dpsemu-hub.local")), TlsConfig.defaults(), ProvisioningConfig.defaults(),
-                LimitsConfig.defaults());
+                LimitsConfig.defaults(), ServiceApiConfig.defaults());
     }
 
     public Path dataPath() {
@@ -43,7 +49,7 @@ public record ServerConfig(
     }
 
     public ServerConfig withIdScope(String scope) {
-        return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, enrollments, linkedHubs, tls,
-                provisioning, limits);
+        return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, postgres, enrollments, linkedHubs, tls,
+                provisioning, limits, service);
     }
 }

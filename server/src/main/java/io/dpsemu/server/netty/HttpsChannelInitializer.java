@@ -2,6 +2,7 @@ package io.dpsemu.server.netty;
 
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.mqtt.MqttServices;
+import io.dpsemu.server.service.ServiceApi;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -23,14 +24,16 @@ public final class HttpsChannelInitializer extends ChannelInitializer<SocketChan
     private final SslContext sslContext;
     private final MqttServices services;
     private final DeviceApi deviceApi;
+    private final ServiceApi serviceApi;
     private final ConnectionLimiter limiter;
     private final ExceptionHandler exceptions;
 
     public HttpsChannelInitializer(SslContext sslContext, MqttServices services, DeviceApi deviceApi,
-            ConnectionLimiter limiter, ExceptionHandler exceptions) {
+            ServiceApi serviceApi, ConnectionLimiter limiter, ExceptionHandler exceptions) {
         this.sslContext = sslContext;
         this.services = services;
         this.deviceApi = deviceApi;
+        this.serviceApi = serviceApi;
         this.limiter = limiter;
         this.exceptions = exceptions;
     }
@@ -50,7 +53,7 @@ public final class HttpsChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast(HandlerNames.HTTP_CODEC,
                 new HttpServerCodec(MAX_INITIAL_LINE_BYTES, limits.maxHttpHeaderBytes(), MAX_CHUNK_BYTES));
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new LimitedHttpAggregator(limits.maxHttpBodyBytes()));
-        p.addLast(HandlerNames.UPGRADE_GUARD, new HttpsRouter(deviceApi, new WebSocketUpgrade(services, exceptions),
+        p.addLast(HandlerNames.UPGRADE_GUARD, new HttpsRouter(deviceApi, serviceApi, new WebSocketUpgrade(services, exceptions),
                 deadline, services.disconnector()));
         p.addLast(HandlerNames.EXCEPTIONS, exceptions);
     }

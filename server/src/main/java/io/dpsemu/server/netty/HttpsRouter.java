@@ -3,6 +3,7 @@ package io.dpsemu.server.netty;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.http.HttpResponses;
+import io.dpsemu.server.service.ServiceApi;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final DeviceApi deviceApi;
+    private final ServiceApi serviceApi;
     private final WebSocketUpgrade webSocket;
     private final HttpRequestDeadline deadline;
     private final Disconnector disconnector;
@@ -35,9 +37,10 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
     private boolean busy;
     private boolean closing;
 
-    HttpsRouter(DeviceApi deviceApi, WebSocketUpgrade webSocket, HttpRequestDeadline deadline,
+    HttpsRouter(DeviceApi deviceApi, ServiceApi serviceApi, WebSocketUpgrade webSocket, HttpRequestDeadline deadline,
             Disconnector disconnector) {
         this.deviceApi = deviceApi;
+        this.serviceApi = serviceApi;
         this.webSocket = webSocket;
         this.deadline = deadline;
         this.disconnector = disconnector;
@@ -69,7 +72,11 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        Optional<CompletableFuture<FullHttpResponse>> answer = deviceApi.handle(request, TlsPeer.certificateChain(ctx.channel()));
+        Optional<CompletableFuture<FullHttpResponse>> answer = deviceApi.handle(request,
+                TlsPeer.certificateChain(ctx.channel()));
+        if (answer.isEmpty()) {
+            answer = serviceApi.handle(request);
+        }
         if (answer.isEmpty()) {
             respond(ctx, HttpResponses.error(ErrorCodes.NOT_FOUND,
                     "nothing at " + request.method() + " " + new QueryStringDecoder(request.uri()).path()), keepAlive);

@@ -415,10 +415,10 @@ class ConfigLoaderTest {
 
     @Test
     void load_whenStoreIsUnknown_thenConfigExceptionNamesStore() {
-        assertThatThrownBy(() -> load(null, Map.of("DPSEMU_STORE", "postgres"), Map.of()))
+        assertThatThrownBy(() -> load(null, Map.of("DPSEMU_STORE", "mongodb"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'store'")
-                .hasMessageContaining("postgres");
+                .hasMessageContaining("mongodb");
     }
 
     @Test

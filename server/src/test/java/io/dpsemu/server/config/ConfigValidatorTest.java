@@ -18,20 +18,20 @@ class ConfigValidatorTest {
 
     private static ServerConfig hubs(LinkedHub... hubs) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.enrollments(),
-                Arrays.asList(hubs), d.tls(), d.provisioning(), d.limits());
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
+                Arrays.asList(hubs), d.tls(), d.provisioning(), d.limits(), d.service());
     }
 
     private static ServerConfig provisioning(ProvisioningConfig p) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.enrollments(),
-                d.linkedHubs(), d.tls(), p, d.limits());
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
+                d.linkedHubs(), d.tls(), p, d.limits(), d.service());
     }
 
     private static ServerConfig limits(LimitsConfig l) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.enrollments(),
-                d.linkedHubs(), d.tls(), d.provisioning(), l);
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
+                d.linkedHubs(), d.tls(), d.provisioning(), l, d.service());
     }
 
     @Test
@@ -42,8 +42,8 @@ class ConfigValidatorTest {
     @Test
     void validate_whenDataDirBlank_thenNamesDataDir() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.enrollments(),
-                d.linkedHubs(), d.tls(), d.provisioning(), d.limits());
+        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
+                d.linkedHubs(), d.tls(), d.provisioning(), d.limits(), d.service());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'dataDir'");
@@ -101,8 +101,8 @@ class ConfigValidatorTest {
     @Test
     void validate_whenKeyFileWithoutCertFile_thenNamesTls() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
-                d.enrollments(), d.linkedHubs(), new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits());
+        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(),
+                d.enrollments(), d.linkedHubs(), new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits(), d.service());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class)
@@ -164,8 +164,8 @@ class ConfigValidatorTest {
 
     @Test
     void validate_whenBindBlank_thenNamesBind() {
-        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.httpsPort(), d.store(),
-                d.enrollments(), d.linkedHubs(), d.tls(), d.provisioning(), d.limits()));
+        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.httpsPort(), d.store(), d.postgres(),
+                d.enrollments(), d.linkedHubs(), d.tls(), d.provisioning(), d.limits(), d.service()));
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'bind'");

@@ -2,11 +2,19 @@ package io.dpsemu.server.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.server.config.LinkedHub;
+import io.dpsemu.server.config.ServiceApiConfig;
+import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.mqtt.MqttServices;
+import io.dpsemu.server.provisioning.StoreExecutor;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.WebSocketFrames;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
+import io.dpsemu.server.service.ServiceApi;
+import io.dpsemu.server.service.ServiceAuthenticator;
+import io.dpsemu.server.service.ServicePolicies;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,12 +27,16 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP part of port 443's pipeline (without TLS) on an {@link EmbeddedChannel} with a frozen
@@ -44,6 +56,24 @@ class HttpsRouterTest {
     private final EmbeddedChannel responses = new EmbeddedChannel(new HttpResponseDecoder(),
             new HttpObjectAggregator(1024 * 1024));
 
+    @TempDir
+    Path dataDir;
+
+    private final StoreExecutor serviceExecutor = new StoreExecutor(1, 16);
+
+    @AfterEach
+    void stopServiceExecutor() {
+        serviceExecutor.close();
+    }
+
+    /** The service API beside the device API, so that routing between them is what production runs. */
+    private ServiceApi serviceApi() {
+        ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), 10, 100);
+        return new ServiceApi(server.store(), serviceExecutor, new ServiceAuthenticator(
+                ServicePolicies.load(dataDir, config), new SasVerifier(Duration.ZERO, Clock.systemUTC()), "localhost"),
+                new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config);
+    }
+
     @BeforeEach
     void openConnection() {
         server = RawMqttEmbeddedServer.start();
@@ -59,7 +89,7 @@ class HttpsRouterTest {
                 .addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192))
                 .addLast(HandlerNames.HTTP_AGGREGATOR, new LimitedHttpAggregator(MAX_BODY_BYTES))
                 .addLast(HandlerNames.UPGRADE_GUARD, new HttpsRouter(new DeviceApi(services.registrations()),
-                        new WebSocketUpgrade(services, exceptions), deadline, disconnector))
+                        serviceApi(), new WebSocketUpgrade(services, exceptions), deadline, disconnector))
                 .addLast(HandlerNames.EXCEPTIONS, exceptions);
     }
 

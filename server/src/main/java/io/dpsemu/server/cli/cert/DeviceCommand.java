@@ -62,7 +62,6 @@ final class DeviceCommand extends IssueCommand {
     @Override
     void issue(Instant now, PrintWriter out, PrintWriter err) {
         checkRegistrationId(registrationId);
-        Validity validity = validity(now);
         Issuer issuer = loadIssuer(ca, caKey);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--ca", issuer.file());
@@ -71,7 +70,7 @@ final class DeviceCommand extends IssueCommand {
         Path certificateFile = resolve(outCert != null ? outCert : Path.of(registrationId + ".pem"));
         Path keyFile = resolve(outKey != null ? outKey : Path.of(registrationId + "-key.pem"));
         checkOutputs(certificateFile, keyFile, inputs);
-        warnIfOutlivesIssuer(err, validity, issuer.certificate());
+        Validity validity = validityUnder(now, issuer.certificate(), err);
 
         KeyPair keys = CertificateIssuer.newKeyPair(keyType);
         X509Certificate device = CertificateIssuer.deviceCertificate(keys.getPublic(), registrationId,

@@ -58,7 +58,6 @@ final class IntermediateCommand extends IssueCommand {
         if (pathLength < 0) {
             throw new BadInputException("--path-length", "must not be negative, got " + pathLength);
         }
-        Validity validity = validity(now);
         Issuer issuer = loadIssuer(ca, caKey);
         Path certificateFile = resolve(outCert);
         Path keyFile = resolve(outKey);
@@ -73,7 +72,7 @@ final class IntermediateCommand extends IssueCommand {
                     + (issuerPathLength - 1) + " further intermediates below the new one; validators enforce the"
                     + " smaller limit, not --path-length " + pathLength);
         }
-        warnIfOutlivesIssuer(err, validity, issuer.certificate());
+        Validity validity = validityUnder(now, issuer.certificate(), err);
 
         KeyPair keys = CertificateIssuer.newKeyPair(keyType);
         X509Certificate certificate = CertificateIssuer.intermediateCa(keys.getPublic(), name, pathLength,

@@ -106,6 +106,23 @@ abstract class IssueCommand implements Callable<Integer> {
         return new Validity(from, start.plus(Duration.ofDays(days)));
     }
 
+    /**
+     * The validity of a certificate signed by {@code issuer}: a default validity that would outlive the
+     * issuer ends with it instead (chains fail once the issuer expires); one asked for with --days or
+     * --not-before is kept, with a warning.
+     */
+    Validity validityUnder(Instant now, X509Certificate issuer, PrintWriter err) {
+        Validity validity = validity(now);
+        Instant issuerEnd = issuer.getNotAfter().toInstant();
+        boolean chosen = spec.commandLine().getParseResult().hasMatchedOption("--days")
+                || spec.commandLine().getParseResult().hasMatchedOption("--not-before");
+        if (!chosen && validity.notAfter().isAfter(issuerEnd)) {
+            validity = new Validity(validity.notBefore(), issuerEnd);
+        }
+        warnIfOutlivesIssuer(err, validity, issuer);
+        return validity;
+    }
+
     /** A CA's common name: 1 to 64 characters, none of them control characters. */
     static String checkCaName(String commonName) {
         if (commonName.isBlank()) {
@@ -218,7 +235,7 @@ abstract class IssueCommand implements Callable<Integer> {
     }
 
     /** Warns when the new certificate is valid outside its issuer's validity: allowed, but chains then fail. */
-    static void warnIfOutlivesIssuer(PrintWriter err, Validity validity, X509Certificate issuer) {
+    private static void warnIfOutlivesIssuer(PrintWriter err, Validity validity, X509Certificate issuer) {
         Instant issuerStart = issuer.getNotBefore().toInstant();
         Instant issuerEnd = issuer.getNotAfter().toInstant();
         if (validity.notBefore().isBefore(issuerStart) || validity.notAfter().isAfter(issuerEnd)) {

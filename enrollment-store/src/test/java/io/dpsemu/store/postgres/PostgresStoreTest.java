@@ -1,0 +1,473 @@
+package io.dpsemu.store.postgres;
+
+import static io.dpsemu.store.TestDocuments.caCertificate;
+import static io.dpsemu.store.TestDocuments.enrollment;
+import static io.dpsemu.store.TestDocuments.group;
+import static io.dpsemu.store.TestDocuments.json;
+import static io.dpsemu.store.TestDocuments.registration;
+import static io.dpsemu.store.TestDocuments.withDeviceId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.model.RegistrationStatus;
+import io.dpsemu.store.CaCertificate;
+import io.dpsemu.store.DocumentKind;
+import io.dpsemu.store.PreconditionFailedException;
+import io.dpsemu.store.RegistrationRecord;
+import io.dpsemu.store.Store;
+import io.dpsemu.store.StoreContractTest;
+import io.dpsemu.store.StoreException;
+import io.dpsemu.store.StoreFullException;
+import io.dpsemu.store.StoreJson;
+import io.dpsemu.store.StoreUnavailableException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The store contract and the PostgreSQL specifics, against a real server (see
+ * {@link PostgresTestDatabase}: skipped when none answers). Every test gets a new schema of its
+ * own; a second store on the same schema stands for a second dpsemu node.
+ */
+class PostgresStoreTest extends StoreContractTest {
+
+    /** Far more than a refused connection or the pool's time-out takes, for a slow CI machine. */
+    private static final Duration QUICKLY = Duration.ofSeconds(10);
+
+    private String schema;
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    /** Skips every test, counted as skipped, when no PostgreSQL answers. */
+    @Override
+    protected Store openStore() {
+        PostgresTestDatabase.assumeAvailable();
+        schema = PostgresTestDatabase.createSchema();
+        return PostgresStore.open(PostgresTestDatabase.url(schema), PostgresTestDatabase.user(),
+                PostgresTestDatabase.password());
+    }
+
+    @Override
+    protected Optional<Store> reopenStore(Store closed) {
+        return Optional.of(openNode());
+    }
+
+    /** Another store on this test's schema: another dpsemu node. */
+    private PostgresStore openNode() {
+        return PostgresStore.open(PostgresTestDatabase.url(schema), PostgresTestDatabase.user(),
+                PostgresTestDatabase.password());
+    }
+
+    private PostgresStore openSecondNode() {
+        PostgresStore node = openNode();
+        closeAfter.add(node);
+        return node;
+    }
+
+    @AfterEach
+    void dropSchema() throws Exception {
+        for (AutoCloseable closeable : closeAfter) {
+            closeable.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (schema != null) {
+            PostgresTestDatabase.dropSchema(schema);
+        }
+    }
+
+    // --- schema and migrations ---
+
+    @Test
+    void open_whenSchemaIsNew_thenMigrationsAreRecorded() throws SQLException {
+        assertThat(query("SELECT version || ':' || success FROM flyway_schema_history WHERE version IS NOT NULL"
+                + " ORDER BY installed_rank")).containsExactly("1:true", "2:true");
+        assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                + " ORDER BY table_name")).containsExactly("ca_certificate", "enrollment_group",
+                "flyway_schema_history", "individual_enrollment", "registration_record", "store_version");
+    }
+
+    @Test
+    void open_whenSchemaWasMigratedBefore_thenNothingIsMigratedAgainAndDataIsKept() throws SQLException {
+        IndividualEnrollment stored = store.putEnrollment(enrollment("device-1"), null);
+        store.close();
+
+        store = openNode();
+        store.close();
+        store = openNode();
+
+        assertThat(store.findEnrollment("device-1")).contains(stored);
+        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
+                .containsExactly("2");
+    }
+
+    @Test
+    void open_whenSeveralNodesStartAtOnceOnANewSchema_thenTheSchemaIsMigratedOnceAndAllOpen() throws Exception {
+        store.close();
+        PostgresTestDatabase.dropSchema(schema);
+        schema = PostgresTestDatabase.createSchema();
+        List<PostgresStore> nodes = new CopyOnWriteArrayList<>();
+
+        try {
+            runConcurrently(3, node -> nodes.add(openNode()));
+            nodes.get(0).putEnrollment(enrollment("device-1"), null);
+
+            assertThat(nodes).hasSize(3).allSatisfy(node -> assertThat(node.findEnrollment("device-1")).isPresent());
+            assertThat(query("SELECT version || ':' || success FROM flyway_schema_history"
+                    + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:true", "2:true");
+        } finally {
+            nodes.forEach(PostgresStore::close);
+        }
+        store = openNode();
+    }
+
+    @Test
+    void open_whenSchemaIsAtVersion1_thenMigratesToTheCurrentSchemaKeepingDataAndVersion() throws SQLException {
+        store.close();
+        PostgresTestDatabase.dropSchema(schema);
+        schema = PostgresTestDatabase.createSchema();
+        Flyway.configure(PostgresStoreTest.class.getClassLoader())
+                .dataSource(dataSource(PostgresTestDatabase.url(schema)))
+                .locations("classpath:db/migration/postgres")
+                .target("1")
+                .loggers("slf4j")
+                .load()
+                .migrate();
+        IndividualEnrollment enrollment = DocumentKind.ENROLLMENT.stamp(enrollment("Device-1"), null, Instant.now());
+        try (Connection connection = PostgresTestDatabase.connect(schema);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO individual_enrollment"
+                     + " (id_key, etag, provisioning_status, attestation_type, document) VALUES (?, ?, ?, ?, ?)");
+             Statement statement = connection.createStatement()) {
+            insert.setString(1, "device-1");
+            insert.setString(2, enrollment.etag());
+            insert.setString(3, "enabled");
+            insert.setString(4, "symmetricKey");
+            insert.setString(5, StoreJson.write(enrollment));
+            insert.executeUpdate();
+            statement.executeUpdate("UPDATE store_version SET enrollment_version = 41");
+        }
+        assertThat(query("SELECT to_regclass('ca_certificate') IS NULL")).containsExactly("t");
+
+        store = openNode();
+
+        assertThat(query("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank"))
+                .containsExactly("1", "2");
+        assertThat(store.findEnrollment("DEVICE-1")).contains(enrollment);
+        assertThat(store.enrollmentVersion()).isEqualTo(41);
+        store.putCaCertificate(caCertificate("plant-root"), null);
+        assertThat(store.enrollmentVersion()).isEqualTo(42);
+    }
+
+    @Test
+    void open_whenTheCurrentSchemaDoesNotExist_thenStoreExceptionSayingHowToFixIt() {
+        String missing = schema + "_missing";
+
+        assertThatThrownBy(() -> PostgresStore.open(PostgresTestDatabase.url(missing), PostgresTestDatabase.user(),
+                PostgresTestDatabase.password()))
+                .isInstanceOf(StoreException.class)
+                .isNotInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("search_path")
+                .hasMessageContaining("currentSchema");
+    }
+
+    @Test
+    void keyColumns_sortInByteOrderWhateverTheDatabaseCollation() throws SQLException {
+        assertThat(query("SELECT table_name || '.' || column_name || ':' || collation_name"
+                + " FROM information_schema.columns WHERE table_schema = current_schema()"
+                + " AND column_name IN ('id_key', 'group_key') ORDER BY 1"))
+                .containsExactly("ca_certificate.id_key:C", "enrollment_group.id_key:C",
+                        "individual_enrollment.id_key:C", "registration_record.group_key:C",
+                        "registration_record.id_key:C");
+    }
+
+    @Test
+    void putEnrollment_keepsTheDocumentAsJsonTextBesideLowerCasedKeyColumns() throws SQLException {
+        IndividualEnrollment stored = store.putEnrollment(enrollment("Device-1"), null);
+        store.putRegistration(registration("Device-2", "Group-A"));
+
+        assertThat(query("SELECT id_key || '|' || etag || '|' || provisioning_status || '|' || attestation_type"
+                + " FROM individual_enrollment"))
+                .containsExactly("device-1|" + stored.etag() + "|enabled|symmetricKey");
+        assertThat(StoreJson.read(query("SELECT document FROM individual_enrollment").get(0),
+                IndividualEnrollment.class)).isEqualTo(stored);
+        assertThat(query("SELECT id_key || '|' || group_key || '|' || status FROM registration_record"))
+                .containsExactly("device-2|group-a|assigned");
+        assertThat(query("SELECT document::jsonb ->> 'registrationId' FROM registration_record"))
+                .as("an operator can look into documents as jsonb").containsExactly("Device-2");
+    }
+
+    @Test
+    void put_whenDocumentsHoldWhatJsonbWouldAlter_thenTheyReadBackExactly() {
+        String text = "-----BEGIN CERTIFICATE-----\nAA\u0000AA\n-----END CERTIFICATE-----\n";
+        RegistrationRecord record = new RegistrationRecord("device-1", null, null, "device-1", "hub",
+                RegistrationStatus.ASSIGNED, null, null, null,
+                json("{\"big\":1.0E20,\"nul\":\"a\\u0000b\"}"), null, null, null);
+
+        CaCertificate ca = store.putCaCertificate(CaCertificate.of("plant-root", text), null);
+        RegistrationRecord stored = store.putRegistration(record);
+
+        assertThat(store.findCaCertificate("plant-root")).contains(ca).map(CaCertificate::certificate).contains(text);
+        assertThat(store.findRegistration("device-1")).contains(stored);
+        assertThat(stored.payload()).isEqualTo(record.payload());
+    }
+
+    // --- enrollment version ---
+
+    @Test
+    void enrollmentVersion_isTheVersionInTheDatabase() throws SQLException {
+        store.putEnrollment(enrollment("device-1"), null);
+        store.putCaCertificate(caCertificate("plant-root"), null);
+
+        assertThat(query("SELECT enrollment_version FROM store_version"))
+                .containsExactly(String.valueOf(store.enrollmentVersion()));
+        assertThat(store.enrollmentVersion()).isEqualTo(2);
+    }
+
+    // --- several nodes on one database ---
+
+    @Test
+    void twoNodes_seeEachOthersWritesAndEnrollmentVersionAtOnce() {
+        Store other = openSecondNode();
+        long start = other.enrollmentVersion();
+
+        IndividualEnrollment enrollment = store.putEnrollment(enrollment("Device-1"), null);
+        assertThat(other.findEnrollment("device-1")).contains(enrollment);
+        assertThat(other.enrollmentVersion()).isEqualTo(store.enrollmentVersion()).isGreaterThan(start);
+
+        long before = store.enrollmentVersion();
+        other.putGroup(group("group-1"), null);
+        assertThat(store.findGroup("GROUP-1")).isPresent();
+        assertThat(store.enrollmentVersion()).isGreaterThan(before).isEqualTo(other.enrollmentVersion());
+
+        before = store.enrollmentVersion();
+        other.deleteEnrollment("device-1", enrollment.etag());
+        assertThat(store.findEnrollment("device-1")).isEmpty();
+        assertThat(store.enrollmentVersion()).isGreaterThan(before);
+
+        RegistrationRecord record = other.putRegistration(registration("device-2", "group-1"));
+        assertThat(store.findRegistration("device-2")).contains(record);
+        assertThat(store.listRegistrations("group-1", null, 0).items()).containsExactly(record);
+        assertThatThrownBy(() -> store.putGroup(group("group-1"), "stale"))
+                .isInstanceOf(PreconditionFailedException.class);
+    }
+
+    @Test
+    void putRegistration_whenTwoNodesWriteTheSameIdsAtOnce_thenOneRecordPerIdWithOneCreationTime() throws Exception {
+        Store other = openSecondNode();
+        List<Store> nodes = List.of(store, other);
+        int ids = 100;
+        Map<String, Set<Instant>> createdTimes = new ConcurrentHashMap<>();
+        Map<String, Set<RegistrationRecord>> returned = new ConcurrentHashMap<>();
+
+        // Four writers, two per node, each writing every id: the first writes of an id race to create it.
+        runConcurrently(4, writer -> {
+            Store node = nodes.get(writer % 2);
+            for (int i = 0; i < ids; i++) {
+                String id = "device-" + i;
+                RegistrationRecord written = node.putRegistration(new RegistrationRecord(
+                        writer % 2 == 0 ? id : id.toUpperCase(), null, null, "by-writer-" + writer, "hub",
+                        RegistrationStatus.ASSIGNED, null, null, null, null, null, null, null));
+                createdTimes.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet())
+                        .add(written.createdDateTimeUtc());
+                returned.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(written);
+            }
+        });
+
+        assertThat(query("SELECT COUNT(*) FROM registration_record")).containsExactly(String.valueOf(ids));
+        for (int i = 0; i < ids; i++) {
+            String id = "device-" + i;
+            assertThat(createdTimes.get(id)).as("creation times returned for %s", id).hasSize(1);
+            RegistrationRecord stored = store.findRegistration(id).orElseThrow();
+            assertThat(other.findRegistration(id)).contains(stored);
+            assertThat(returned.get(id)).as("the stored record is one that a write returned").contains(stored);
+            assertThat(stored.createdDateTimeUtc()).isEqualTo(createdTimes.get(id).iterator().next());
+        }
+    }
+
+    @Test
+    void putEnrollment_whenTwoNodesReplaceConditionallyAtOnce_thenNoUpdateIsLost() throws Exception {
+        Store other = openSecondNode();
+        List<Store> nodes = List.of(store, other);
+        store.putEnrollment(withDeviceId(enrollment("counter"), "0"), null);
+
+        runConcurrently(4, writer -> {
+            Store node = nodes.get(writer % 2);
+            for (int done = 0; done < 10; ) {
+                IndividualEnrollment current = node.findEnrollment("counter").orElseThrow();
+                try {
+                    node.putEnrollment(withDeviceId(current, String.valueOf(Integer.parseInt(current.deviceId()) + 1)),
+                            current.etag());
+                    done++;
+                } catch (PreconditionFailedException lostTheRace) {
+                    // The other node or writer was first: read again.
+                }
+            }
+        });
+
+        assertThat(other.findEnrollment("counter")).map(IndividualEnrollment::deviceId).contains("40");
+    }
+
+    @Test
+    void putCaCertificate_whenTwoNodesCreateMoreThanTheLimitAtOnce_thenExactly25AreCreated() throws Exception {
+        Store other = openSecondNode();
+        List<Store> nodes = List.of(store, other);
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+
+        runConcurrently(6, writer -> {
+            for (int i = 0; i < 8; i++) {
+                try {
+                    nodes.get(writer % 2).putCaCertificate(caCertificate("ca-" + writer + "-" + i), null);
+                    created.incrementAndGet();
+                } catch (StoreFullException full) {
+                    refused.incrementAndGet();
+                }
+            }
+        });
+
+        assertThat(created).hasValue(CaCertificate.MAX_COUNT);
+        assertThat(refused).hasValue(6 * 8 - CaCertificate.MAX_COUNT);
+        assertThat(other.listCaCertificates()).hasSize(CaCertificate.MAX_COUNT);
+    }
+
+    // --- failures ---
+
+    @Test
+    void open_whenNothingListens_thenStoreUnavailableQuicklyNamingTheDatabaseNotThePassword() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/dpsemu_nowhere";
+        String password = "password-that-must-not-show";
+
+        Instant start = Instant.now();
+        StoreUnavailableException failure = catchThrowableOfType(StoreUnavailableException.class,
+                () -> PostgresStore.open(url + "?ApplicationName=dpsemu-test&password=" + password, "dpsemu", password));
+
+        assertThat(Duration.between(start, Instant.now())).isLessThan(QUICKLY);
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains(url).contains("dpsemu").contains("refused")
+                .doesNotContain(password).doesNotContain("ApplicationName");
+    }
+
+    @Test
+    void open_whenPasswordIsWrong_thenStoreUnavailableNamingTheUserNotThePassword() {
+        String password = "wrong-password-that-must-not-show";
+
+        assertThatThrownBy(() -> PostgresStore.open(PostgresTestDatabase.url(schema), PostgresTestDatabase.user(),
+                password))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining(PostgresTestDatabase.url().replaceFirst("\\?.*", ""))
+                .hasMessageContaining(PostgresTestDatabase.user())
+                .hasMessageNotContaining(password);
+    }
+
+    @Test
+    void open_whenUrlIsNotPostgresOrPoolIsEmpty_thenIllegalArgumentWithoutUrlParameters() {
+        assertThatThrownBy(() -> PostgresStore.open("jdbc:sqlite:/tmp/x.db?password=secret", "u", "p"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("jdbc:postgresql:")
+                .hasMessageContaining("jdbc:sqlite:/tmp/x.db")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> PostgresStore.open(null, "u", "p")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PostgresStore.open(PostgresTestDatabase.url(schema), "u", "p", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pool size");
+    }
+
+    @Test
+    void calls_whenTheDatabaseGoesAwayAndComesBack_thenFailQuicklyThenWorkAgainByThemselves() throws Exception {
+        Properties target = Driver.parseURL(PostgresTestDatabase.url(), null);
+        String host = PGProperty.PG_HOST.getOrDefault(target).split(",")[0];
+        int targetPort = Integer.parseInt(PGProperty.PG_PORT.getOrDefault(target).split(",")[0]);
+        try (TcpProxy proxy = new TcpProxy(host, targetPort)) {
+            int port = proxy.start();
+            String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + PGProperty.PG_DBNAME.getOrDefault(target);
+            Store node = PostgresStore.open(url + "?currentSchema=" + schema, PostgresTestDatabase.user(),
+                    PostgresTestDatabase.password(), 2);
+            closeAfter.add(node);
+            IndividualEnrollment enrollment = node.putEnrollment(enrollment("device-1"), null);
+
+            proxy.stop();
+
+            for (Runnable call : List.<Runnable>of(() -> node.findEnrollment("device-1"),
+                    () -> node.putRegistration(registration("device-2", null)))) {
+                Instant start = Instant.now();
+                StoreUnavailableException failure = catchThrowableOfType(StoreUnavailableException.class, call::run);
+                assertThat(Duration.between(start, Instant.now())).isLessThan(QUICKLY);
+                assertThat(failure).isNotNull();
+                assertThat(failure.getMessage()).contains(url).contains(PostgresTestDatabase.user());
+            }
+
+            proxy.start();
+
+            Instant deadline = Instant.now().plus(QUICKLY);
+            Optional<IndividualEnrollment> found = Optional.empty();
+            while (found.isEmpty() && Instant.now().isBefore(deadline)) {
+                try {
+                    found = node.findEnrollment("device-1");
+                } catch (StoreUnavailableException stillDown) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(found).contains(enrollment);
+            RegistrationRecord record = node.putRegistration(registration("device-2", null));
+            assertThat(store.findRegistration("device-2")).contains(record);
+        }
+    }
+
+    @Test
+    void calls_whenStoreIsClosed_thenStoreUnavailable() {
+        store.close();
+        store.close();
+
+        assertThatThrownBy(() -> store.findEnrollment("device-1")).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> store.putRegistration(registration("device-1", null)))
+                .isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> store.enrollmentVersion()).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        try (Connection connection = PostgresTestDatabase.connect(schema);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
+        }
+    }
+
+    private static PGSimpleDataSource dataSource(String url) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser(PostgresTestDatabase.user());
+        dataSource.setPassword(PostgresTestDatabase.password());
+        return dataSource;
+    }
+}

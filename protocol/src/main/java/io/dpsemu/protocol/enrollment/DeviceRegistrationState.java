@@ -1,0 +1,23 @@
+package io.dpsemu.protocol.enrollment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.model.RegistrationStatus;
+import io.dpsemu.protocol.model.RegistrationSubstatus;
+import java.time.Instant;
+
+/** A registration record as the service API shows it (service-api.md §2.1). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeviceRegistrationState(
+        String registrationId,
+        Instant createdDateTimeUtc,
+        String assignedHub,
+        String deviceId,
+        RegistrationStatus status,
+        RegistrationSubstatus substatus,
+        Integer errorCode,
+        String errorMessage,
+        Instant lastUpdatedDateTimeUtc,
+        String etag,
+        JsonNode payload) {
+}

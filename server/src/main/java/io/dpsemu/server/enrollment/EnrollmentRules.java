@@ -1,0 +1,180 @@
+package io.dpsemu.server.enrollment;
+
+import io.dpsemu.protocol.auth.RegistrationIds;
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
+import io.dpsemu.protocol.enrollment.AttestationMechanism;
+import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
+import io.dpsemu.protocol.enrollment.DeviceCapabilities;
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.enrollment.ProvisioningStatus;
+import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
+import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
+import io.dpsemu.server.config.LinkedHub;
+import io.dpsemu.server.x509.X509Enrollments;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The rules an enrollment or group document must follow before it is stored, the same for the
+ * service API and seed files: ids, attestation (symmetric keys of 16-64 bytes, generated when left
+ * out; X.509 certificates parsed and their info computed), and allocation settings that name linked
+ * hubs. A symmetric key left out keeps the stored one, so an update that omits keys (as the Azure CLI's
+ * does after reading them) does not change what devices sign with.
+ */
+public final class EnrollmentRules {
+
+    private static final int MIN_KEY_BYTES = 16;
+    private static final int GENERATED_KEY_BYTES = 64;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Set<String> linkedHubs;
+
+    public EnrollmentRules(List<LinkedHub> linkedHubs) {
+        this.linkedHubs = linkedHubs.stream().map(h -> h.hostName().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * @param stored the attestation stored under this id, or null
+     * @return the document to store
+     */
+    public IndividualEnrollment prepare(IndividualEnrollment enrollment, AttestationMechanism stored) {
+        requireId("registrationId", enrollment.registrationId());
+        if (enrollment.deviceId() != null && !enrollment.deviceId().isEmpty()) {
+            requireId("deviceId", enrollment.deviceId());
+        }
+        AttestationMechanism attestation = attestation(enrollment.attestation(), stored, false);
+        checkAllocation(enrollment.allocationPolicy(), enrollment.iotHubs(), enrollment.iotHubHostName(),
+                enrollment.customAllocationDefinition());
+        return new IndividualEnrollment(enrollment.registrationId(), enrollment.deviceId(),
+                enrollment.optionalDeviceInformation(), attestation, orDefault(enrollment.capabilities()),
+                enrollment.iotHubHostName(), enrollment.initialTwin(), null, orDefault(enrollment.provisioningStatus()),
+                orDefault(enrollment.reprovisionPolicy()), null, null, enrollment.allocationPolicy(),
+                enrollment.iotHubs(), enrollment.customAllocationDefinition());
+    }
+
+    public EnrollmentGroup prepare(EnrollmentGroup group, AttestationMechanism stored) {
+        requireId("enrollmentGroupId", group.enrollmentGroupId());
+        AttestationMechanism attestation = attestation(group.attestation(), stored, true);
+        checkAllocation(group.allocationPolicy(), group.iotHubs(), group.iotHubHostName(),
+                group.customAllocationDefinition());
+        return new EnrollmentGroup(group.enrollmentGroupId(), attestation, orDefault(group.capabilities()),
+                group.iotHubHostName(), group.initialTwin(), null, orDefault(group.provisioningStatus()),
+                orDefault(group.reprovisionPolicy()), null, null, group.allocationPolicy(), group.iotHubs(),
+                group.customAllocationDefinition());
+    }
+
+    /** DPS's defaults are written into the document, so reads show them as DPS does. */
+    private static DeviceCapabilities orDefault(DeviceCapabilities capabilities) {
+        return capabilities != null ? capabilities : new DeviceCapabilities(false);
+    }
+
+    private static ProvisioningStatus orDefault(ProvisioningStatus status) {
+        return status != null ? status : ProvisioningStatus.ENABLED;
+    }
+
+    private static ReprovisionPolicy orDefault(ReprovisionPolicy policy) {
+        return policy != null ? policy : ReprovisionPolicy.DEFAULT;
+    }
+
+    private static void requireId(String field, String id) {
+        RegistrationIds.problem(id).ifPresent(problem -> {
+            throw new InvalidEnrollmentException(field + ": " + problem);
+        });
+    }
+
+    private AttestationMechanism attestation(AttestationMechanism attestation, AttestationMechanism stored,
+            boolean group) {
+        if (attestation == null || attestation.type() == null) {
+            throw new InvalidEnrollmentException("attestation.type is required (symmetricKey, x509 or tpm)");
+        }
+        switch (attestation.type()) {
+            case SYMMETRIC_KEY:
+                return symmetricKeys(attestation.symmetricKey(), stored);
+            case X509:
+                try {
+                    return X509Enrollments.withInfo(attestation, group);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidEnrollmentException(e.getMessage());
+                }
+            case TPM:
+                if (group) {
+                    throw new InvalidEnrollmentException("attestation.type: an enrollment group cannot use tpm");
+                }
+                if (attestation.tpm() == null || attestation.tpm().endorsementKey() == null) {
+                    throw new InvalidEnrollmentException("attestation.tpm.endorsementKey is required");
+                }
+                return attestation;
+            default:
+                throw new InvalidEnrollmentException("attestation.type '" + attestation.type().wire()
+                        + "' cannot be enrolled");
+        }
+    }
+
+    private static AttestationMechanism symmetricKeys(SymmetricKeyAttestation given, AttestationMechanism stored) {
+        SymmetricKeyAttestation kept = stored != null && stored.type() == AttestationType.SYMMETRIC_KEY
+                ? stored.symmetricKey() : null;
+        return AttestationMechanism.symmetricKey(
+                key(given == null ? null : given.primaryKey(), kept == null ? null : kept.primaryKey(),
+                        "attestation.symmetricKey.primaryKey"),
+                key(given == null ? null : given.secondaryKey(), kept == null ? null : kept.secondaryKey(),
+                        "attestation.symmetricKey.secondaryKey"));
+    }
+
+    private static String key(String given, String kept, String field) {
+        if (given != null && !given.isEmpty()) {
+            byte[] decoded;
+            try {
+                decoded = Base64.getDecoder().decode(given);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidEnrollmentException(field + " is not base64");
+            }
+            if (decoded.length < MIN_KEY_BYTES || decoded.length > GENERATED_KEY_BYTES) {
+                throw new InvalidEnrollmentException(field + " must decode to 16-64 bytes, not " + decoded.length);
+            }
+            return given;
+        }
+        if (kept != null) {
+            return kept;
+        }
+        byte[] generated = new byte[GENERATED_KEY_BYTES];
+        RANDOM.nextBytes(generated);
+        return Base64.getEncoder().encodeToString(generated);
+    }
+
+    private void checkAllocation(AllocationPolicy policy, List<String> iotHubs, String iotHubHostName,
+            CustomAllocationDefinition custom) {
+        List<String> hubs = iotHubs == null ? List.of() : iotHubs;
+        for (String hub : hubs) {
+            requireLinked(hub, "iotHubs");
+        }
+        if (iotHubHostName != null && !iotHubHostName.isEmpty()) {
+            requireLinked(iotHubHostName, "iotHubHostName");
+        }
+        if (!hubs.isEmpty() && policy == null) {
+            throw new InvalidEnrollmentException("allocationPolicy must be specified when iotHubs are specified");
+        }
+        if (policy == AllocationPolicy.STATIC && hubs.size() != 1
+                && (iotHubHostName == null || iotHubHostName.isEmpty() || !hubs.isEmpty())) {
+            throw new InvalidEnrollmentException("allocationPolicy static needs exactly one hub in iotHubs, not "
+                    + hubs.size());
+        }
+        if (policy == AllocationPolicy.CUSTOM && (custom == null || custom.webhookUrl() == null
+                || custom.webhookUrl().isBlank() || custom.apiVersion() == null || custom.apiVersion().isBlank())) {
+            throw new InvalidEnrollmentException("allocationPolicy custom needs customAllocationDefinition with "
+                    + "webhookUrl and apiVersion");
+        }
+    }
+
+    private void requireLinked(String hub, String field) {
+        if (!linkedHubs.contains(hub.toLowerCase(Locale.ROOT))) {
+            throw new InvalidEnrollmentException(field + ": '" + hub + "' is not a linked IoT hub");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.dpsemu.server.service;
+
+import io.dpsemu.protocol.model.DpsError;
+import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.config.ServiceApiConfig;
+import io.dpsemu.server.config.ServiceRights;
+import io.dpsemu.server.enrollment.EnrollmentRules;
+import io.dpsemu.server.enrollment.InvalidEnrollmentException;
+import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.store.PreconditionFailedException;
+import io.dpsemu.store.Store;
+import io.dpsemu.store.StoreException;
+import io.dpsemu.store.StoreFullException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DPS service REST API on the HTTPS port (service-api.md §5): individual enrollments, enrollment
+ * groups and registration records, with DPS's paths, SAS policies and rights, If-Match, paging and
+ * bulk operations. Changes reach the provisioning engine at once: both read the same store.
+ */
+public final class ServiceApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceApi.class);
+    private static final int RETRY_AFTER_SECONDS = 3;
+
+    private final ServiceAuthenticator authenticator;
+    private final StoreExecutor executor;
+    private final EnrollmentResource<?> enrollments;
+    private final EnrollmentResource<?> groups;
+    private final RegistrationResource registrations;
+
+    public ServiceApi(Store store, StoreExecutor executor, ServiceAuthenticator authenticator, EnrollmentRules rules,
+            ServiceApiConfig config) {
+        this.authenticator = authenticator;
+        this.executor = executor;
+        this.enrollments = new EnrollmentResource<>(new IndividualEnrollments(store, rules), config.maxBulkItems(),
+                config.maxQueryPageSize());
+        this.groups = new EnrollmentResource<>(new EnrollmentGroups(store, rules), config.maxBulkItems(),
+                config.maxQueryPageSize());
+        this.registrations = new RegistrationResource(store, config.maxQueryPageSize());
+    }
+
+    /** The response, or empty when the path belongs to no service resource. */
+    public Optional<CompletableFuture<FullHttpResponse>> handle(FullHttpRequest http) {
+        List<String> path = ServiceRequest.segments(http.uri());
+        if (path.isEmpty() || path.stream().anyMatch(String::isEmpty)) {
+            return Optional.empty();
+        }
+        ServiceRequest request = ServiceRequest.of(http, path);
+        Route route = route(request);
+        if (route == null) {
+            return Optional.empty();
+        }
+        Optional<DpsError> refused = route.right() == null ? Optional.empty()
+                : authenticator.check(request.authorization(), request.host(), route.right());
+        if (refused.isPresent()) {
+            return Optional.of(CompletableFuture.completedFuture(ServiceResponses.error(refused.get())));
+        }
+        return Optional.of(onStore(route.work()));
+    }
+
+    private Route route(ServiceRequest request) {
+        String resource = request.path().get(0);
+        HttpMethod method = request.method();
+        if (resource.equals("enrollments") || resource.equals("enrollmentGroups")) {
+            return documentRoute(resource.equals("enrollments") ? enrollments : groups, request, method);
+        }
+        if (resource.equals("registrations")) {
+            return registrationRoute(request, method);
+        }
+        return null;
+    }
+
+    private static Route documentRoute(EnrollmentResource<?> resource, ServiceRequest request, HttpMethod method) {
+        List<String> path = request.path();
+        if (path.size() == 1) {
+            return method.equals(HttpMethod.POST)
+                    ? new Route(ServiceRights.ENROLLMENT_WRITE, () -> resource.bulk(request))
+                    : notAllowed(method, "POST");
+        }
+        String id = path.get(1);
+        if (path.size() == 2) {
+            if (method.equals(HttpMethod.POST) && id.equals("query")) {
+                return new Route(ServiceRights.ENROLLMENT_READ, () -> resource.query(request));
+            }
+            if (method.equals(HttpMethod.PUT)) {
+                return new Route(ServiceRights.ENROLLMENT_WRITE, () -> resource.put(id, request));
+            }
+            if (method.equals(HttpMethod.GET)) {
+                return new Route(ServiceRights.ENROLLMENT_READ, () -> resource.get(id));
+            }
+            if (method.equals(HttpMethod.DELETE)) {
+                return new Route(ServiceRights.ENROLLMENT_WRITE, () -> resource.delete(id, request.ifMatch()));
+            }
+            return notAllowed(method, "GET, PUT, DELETE");
+        }
+        if (path.size() == 3 && path.get(2).equals("attestationmechanism")) {
+            return method.equals(HttpMethod.POST)
+                    ? new Route(ServiceRights.ENROLLMENT_READ, () -> resource.attestationMechanism(id))
+                    : notAllowed(method, "POST");
+        }
+        return null;
+    }
+
+    private Route registrationRoute(ServiceRequest request, HttpMethod method) {
+        List<String> path = request.path();
+        if (path.size() == 1) {
+            return method.equals(HttpMethod.GET)
+                    ? new Route(ServiceRights.REGISTRATION_STATUS_READ, () -> registrations.list(null, request))
+                    : notAllowed(method, "GET");
+        }
+        String id = path.get(1);
+        if (path.size() == 2) {
+            if (method.equals(HttpMethod.GET)) {
+                return new Route(ServiceRights.REGISTRATION_STATUS_READ, () -> registrations.get(id));
+            }
+            if (method.equals(HttpMethod.DELETE)) {
+                return new Route(ServiceRights.REGISTRATION_STATUS_WRITE,
+                        () -> registrations.delete(id, request.ifMatch()));
+            }
+            return notAllowed(method, "GET, DELETE");
+        }
+        if (path.size() == 3 && path.get(2).equals("query")) {
+            return method.equals(HttpMethod.POST)
+                    ? new Route(ServiceRights.REGISTRATION_STATUS_READ, () -> registrations.list(id, request))
+                    : notAllowed(method, "POST");
+        }
+        return null;
+    }
+
+    /** A known path with the wrong method: answered 405 whatever the credentials, like any HTTP server. */
+    private static Route notAllowed(HttpMethod method, String allowed) {
+        return new Route(null, () -> {
+            FullHttpResponse response = ServiceResponses.error(ErrorCodes.METHOD_NOT_ALLOWED,
+                    method + " is not allowed here; use " + allowed);
+            response.headers().set(HttpHeaderNames.ALLOW, allowed);
+            return response;
+        });
+    }
+
+    private CompletableFuture<FullHttpResponse> onStore(Supplier<FullHttpResponse> work) {
+        CompletableFuture<FullHttpResponse> answer = new CompletableFuture<>();
+        try {
+            executor.execute(() -> answer.complete(safely(work)));
+        } catch (RejectedExecutionException e) {
+            answer.complete(retryLater(ErrorCodes.SERVER_BUSY, "the server is busy"));
+        }
+        return answer;
+    }
+
+    private static FullHttpResponse safely(Supplier<FullHttpResponse> work) {
+        try {
+            return work.get();
+        } catch (InvalidEnrollmentException e) {
+            return ServiceResponses.invalid(e.getMessage());
+        } catch (PreconditionFailedException e) {
+            return ServiceResponses.error(ErrorCodes.PRECONDITION_FAILED, e.getMessage());
+        } catch (StoreFullException e) {
+            return ServiceResponses.error(ErrorCodes.LIMIT_REACHED, e.getMessage());
+        } catch (StoreException e) {
+            LOG.warn("store failure in the service API: {}", e.getMessage());
+            return retryLater(ErrorCodes.STORE_UNAVAILABLE, "the store is unavailable, retry later");
+        } catch (IllegalArgumentException e) {
+            return ServiceResponses.error(ErrorCodes.BAD_REQUEST, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure in the service API", e);
+            return ServiceResponses.error(ErrorCodes.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private static FullHttpResponse retryLater(int errorCode, String message) {
+        FullHttpResponse response = ServiceResponses.error(errorCode, message);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        return response;
+    }
+
+    /** @param right the right the caller's policy needs; null for answers that need none */
+    private record Route(String right, Supplier<FullHttpResponse> work) {
+    }
+}
