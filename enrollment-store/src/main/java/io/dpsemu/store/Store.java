@@ -2,12 +2,13 @@ package io.dpsemu.store;
 
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Enrollments, enrollment groups, registration records and named CA certificates. Synchronous and thread-safe: callers
- * run it on a worker pool, never on an event loop.
+ * Enrollments, enrollment groups, registration records, named CA certificates and device registration
+ * operations. Synchronous and thread-safe: callers run it on a worker pool, never on an event loop.
  *
  * <p>Ids keep the case they were written with; lookups ignore case. The store owns {@code etag},
  * {@code createdDateTimeUtc} and {@code lastUpdatedDateTimeUtc}: every write gets a new etag,
@@ -21,6 +22,9 @@ import java.util.Optional;
  * <p>Lists are ordered by lower-cased id; a page's continuation is {@code null} on the last page.
  * {@code maxItems <= 0} means {@value Paging#DEFAULT_PAGE_SIZE}, at most {@value Paging#MAX_PAGE_SIZE}.
  * An unreadable continuation token throws {@link IllegalArgumentException}.
+ *
+ * <p>Operations are the exception to these rules: their ids are matched exactly (case-sensitive),
+ * they have no etag and no If-Match, and they are not listed; see {@link #putOperation(OperationRecord)}.
  *
  * <p>A null or blank id throws {@link IllegalArgumentException}. Database failures throw
  * {@link StoreUnavailableException}; nothing else of the database leaks.
@@ -81,6 +85,31 @@ public interface Store extends AutoCloseable {
 
     /** Every CA certificate (there are at most {@value CaCertificate#MAX_COUNT}), ordered by lower-cased name. */
     List<CaCertificate> listCaCertificates();
+
+    /**
+     * Creates or replaces the operation keyed by its {@code operationId} (exact, case-sensitive);
+     * durable when this returns, and visible at once to every store on the same database. The
+     * store sets {@code lastUpdatedDateTimeUtc} (now, and always later than the replaced operation's),
+     * and keeps the existing operation's {@code createdDateTimeUtc}, else the operation's own when
+     * set, else now; both to the microsecond. The last write wins: the store does not check
+     * {@code status} transitions. Does not change {@link #enrollmentVersion()}.
+     *
+     * @throws IllegalArgumentException when the operation, its id or its registration id is
+     *         missing or blank, or its status is missing
+     */
+    void putOperation(OperationRecord operation);
+
+    /** @param operationId matched exactly, case included */
+    Optional<OperationRecord> findOperation(String operationId);
+
+    /**
+     * Deletes every operation last updated strictly before {@code cutoff}: housekeeping, which any
+     * node may run at any time. Does not change {@link #enrollmentVersion()}.
+     *
+     * @return how many operations were deleted
+     * @throws IllegalArgumentException when {@code cutoff} is null
+     */
+    int deleteOperationsUpdatedBefore(Instant cutoff);
 
     /**
      * A number that changes after every write or delete of an enrollment, group or CA certificate

@@ -1,5 +1,7 @@
 package io.dpsemu.store;
 
+import static io.dpsemu.store.TestDocuments.assignedOperation;
+import static io.dpsemu.store.TestDocuments.assigningOperation;
 import static io.dpsemu.store.TestDocuments.caCertificate;
 import static io.dpsemu.store.TestDocuments.enrollment;
 import static io.dpsemu.store.TestDocuments.fullGroup;
@@ -796,6 +798,247 @@ public abstract class StoreContractTest {
                 .isInstanceOf(StoreFullException.class);
         store.deleteCaCertificate("ca-zz", last.etag());
         assertThat(store.enrollmentVersion()).isGreaterThan(version);
+    }
+
+    // --- operations ---
+
+    @Test
+    void findOperation_whenAbsent_thenEmpty() {
+        assertThat(store.findOperation("4.0123456789abcdef.no-such-operation")).isEmpty();
+    }
+
+    @Test
+    void findOperation_whenIdIsNullOrBlank_thenIllegalArgument() {
+        assertThatThrownBy(() -> store.findOperation(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.findOperation(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void putOperation_whenNewAndAssigning_thenFoundWithStoreTimestampsAndNoResult() {
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        store.putOperation(assigningOperation("op-1", "Device-1"));
+        Instant after = Instant.now();
+
+        OperationRecord found = store.findOperation("op-1").orElseThrow();
+
+        assertThat(found.operationId()).isEqualTo("op-1");
+        assertThat(found.registrationId()).isEqualTo("Device-1");
+        assertThat(found.status()).isEqualTo(RegistrationStatus.ASSIGNING);
+        assertThat(found.result()).isNull();
+        assertThat(found.createdDateTimeUtc()).isBetween(before, after);
+        assertThat(found.lastUpdatedDateTimeUtc()).isEqualTo(found.createdDateTimeUtc());
+        assertThat(store.findOperation("op-1")).contains(found);
+    }
+
+    @Test
+    void putOperation_whenItCarriesAResult_thenTheResultReadsBackUnchanged() {
+        OperationRecord sent = assignedOperation("4.5e4b0d2f9e7c1a3b.0c9d7f0e-1a2b-4c3d-9e8f-a1b2c3d4e5f6", "device-1");
+
+        store.putOperation(sent);
+
+        OperationRecord found = store.findOperation(sent.operationId()).orElseThrow();
+        assertThat(found).isEqualTo(sent.withStoreFields(found.createdDateTimeUtc(),
+                found.lastUpdatedDateTimeUtc()));
+        assertThat(found.result()).isEqualTo(sent.result());
+        assertThat(found.result().get("payload").get("big").doubleValue()).isEqualTo(1.0E20);
+    }
+
+    @Test
+    void putOperation_whenNewOperationCarriesItsTimestamps_thenCreationKeptToTheMicrosecondAndUpdateIsNow() {
+        Instant created = Instant.parse("2024-05-06T07:08:09.1234567Z");
+        OperationRecord sent = assigningOperation("op-1", "device-1")
+                .withStoreFields(created, Instant.parse("2000-01-01T00:00:00Z"));
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+        store.putOperation(sent);
+
+        OperationRecord found = store.findOperation("op-1").orElseThrow();
+        assertThat(found.createdDateTimeUtc()).isEqualTo(Instant.parse("2024-05-06T07:08:09.123456Z"));
+        assertThat(found.lastUpdatedDateTimeUtc()).isAfterOrEqualTo(before);
+    }
+
+    @Test
+    void putOperation_whenUpdating_thenCreationKeptAndLastUpdatedMovesOnEveryWrite() {
+        store.putOperation(assigningOperation("op-1", "device-1"));
+        OperationRecord first = store.findOperation("op-1").orElseThrow();
+
+        OperationRecord sent = assignedOperation("op-1", "device-1")
+                .withStoreFields(Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2000-01-02T00:00:00Z"));
+        store.putOperation(sent);
+        OperationRecord second = store.findOperation("op-1").orElseThrow();
+        store.putOperation(sent);
+        OperationRecord third = store.findOperation("op-1").orElseThrow();
+
+        assertThat(second.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(second.lastUpdatedDateTimeUtc()).isAfter(first.lastUpdatedDateTimeUtc());
+        assertThat(third.createdDateTimeUtc()).isEqualTo(first.createdDateTimeUtc());
+        assertThat(third.lastUpdatedDateTimeUtc()).isAfter(second.lastUpdatedDateTimeUtc());
+        assertThat(List.of(first, second, third)).allSatisfy(operation -> {
+            assertThat(operation.createdDateTimeUtc().getNano() % 1_000).isZero();
+            assertThat(operation.lastUpdatedDateTimeUtc().getNano() % 1_000).isZero();
+        });
+        assertThat(second.status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        assertThat(second.result()).isEqualTo(sent.result());
+    }
+
+    @Test
+    void findOperation_whenIdDiffersInCase_thenItIsAnotherOperation() {
+        store.putOperation(assigningOperation("Op-MiXed", "device-1"));
+
+        assertThat(store.findOperation("op-mixed")).isEmpty();
+        assertThat(store.findOperation("OP-MIXED")).isEmpty();
+
+        store.putOperation(assignedOperation("op-mixed", "device-2"));
+
+        assertThat(store.findOperation("Op-MiXed")).map(OperationRecord::registrationId).contains("device-1");
+        assertThat(store.findOperation("Op-MiXed")).map(OperationRecord::status).contains(RegistrationStatus.ASSIGNING);
+        assertThat(store.findOperation("op-mixed")).map(OperationRecord::registrationId).contains("device-2");
+        assertThat(store.deleteOperationsUpdatedBefore(Instant.now().plusSeconds(60))).isEqualTo(2);
+    }
+
+    @Test
+    void putOperation_whenIdsRegistrationIdOrStatusAreMissing_thenIllegalArgumentAndNothingStored() {
+        assertThatThrownBy(() -> store.putOperation(null)).isInstanceOf(IllegalArgumentException.class);
+        for (String id : Arrays.asList(null, "", " ")) {
+            assertThatThrownBy(() -> store.putOperation(assigningOperation(id, "device-1")))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.putOperation(assigningOperation("op-1", id)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> store.putOperation(new OperationRecord("op-1", "device-1", null, null, null, null)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.findOperation("op-1")).isEmpty();
+        assertThat(store.deleteOperationsUpdatedBefore(Instant.now().plusSeconds(60))).isZero();
+    }
+
+    @Test
+    void putOperation_whenCallerMutatesTheResultAfterwards_thenStoredOperationIsUnaffected() {
+        ObjectNode result = (ObjectNode) json("{\"status\":\"assigned\",\"assignedHub\":\"a\"}");
+        store.putOperation(new OperationRecord("op-1", "device-1", RegistrationStatus.ASSIGNED, result, null, null));
+
+        result.put("assignedHub", "b");
+        ((ObjectNode) store.findOperation("op-1").orElseThrow().result()).put("assignedHub", "c");
+
+        assertThat(store.findOperation("op-1").orElseThrow().result())
+                .isEqualTo(json("{\"status\":\"assigned\",\"assignedHub\":\"a\"}"));
+    }
+
+    @Test
+    void deleteOperationsUpdatedBefore_deletesOnlyOperationsUpdatedStrictlyBeforeTheCutoffAndCountsThem()
+            throws InterruptedException {
+        store.putOperation(assigningOperation("old-1", "device-1"));
+        store.putOperation(assignedOperation("old-2", "device-2"));
+        store.putOperation(assigningOperation("refreshed", "device-3"));
+        Thread.sleep(5);
+        store.putOperation(assignedOperation("new-1", "device-4"));
+        store.putOperation(assignedOperation("refreshed", "device-3"));
+        Instant cutoff = store.findOperation("new-1").orElseThrow().lastUpdatedDateTimeUtc();
+        assertThat(store.findOperation("old-2").orElseThrow().lastUpdatedDateTimeUtc()).isBefore(cutoff);
+
+        assertThat(store.deleteOperationsUpdatedBefore(cutoff)).isEqualTo(2);
+
+        assertThat(store.findOperation("old-1")).isEmpty();
+        assertThat(store.findOperation("old-2")).isEmpty();
+        assertThat(store.findOperation("new-1")).as("updated exactly at the cutoff").isPresent();
+        assertThat(store.findOperation("refreshed")).map(OperationRecord::status)
+                .contains(RegistrationStatus.ASSIGNED);
+        assertThat(store.deleteOperationsUpdatedBefore(cutoff)).isZero();
+    }
+
+    @Test
+    void deleteOperationsUpdatedBefore_whenCutoffFallsWithinTheMicrosecondOfAnUpdate_thenComparesExactly() {
+        store.putOperation(assigningOperation("op-1", "device-1"));
+        Instant updated = store.findOperation("op-1").orElseThrow().lastUpdatedDateTimeUtc();
+
+        assertThat(store.deleteOperationsUpdatedBefore(updated)).isZero();
+        assertThat(store.deleteOperationsUpdatedBefore(updated.minusNanos(1))).isZero();
+        assertThat(store.deleteOperationsUpdatedBefore(Instant.EPOCH)).isZero();
+        assertThat(store.deleteOperationsUpdatedBefore(Instant.MIN)).isZero();
+        assertThat(store.findOperation("op-1")).isPresent();
+
+        assertThat(store.deleteOperationsUpdatedBefore(updated.plusNanos(1))).isEqualTo(1);
+        assertThat(store.findOperation("op-1")).isEmpty();
+
+        store.putOperation(assigningOperation("op-2", "device-2"));
+        assertThat(store.deleteOperationsUpdatedBefore(Instant.MAX)).isEqualTo(1);
+        assertThatThrownBy(() -> store.deleteOperationsUpdatedBefore(null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deleteOperationsUpdatedBefore_whenOtherDocumentsAreOlder_thenOnlyOperationsAreDeleted() {
+        store.putEnrollment(enrollment("device-1"), null);
+        store.putRegistration(registration("device-1", null));
+        store.putCaCertificate(caCertificate("plant-root"), null);
+        store.putOperation(assignedOperation("op-1", "device-1"));
+
+        assertThat(store.deleteOperationsUpdatedBefore(Instant.now().plusSeconds(60))).isEqualTo(1);
+
+        assertThat(store.findEnrollment("device-1")).isPresent();
+        assertThat(store.findRegistration("device-1")).isPresent();
+        assertThat(store.findCaCertificate("plant-root")).isPresent();
+    }
+
+    @Test
+    void enrollmentVersion_whenOperationsAreWrittenOrDeleted_thenUnchanged() {
+        store.putEnrollment(enrollment("device-1"), null);
+        long version = store.enrollmentVersion();
+
+        store.putOperation(assigningOperation("op-1", "device-1"));
+        store.putOperation(assignedOperation("op-1", "device-1"));
+        store.findOperation("op-1");
+        store.deleteOperationsUpdatedBefore(Instant.now().plusSeconds(60));
+
+        assertThat(store.enrollmentVersion()).isEqualTo(version);
+    }
+
+    @Test
+    void putOperation_whenThreadsWriteTheSameOperationsAtOnce_thenOneOperationEachCreatedBeforeItsLastUpdate()
+            throws Exception {
+        int threads = 8;
+        int operations = 40;
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+        runConcurrently(threads, thread -> {
+            for (int i = 0; i < operations; i++) {
+                String id = "op-" + i;
+                store.putOperation(thread % 2 == 0 ? assigningOperation(id, "device-" + i)
+                        : assignedOperation(id, "device-" + i));
+                assertThat(store.findOperation(id)).isPresent();
+            }
+        });
+
+        for (int i = 0; i < operations; i++) {
+            OperationRecord found = store.findOperation("op-" + i).orElseThrow();
+            assertThat(found.createdDateTimeUtc()).isAfterOrEqualTo(before)
+                    .isBefore(found.lastUpdatedDateTimeUtc());
+        }
+        assertThat(store.deleteOperationsUpdatedBefore(Instant.now().plusSeconds(60))).isEqualTo(operations);
+    }
+
+    @Test
+    void reopen_whenStoreIsDurable_thenOperationsSurviveAndCleanupStillCounts() {
+        store.putOperation(assigningOperation("op-assigning", "device-1"));
+        store.putOperation(assigningOperation("Op-Assigned", "device-2"));
+        store.putOperation(assignedOperation("Op-Assigned", "device-2"));
+        OperationRecord assigning = store.findOperation("op-assigning").orElseThrow();
+        OperationRecord assigned = store.findOperation("Op-Assigned").orElseThrow();
+        long version = store.enrollmentVersion();
+
+        store.close();
+        Optional<Store> reopened = reopenStore(store);
+        assumeTrue(reopened.isPresent(), "this store keeps nothing after close");
+        store = reopened.get();
+
+        assertThat(store.findOperation("op-assigning")).contains(assigning);
+        assertThat(store.findOperation("Op-Assigned")).contains(assigned);
+        assertThat(store.findOperation("op-assigned")).isEmpty();
+        assertThat(store.enrollmentVersion()).isEqualTo(version);
+        store.putOperation(assignedOperation("op-assigning", "device-1"));
+        assertThat(store.findOperation("op-assigning")).map(OperationRecord::createdDateTimeUtc)
+                .contains(assigning.createdDateTimeUtc());
+        assertThat(store.deleteOperationsUpdatedBefore(assigned.lastUpdatedDateTimeUtc().plusNanos(1))).isEqualTo(1);
+        assertThat(store.findOperation("op-assigning")).isPresent();
     }
 
     // --- enrollment version ---

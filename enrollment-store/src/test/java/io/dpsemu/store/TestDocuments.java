@@ -57,6 +57,24 @@ public final class TestDocuments {
                 RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null, null);
     }
 
+    /** An operation still assigning: no result, no store fields. */
+    public static OperationRecord assigningOperation(String operationId, String registrationId) {
+        return new OperationRecord(operationId, registrationId, RegistrationStatus.ASSIGNING, null, null, null);
+    }
+
+    /** An operation that ended assigned, with its result as a device would get it. */
+    public static OperationRecord assignedOperation(String operationId, String registrationId) {
+        return new OperationRecord(operationId, registrationId, RegistrationStatus.ASSIGNED,
+                json("{\"registrationId\":\"" + registrationId + "\","
+                        + "\"createdDateTimeUtc\":\"2024-05-06T07:08:09.1234567Z\","
+                        + "\"assignedHub\":\"hub1.azure-devices.net\",\"deviceId\":\"" + registrationId + "\","
+                        + "\"status\":\"assigned\",\"substatus\":\"initialAssignment\",\"etag\":\"IjEwMDAi\","
+                        + "\"lastUpdatedDateTimeUtc\":\"2024-05-06T07:08:09.7654321Z\","
+                        + "\"symmetricKey\":{\"enrollmentGroupId\":\"Group-A\"},"
+                        + "\"payload\":{\"limits\":[1,2.5,null,true],\"big\":1.0E20,\"empty\":{}}}"),
+                null, null);
+    }
+
     /** A failed record with every field set, including a payload and client-supplied store fields. */
     public static RegistrationRecord fullRegistration(String registrationId) {
         return new RegistrationRecord(registrationId, "Group-A", AttestationType.X509, "device-" + registrationId,

@@ -6,6 +6,7 @@ import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.dpsemu.server.mqtt.SessionRegistry;
 import io.dpsemu.server.netty.ConnectionLimiter;
@@ -27,6 +28,7 @@ import io.dpsemu.store.Store;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.dpsemu.store.postgres.PostgresStore;
 import io.dpsemu.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -67,9 +69,11 @@ public final class DpsServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Channel mqttChannel;
     private final Channel httpsChannel;
+    private final DpsMetrics metrics;
 
     private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
-            EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel) {
+            EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel,
+            DpsMetrics metrics) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
@@ -78,6 +82,7 @@ public final class DpsServer implements AutoCloseable {
         this.workerGroup = workerGroup;
         this.mqttChannel = mqttChannel;
         this.httpsChannel = httpsChannel;
+        this.metrics = metrics;
     }
 
     /** Starts a server; configuration problems throw {@link ConfigException} before anything listens. */
@@ -108,13 +113,14 @@ public final class DpsServer implements AutoCloseable {
             }
             ServicePolicies policies = ServicePolicies.load(dataDir, config.service());
             DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+            StoreHealth storeHealth = new StoreHealth(metrics);
             storeExecutor = new StoreExecutor(config.limits().storeThreads(), config.limits().storeQueue());
             SasVerifier verifier = new SasVerifier(Duration.ofSeconds(config.provisioning().sasClockSkewSeconds()),
                     clock);
             RegistrationService registrations = new RegistrationService(store, storeExecutor,
                     new DeviceAuthenticator(store, verifier, config.idScope(), clock),
                     new HubAllocator(config.linkedHubs()), config.provisioning(), config.limits().maxOperations(),
-                    metrics);
+                    ServerConfig.STORE_POSTGRES.equals(config.store()), metrics, storeHealth);
             Disconnector disconnector = new Disconnector(metrics);
             MqttServices services = new MqttServices(registrations, new SessionRegistry(), disconnector, metrics,
                     config.provisioning(), config.limits());
@@ -133,7 +139,7 @@ public final class DpsServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new MqttChannelInitializer(sslContext, services, limiter, exceptions));
             Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort");
-            ServiceApi serviceApi = new ServiceApi(store, storeExecutor,
+            ServiceApi serviceApi = new ServiceApi(store, storeExecutor, storeHealth,
                     new ServiceAuthenticator(policies, verifier, config.service().hostName()), rules, config.service());
             ServerBootstrap https = mqtt.clone().childHandler(new HttpsChannelInitializer(sslContext, services,
                     new DeviceApi(registrations), serviceApi, limiter, exceptions));
@@ -147,7 +153,7 @@ public final class DpsServer implements AutoCloseable {
             workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
 
             DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, boss, workers, mqttChannel,
-                    httpsChannel);
+                    httpsChannel, metrics);
             LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
             if (tlsFiles.caCertificate() != null) {
                 LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
@@ -192,6 +198,11 @@ public final class DpsServer implements AutoCloseable {
     /** The CA certificate devices must trust, or null when the TLS material was supplied by the user. */
     public Path caCertificate() {
         return tlsFiles.caCertificate();
+    }
+
+    /** Every meter of this node ({@link DpsMetrics}). */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /** The store, for embedding code and tests that manage enrollments directly. */

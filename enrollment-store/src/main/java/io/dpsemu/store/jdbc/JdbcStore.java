@@ -6,6 +6,7 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
 import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.DocumentKind;
+import io.dpsemu.store.OperationRecord;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
@@ -15,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +36,7 @@ public abstract class JdbcStore implements Store {
     private final JdbcTable<EnrollmentGroup> groups;
     private final JdbcTable<RegistrationRecord> registrations;
     private final JdbcTable<CaCertificate> caCertificates;
+    private final JdbcOperations operations;
 
     protected JdbcStore(JdbcDatabase database) {
         this.database = database;
@@ -50,6 +53,7 @@ public abstract class JdbcStore implements Store {
                 new Column<>("attestation_type", r -> r.attestationType() == null
                         ? null : r.attestationType().wire())), lockRows);
         this.caCertificates = new JdbcTable<>("ca_certificate", DocumentKind.CA_CERTIFICATE, List.of(), lockRows);
+        this.operations = new JdbcOperations(lockRows);
     }
 
     @Override
@@ -132,6 +136,25 @@ public abstract class JdbcStore implements Store {
     @Override
     public List<CaCertificate> listCaCertificates() {
         return database.read(caCertificates::all);
+    }
+
+    /** Outside the version row lock: operation writes are frequent and do not move the enrollment version. */
+    @Override
+    public void putOperation(OperationRecord operation) {
+        database.write(c -> {
+            operations.put(c, operation);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<OperationRecord> findOperation(String operationId) {
+        return database.read(c -> operations.find(c, operationId));
+    }
+
+    @Override
+    public int deleteOperationsUpdatedBefore(Instant cutoff) {
+        return database.write(c -> operations.deleteUpdatedBefore(c, cutoff));
     }
 
     @Override

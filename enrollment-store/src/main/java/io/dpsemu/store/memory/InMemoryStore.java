@@ -4,11 +4,17 @@ import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.DocumentKind;
+import io.dpsemu.store.OperationKind;
+import io.dpsemu.store.OperationRecord;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
+import io.dpsemu.store.StoreJson;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -19,6 +25,8 @@ public final class InMemoryStore implements Store {
     private final MemoryTable<EnrollmentGroup> groups = new MemoryTable<>(DocumentKind.GROUP);
     private final MemoryTable<RegistrationRecord> registrations = new MemoryTable<>(DocumentKind.REGISTRATION);
     private final MemoryTable<CaCertificate> caCertificates = new MemoryTable<>(DocumentKind.CA_CERTIFICATE);
+    /** Keyed by the exact operation id; values are never shared with callers (copied in and out). */
+    private final Map<String, OperationRecord> operations = new ConcurrentHashMap<>();
     private final AtomicLong enrollmentVersion = new AtomicLong();
 
     @Override
@@ -118,6 +126,35 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public void putOperation(OperationRecord operation) {
+        OperationKind.validate(operation);
+        OperationRecord copy = copy(operation);
+        Instant now = Instant.now();
+        // compute() runs atomically per id, so the existing creation time cannot be lost to a concurrent write.
+        operations.compute(OperationKind.key(copy.operationId()),
+                (id, existing) -> OperationKind.stamp(copy, existing, now));
+    }
+
+    @Override
+    public Optional<OperationRecord> findOperation(String operationId) {
+        return Optional.ofNullable(operations.get(OperationKind.key(operationId))).map(InMemoryStore::copy);
+    }
+
+    @Override
+    public int deleteOperationsUpdatedBefore(Instant cutoff) {
+        OperationKind.requireCutoff(cutoff);
+        int deleted = 0;
+        for (Map.Entry<String, OperationRecord> entry : operations.entrySet()) {
+            // remove(key, value): an operation written again since it was looked at here is kept.
+            if (entry.getValue().lastUpdatedDateTimeUtc().isBefore(cutoff)
+                    && operations.remove(entry.getKey(), entry.getValue())) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
     public long enrollmentVersion() {
         return enrollmentVersion.get();
     }
@@ -125,5 +162,9 @@ public final class InMemoryStore implements Store {
     @Override
     public void close() {
         // Nothing to release.
+    }
+
+    private static OperationRecord copy(OperationRecord operation) {
+        return StoreJson.copy(operation, OperationRecord.class);
     }
 }

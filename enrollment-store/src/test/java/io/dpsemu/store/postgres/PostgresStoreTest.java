@@ -1,5 +1,7 @@
 package io.dpsemu.store.postgres;
 
+import static io.dpsemu.store.TestDocuments.assignedOperation;
+import static io.dpsemu.store.TestDocuments.assigningOperation;
 import static io.dpsemu.store.TestDocuments.caCertificate;
 import static io.dpsemu.store.TestDocuments.enrollment;
 import static io.dpsemu.store.TestDocuments.group;
@@ -14,6 +16,7 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.DocumentKind;
+import io.dpsemu.store.OperationRecord;
 import io.dpsemu.store.PreconditionFailedException;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
@@ -31,6 +34,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -104,10 +112,14 @@ class PostgresStoreTest extends StoreContractTest {
     @Test
     void open_whenSchemaIsNew_thenMigrationsAreRecorded() throws SQLException {
         assertThat(query("SELECT version || ':' || success FROM flyway_schema_history WHERE version IS NOT NULL"
-                + " ORDER BY installed_rank")).containsExactly("1:true", "2:true");
+                + " ORDER BY installed_rank")).containsExactly("1:true", "2:true", "3:true");
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
                 + " ORDER BY table_name")).containsExactly("ca_certificate", "enrollment_group",
-                "flyway_schema_history", "individual_enrollment", "registration_record", "store_version");
+                "flyway_schema_history", "individual_enrollment", "operation", "registration_record",
+                "store_version");
+        assertThat(query("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                + " AND indexname = 'operation_by_updated_at'")).singleElement().asString()
+                .contains("(updated_at)");
     }
 
     @Test
@@ -121,7 +133,7 @@ class PostgresStoreTest extends StoreContractTest {
 
         assertThat(store.findEnrollment("device-1")).contains(stored);
         assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .containsExactly("2");
+                .containsExactly("3");
     }
 
     @Test
@@ -137,7 +149,8 @@ class PostgresStoreTest extends StoreContractTest {
 
             assertThat(nodes).hasSize(3).allSatisfy(node -> assertThat(node.findEnrollment("device-1")).isPresent());
             assertThat(query("SELECT version || ':' || success FROM flyway_schema_history"
-                    + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:true", "2:true");
+                    + " WHERE version IS NOT NULL ORDER BY installed_rank"))
+                    .containsExactly("1:true", "2:true", "3:true");
         } finally {
             nodes.forEach(PostgresStore::close);
         }
@@ -146,16 +159,7 @@ class PostgresStoreTest extends StoreContractTest {
 
     @Test
     void open_whenSchemaIsAtVersion1_thenMigratesToTheCurrentSchemaKeepingDataAndVersion() throws SQLException {
-        store.close();
-        PostgresTestDatabase.dropSchema(schema);
-        schema = PostgresTestDatabase.createSchema();
-        Flyway.configure(PostgresStoreTest.class.getClassLoader())
-                .dataSource(dataSource(PostgresTestDatabase.url(schema)))
-                .locations("classpath:db/migration/postgres")
-                .target("1")
-                .loggers("slf4j")
-                .load()
-                .migrate();
+        migrateNewSchemaTo("1");
         IndividualEnrollment enrollment = DocumentKind.ENROLLMENT.stamp(enrollment("Device-1"), null, Instant.now());
         try (Connection connection = PostgresTestDatabase.connect(schema);
              PreparedStatement insert = connection.prepareStatement("INSERT INTO individual_enrollment"
@@ -174,11 +178,33 @@ class PostgresStoreTest extends StoreContractTest {
         store = openNode();
 
         assertThat(query("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank"))
-                .containsExactly("1", "2");
+                .containsExactly("1", "2", "3");
         assertThat(store.findEnrollment("DEVICE-1")).contains(enrollment);
         assertThat(store.enrollmentVersion()).isEqualTo(41);
         store.putCaCertificate(caCertificate("plant-root"), null);
         assertThat(store.enrollmentVersion()).isEqualTo(42);
+    }
+
+    @Test
+    void open_whenSchemaIsAtVersion2_thenMigratesToTheOperationsSchemaKeepingDataAndVersion() throws SQLException {
+        migrateNewSchemaTo("2");
+        try (Connection connection = PostgresTestDatabase.connect(schema);
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE store_version SET enrollment_version = 7");
+        }
+        assertThat(query("SELECT to_regclass('operation') IS NULL")).containsExactly("t");
+
+        store = openNode();
+        CaCertificate ca = store.putCaCertificate(caCertificate("plant-root"), null);
+        store.putOperation(assignedOperation("op-1", "device-1"));
+
+        assertThat(query("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank"))
+                .containsExactly("1", "2", "3");
+        assertThat(store.enrollmentVersion()).as("the CA certificate only").isEqualTo(8);
+        store.close();
+        store = openNode();
+        assertThat(store.findCaCertificate("plant-root")).contains(ca);
+        assertThat(store.findOperation("op-1")).map(OperationRecord::status).contains(RegistrationStatus.ASSIGNED);
     }
 
     @Test
@@ -197,9 +223,10 @@ class PostgresStoreTest extends StoreContractTest {
     void keyColumns_sortInByteOrderWhateverTheDatabaseCollation() throws SQLException {
         assertThat(query("SELECT table_name || '.' || column_name || ':' || collation_name"
                 + " FROM information_schema.columns WHERE table_schema = current_schema()"
-                + " AND column_name IN ('id_key', 'group_key') ORDER BY 1"))
+                + " AND column_name IN ('id_key', 'group_key', 'operation_id', 'registration_key') ORDER BY 1"))
                 .containsExactly("ca_certificate.id_key:C", "enrollment_group.id_key:C",
-                        "individual_enrollment.id_key:C", "registration_record.group_key:C",
+                        "individual_enrollment.id_key:C", "operation.operation_id:C",
+                        "operation.registration_key:C", "registration_record.group_key:C",
                         "registration_record.id_key:C");
     }
 
@@ -232,6 +259,21 @@ class PostgresStoreTest extends StoreContractTest {
         assertThat(store.findCaCertificate("plant-root")).contains(ca).map(CaCertificate::certificate).contains(text);
         assertThat(store.findRegistration("device-1")).contains(stored);
         assertThat(stored.payload()).isEqualTo(record.payload());
+    }
+
+    @Test
+    void putOperation_keepsTheDocumentAsJsonTextBesideTheExactIdAndTheUpdateTimeInMicroseconds() throws SQLException {
+        store.putOperation(assigningOperation("4.Ab.Op-1", "Device-1"));
+        store.putOperation(assignedOperation("4.Ab.Op-1", "Device-1"));
+        OperationRecord stored = store.findOperation("4.Ab.Op-1").orElseThrow();
+
+        assertThat(query("SELECT operation_id || '|' || registration_key || '|' || updated_at FROM operation"))
+                .containsExactly("4.Ab.Op-1|device-1|"
+                        + ChronoUnit.MICROS.between(Instant.EPOCH, stored.lastUpdatedDateTimeUtc()));
+        assertThat(StoreJson.read(query("SELECT document FROM operation").get(0), OperationRecord.class))
+                .isEqualTo(stored);
+        assertThat(query("SELECT document::jsonb -> 'result' ->> 'assignedHub' FROM operation"))
+                .containsExactly("hub1.azure-devices.net");
     }
 
     // --- enrollment version ---
@@ -272,6 +314,74 @@ class PostgresStoreTest extends StoreContractTest {
         assertThat(store.listRegistrations("group-1", null, 0).items()).containsExactly(record);
         assertThatThrownBy(() -> store.putGroup(group("group-1"), "stale"))
                 .isInstanceOf(PreconditionFailedException.class);
+    }
+
+    @Test
+    void twoNodes_seeEachOthersOperationsAtOnce() {
+        Store other = openSecondNode();
+        long version = other.enrollmentVersion();
+
+        store.putOperation(assigningOperation("4.0a1b.op-1", "device-1"));
+        OperationRecord assigning = other.findOperation("4.0a1b.op-1").orElseThrow();
+        assertThat(assigning.status()).isEqualTo(RegistrationStatus.ASSIGNING);
+        assertThat(store.findOperation("4.0a1b.op-1")).contains(assigning);
+
+        other.putOperation(assignedOperation("4.0a1b.op-1", "device-1"));
+        OperationRecord assigned = store.findOperation("4.0a1b.op-1").orElseThrow();
+        assertThat(assigned.status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        assertThat(assigned.result()).isEqualTo(assignedOperation("4.0a1b.op-1", "device-1").result());
+        assertThat(assigned.createdDateTimeUtc()).isEqualTo(assigning.createdDateTimeUtc());
+        assertThat(assigned.lastUpdatedDateTimeUtc()).isAfter(assigning.lastUpdatedDateTimeUtc());
+        assertThat(other.findOperation("4.0A1B.OP-1")).isEmpty();
+
+        assertThat(store.deleteOperationsUpdatedBefore(assigned.lastUpdatedDateTimeUtc().plusNanos(1))).isEqualTo(1);
+        assertThat(other.findOperation("4.0a1b.op-1")).isEmpty();
+        assertThat(other.enrollmentVersion()).isEqualTo(version).isEqualTo(store.enrollmentVersion());
+    }
+
+    @Test
+    void putOperation_whenTwoNodesWriteTheSameOperationsAtOnce_thenOneRowEachAndNothingFails() throws Exception {
+        Store other = openSecondNode();
+        List<Store> nodes = List.of(store, other);
+        int operations = 50;
+
+        // Four writers, two per node, each writing every operation: the first writes of an id race to create it.
+        runConcurrently(4, writer -> {
+            Store node = nodes.get(writer % 2);
+            for (int i = 0; i < operations; i++) {
+                node.putOperation(writer < 2 ? assigningOperation("op-" + i, "device-" + i)
+                        : assignedOperation("op-" + i, "device-" + i));
+            }
+        });
+
+        assertThat(query("SELECT COUNT(*) FROM operation")).containsExactly(String.valueOf(operations));
+        for (int i = 0; i < operations; i++) {
+            OperationRecord stored = store.findOperation("op-" + i).orElseThrow();
+            assertThat(other.findOperation("op-" + i)).contains(stored);
+            assertThat(stored.createdDateTimeUtc()).isBefore(stored.lastUpdatedDateTimeUtc());
+        }
+    }
+
+    @Test
+    void putOperation_whileAnotherNodeHoldsTheEnrollmentVersionLock_thenDoesNotWait() throws Exception {
+        store.putOperation(assigningOperation("op-1", "device-1"));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (Connection locker = PostgresTestDatabase.connect(schema);
+             Statement statement = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            statement.executeUpdate("UPDATE store_version SET enrollment_version = enrollment_version + 1");
+
+            Future<Integer> writes = thread.submit(() -> {
+                store.putOperation(assignedOperation("op-1", "device-1"));
+                store.putOperation(assigningOperation("op-2", "device-2"));
+                return store.deleteOperationsUpdatedBefore(Instant.now().plusSeconds(60));
+            });
+
+            assertThat(writes.get(QUICKLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(2);
+            locker.rollback();
+        } finally {
+            thread.shutdownNow();
+        }
     }
 
     @Test
@@ -449,6 +559,20 @@ class PostgresStoreTest extends StoreContractTest {
         assertThatThrownBy(() -> store.putRegistration(registration("device-1", null)))
                 .isInstanceOf(StoreUnavailableException.class);
         assertThatThrownBy(() -> store.enrollmentVersion()).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    /** Replaces this test's schema by a new one migrated to {@code version} only, as an earlier release left it. */
+    private void migrateNewSchemaTo(String version) {
+        store.close();
+        PostgresTestDatabase.dropSchema(schema);
+        schema = PostgresTestDatabase.createSchema();
+        Flyway.configure(PostgresStoreTest.class.getClassLoader())
+                .dataSource(dataSource(PostgresTestDatabase.url(schema)))
+                .locations("classpath:db/migration/postgres")
+                .target(version)
+                .loggers("slf4j")
+                .load()
+                .migrate();
     }
 
     private List<String> query(String sql) throws SQLException {

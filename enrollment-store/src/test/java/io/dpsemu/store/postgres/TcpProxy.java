@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection, as a database restart or a network failure would; {@link #start()} listens again on
  * the same port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
 
@@ -25,12 +25,12 @@ final class TcpProxy implements AutoCloseable {
     private ServerSocket listener;
     private int port;
 
-    TcpProxy(String targetHost, int targetPort) {
+    public TcpProxy(String targetHost, int targetPort) {
         this.target = new InetSocketAddress(targetHost, targetPort);
     }
 
     /** Listens (again) on the proxy's port, the same one every time; returns it. */
-    synchronized int start() throws IOException {
+    public synchronized int start() throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -43,7 +43,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Stops listening and cuts every forwarded connection. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (listener != null) {
             closeQuietly(listener);
             listener = null;

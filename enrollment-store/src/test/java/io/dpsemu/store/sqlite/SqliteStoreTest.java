@@ -1,5 +1,7 @@
 package io.dpsemu.store.sqlite;
 
+import static io.dpsemu.store.TestDocuments.assignedOperation;
+import static io.dpsemu.store.TestDocuments.assigningOperation;
 import static io.dpsemu.store.TestDocuments.caCertificate;
 import static io.dpsemu.store.TestDocuments.enrollment;
 import static io.dpsemu.store.TestDocuments.group;
@@ -10,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.DocumentKind;
+import io.dpsemu.store.OperationRecord;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreContractTest;
@@ -25,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +74,7 @@ class SqliteStoreTest extends StoreContractTest {
     @Test
     void open_whenFileIsNew_thenMigrationsAreRecorded() throws SQLException {
         assertThat(query("SELECT version || ':' || success FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .containsExactly("1:1", "2:1");
+                .containsExactly("1:1", "2:1", "3:1");
     }
 
     @Test
@@ -84,7 +88,7 @@ class SqliteStoreTest extends StoreContractTest {
 
         assertThat(store.findEnrollment("device-1")).isPresent();
         assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .containsExactly("2");
+                .containsExactly("3");
     }
 
     @Test
@@ -152,12 +156,12 @@ class SqliteStoreTest extends StoreContractTest {
         store.close();
         Path v1File = directory.resolve("v1").resolve("dpsemu.db");
         IndividualEnrollment enrollment = DocumentKind.ENROLLMENT.stamp(enrollment("Device-1"), null, Instant.now());
-        createVersion1Database(v1File, enrollment, 41);
+        createDatabaseAtVersion(v1File, "1", enrollment, 41);
 
         store = SqliteStore.open(v1File);
 
         assertThat(query(v1File, "SELECT version || ':' || success FROM flyway_schema_history"
-                + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1");
+                + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1", "3:1");
         assertThat(store.findEnrollment("device-1")).contains(enrollment);
         assertThat(store.enrollmentVersion()).isEqualTo(41);
         assertThat(store.listCaCertificates()).isEmpty();
@@ -169,6 +173,52 @@ class SqliteStoreTest extends StoreContractTest {
         assertThat(store.findCaCertificate("plant-root")).contains(ca);
         assertThat(store.findEnrollment("device-1")).contains(enrollment);
         assertThat(store.enrollmentVersion()).isEqualTo(42);
+    }
+
+    @Test
+    void open_whenFileIsAtSchemaVersion2_thenMigratesToTheOperationsSchemaKeepingDataAndVersion()
+            throws SQLException {
+        store.close();
+        Path v2File = directory.resolve("v2").resolve("dpsemu.db");
+        IndividualEnrollment enrollment = DocumentKind.ENROLLMENT.stamp(enrollment("Device-1"), null, Instant.now());
+        createDatabaseAtVersion(v2File, "2", enrollment, 7);
+        assertThat(query(v2File, "SELECT name FROM sqlite_master WHERE name = 'operation'")).isEmpty();
+
+        store = SqliteStore.open(v2File);
+
+        assertThat(query(v2File, "SELECT version || ':' || success FROM flyway_schema_history"
+                + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1", "3:1");
+        assertThat(store.findEnrollment("device-1")).contains(enrollment);
+        assertThat(store.findOperation("op-1")).isEmpty();
+        store.putOperation(assignedOperation("op-1", "Device-1"));
+        OperationRecord operation = store.findOperation("op-1").orElseThrow();
+        assertThat(store.enrollmentVersion()).isEqualTo(7);
+        store.close();
+
+        store = SqliteStore.open(v2File);
+        assertThat(store.findOperation("op-1")).contains(operation);
+        assertThat(store.findEnrollment("device-1")).contains(enrollment);
+        assertThat(store.enrollmentVersion()).isEqualTo(7);
+    }
+
+    @Test
+    void putOperation_keepsTheDocumentAsJsonBesideTheExactIdAndTheUpdateTimeInMicroseconds() throws SQLException {
+        store.putOperation(assigningOperation("4.Ab.Op-1", "Device-1"));
+        store.putOperation(assignedOperation("4.Ab.Op-1", "Device-1"));
+        OperationRecord stored = store.findOperation("4.Ab.Op-1").orElseThrow();
+
+        assertThat(query("SELECT operation_id || '|' || registration_key || '|' || updated_at FROM operation"))
+                .containsExactly("4.Ab.Op-1|device-1|"
+                        + ChronoUnit.MICROS.between(Instant.EPOCH, stored.lastUpdatedDateTimeUtc()));
+        assertThat(StoreJson.read(query("SELECT document FROM operation").get(0), OperationRecord.class))
+                .isEqualTo(stored);
+        assertThat(query("SELECT enrollment_version FROM store_version")).containsExactly("0");
+    }
+
+    @Test
+    void deleteOperationsUpdatedBefore_searchesTheUpdateTimeIndex() throws SQLException {
+        assertThat(String.join("\n", query(databaseFile(), "EXPLAIN QUERY PLAN DELETE FROM operation WHERE updated_at < 5", 4)))
+                .contains("USING INDEX operation_by_updated_at");
     }
 
     @Test
@@ -184,11 +234,11 @@ class SqliteStoreTest extends StoreContractTest {
     }
 
     /**
-     * A database file as a release with only the V1 migration left it: migrated with Flyway to
-     * version 1 and no further, holding one enrollment and the given enrollment version.
+     * A database file as an earlier release left it: migrated with Flyway to {@code version} and no
+     * further, holding one enrollment and the given enrollment version.
      */
-    private static void createVersion1Database(Path file, IndividualEnrollment enrollment, long enrollmentVersion)
-            throws SQLException {
+    private static void createDatabaseAtVersion(Path file, String version, IndividualEnrollment enrollment,
+            long enrollmentVersion) throws SQLException {
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
@@ -198,7 +248,7 @@ class SqliteStoreTest extends StoreContractTest {
         Flyway.configure(SqliteStoreTest.class.getClassLoader())
                 .dataSource(url, null, null)
                 .locations("classpath:db/migration/sqlite")
-                .target("1")
+                .target(version)
                 .loggers("slf4j")
                 .load()
                 .migrate();
@@ -216,23 +266,29 @@ class SqliteStoreTest extends StoreContractTest {
                 statement.executeUpdate("UPDATE store_version SET enrollment_version = " + enrollmentVersion);
             }
         }
-        assertThat(query(file, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .as("the file is at schema version 1 only").containsExactly("1");
-        assertThat(query(file, "SELECT name FROM sqlite_master WHERE name = 'ca_certificate'")).isEmpty();
+        assertThat(query(file, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"
+                + " ORDER BY installed_rank")).as("the file is at schema version %s", version).last().isEqualTo(version);
+        if (version.equals("1")) {
+            assertThat(query(file, "SELECT name FROM sqlite_master WHERE name = 'ca_certificate'")).isEmpty();
+        }
     }
 
     private List<String> query(String sql) throws SQLException {
         return query(databaseFile(), sql);
     }
 
-    /** Runs a query on a separate plain connection, as another process would see the file. */
     private static List<String> query(Path file, String sql) throws SQLException {
+        return query(file, sql, 1);
+    }
+
+    /** Runs a query on a separate plain connection, as another process would see the file; one column of each row. */
+    private static List<String> query(Path file, String sql, int column) throws SQLException {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             List<String> values = new ArrayList<>();
             while (rows.next()) {
-                values.add(rows.getString(1));
+                values.add(rows.getString(column));
             }
             return values;
         }

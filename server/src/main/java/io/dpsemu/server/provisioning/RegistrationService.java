@@ -12,6 +12,7 @@ import io.dpsemu.protocol.model.X509RegistrationResult;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
@@ -44,16 +45,24 @@ public final class RegistrationService {
     private final DeviceAuthenticator authenticator;
     private final HubAllocator allocator;
     private final Operations operations;
+    private final OperationMirror mirror;
+    private final StoreHealth health;
     private final ProvisioningConfig config;
     private final DpsMetrics metrics;
 
+    /**
+     * @param sharedOperations whether other nodes share the store and must see this node's operations
+     */
     public RegistrationService(Store store, StoreExecutor executor, DeviceAuthenticator authenticator,
-            HubAllocator allocator, ProvisioningConfig config, int maxOperations, DpsMetrics metrics) {
+            HubAllocator allocator, ProvisioningConfig config, int maxOperations, boolean sharedOperations,
+            DpsMetrics metrics, StoreHealth health) {
         this.store = store;
         this.executor = executor;
         this.authenticator = authenticator;
         this.allocator = allocator;
         this.operations = new Operations(maxOperations, config.operationRetentionSeconds());
+        this.mirror = new OperationMirror(store, sharedOperations);
+        this.health = health;
         this.config = config;
         this.metrics = metrics;
     }
@@ -79,6 +88,7 @@ public final class RegistrationService {
                 return;
             }
             Operation operation = started.get();
+            mirror.started(operation);
             answer.complete(DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
                     RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds()));
             // the device has its 202; the assignment goes on in this task, so it needs no second queue slot
@@ -92,14 +102,19 @@ public final class RegistrationService {
      */
     public CompletableFuture<DeviceResponse> operationStatus(DeviceIdentity identity, String operationId,
             boolean authenticated) {
-        if (authenticated) {
-            return CompletableFuture.completedFuture(statusOf(identity, operationId));
+        Optional<Operation> local = operations.find(operationId, identity.registrationId());
+        if (authenticated && (local.isPresent() || !mirror.shared())) {
+            return CompletableFuture.completedFuture(statusOf(identity, operationId, local));
         }
         return onStore(answer -> {
-            AuthOutcome outcome = authenticator.authenticate(identity);
-            answer.complete(outcome instanceof AuthOutcome.Refused refused
-                    ? refuse(identity, refused)
-                    : statusOf(identity, operationId));
+            if (!authenticated) {
+                AuthOutcome outcome = authenticator.authenticate(identity);
+                if (outcome instanceof AuthOutcome.Refused refused) {
+                    answer.complete(refuse(identity, refused));
+                    return;
+                }
+            }
+            answer.complete(statusOf(identity, operationId, local));
         });
     }
 
@@ -124,18 +139,36 @@ public final class RegistrationService {
     /** Forgets expired operations; called periodically. */
     public void sweep() {
         operations.sweep(System.nanoTime());
+        if (mirror.shared()) {
+            Instant cutoff = Instant.now().minusSeconds(config.operationRetentionSeconds());
+            try {
+                executor.execute(() -> {
+                    try {
+                        mirror.forgetUpdatedBefore(cutoff);
+                    } catch (StoreException e) {
+                        health.failed(e);
+                    }
+                });
+            } catch (RejectedExecutionException busy) {
+                // the next sweep will do it
+            }
+        }
     }
 
-    private DeviceResponse statusOf(DeviceIdentity identity, String operationId) {
-        Optional<Operation> operation = operations.find(operationId, identity.registrationId());
-        if (operation.isEmpty()) {
+    /** From this node's table, else (on a shared store, on a store thread) from the store. */
+    private DeviceResponse statusOf(DeviceIdentity identity, String operationId, Optional<Operation> local) {
+        Optional<RegistrationOperationStatus> status = local.map(Operation::status);
+        if (status.isEmpty()) {
+            status = mirror.find(operationId, identity.registrationId());
+        }
+        if (status.isEmpty()) {
             return DeviceResponse.error(DpsError.of(ErrorCodes.OPERATION_NOT_FOUND, "operation '" + operationId
                     + "' is unknown for registration '" + identity.registrationId()
                     + "' (finished operations are kept " + config.operationRetentionSeconds() + " s)"), null);
         }
-        Operation op = operation.get();
-        RegistrationOperationStatus status = op.status();
-        return op.finished() ? DeviceResponse.ok(status) : DeviceResponse.accepted(status, config.retryAfterSeconds());
+        RegistrationOperationStatus found = status.get();
+        return found.status().isTerminal() ? DeviceResponse.ok(found)
+                : DeviceResponse.accepted(found, config.retryAfterSeconds());
     }
 
     /**
@@ -148,7 +181,9 @@ public final class RegistrationService {
             executor.execute(() -> {
                 try {
                     work.accept(answer);
+                    health.succeeded();
                 } catch (StoreException e) {
+                    health.failed(e);
                     LOG.warn("store failure: {}", e.getMessage());
                     metrics.registration("error");
                     answer.complete(DeviceResponse.error(DpsError.of(ErrorCodes.STORE_UNAVAILABLE,
@@ -196,6 +231,13 @@ public final class RegistrationService {
             result = failed(registrationId, ErrorCodes.INTERNAL_ERROR, "internal error while assigning");
         }
         operation.finish(result, System.nanoTime());
+        try {
+            mirror.finished(operation, result);
+        } catch (StoreException e) {
+            // this node still answers the device's polls; only a poll on another node misses it
+            health.failed(e);
+            LOG.warn("operation {} could not be shared: {}", operation.operationId(), e.getMessage());
+        }
         metrics.registrationDuration(Duration.ofNanos(System.nanoTime() - operation.startedNanos()));
     }
 

@@ -47,6 +47,11 @@ interface EnrollmentDocuments<T> {
     /** The fields a query's WHERE may test, by lower-cased name. */
     Map<String, Function<T, String>> queryFields();
 
+    /** What a GET answers: the document without keys (an individual enrollment adds its registration state). */
+    default Object view(T document) {
+        return withoutKeys(document);
+    }
+
     /** GET and query answers carry no key values; they come from {@code attestationmechanism}. */
     default T withoutKeys(T document) {
         AttestationMechanism attestation = attestation(document);

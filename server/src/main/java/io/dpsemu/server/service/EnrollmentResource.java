@@ -44,7 +44,7 @@ final class EnrollmentResource<T> {
     }
 
     FullHttpResponse get(String id) {
-        return documents.find(id).map(d -> ServiceResponses.ok(documents.withoutKeys(d)))
+        return documents.find(id).map(d -> ServiceResponses.ok(documents.view(d)))
                 .orElseGet(() -> ServiceResponses.notFound(what(id)));
     }
 

@@ -1,6 +1,8 @@
 package io.dpsemu.server.service;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsemu.protocol.enrollment.AttestationMechanism;
+import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.store.Page;
@@ -60,6 +62,15 @@ final class IndividualEnrollments implements EnrollmentDocuments<IndividualEnrol
 
     public IndividualEnrollment prepare(IndividualEnrollment document, AttestationMechanism stored) {
         return rules.prepare(document, stored);
+    }
+
+    /** As DPS shows it: with the registration state of its device, when the device has registered. */
+    @Override
+    public Object view(IndividualEnrollment document) {
+        ObjectNode view = DpsJson.mapper().valueToTree(withoutKeys(document));
+        store.findRegistration(document.registrationId()).ifPresent(record ->
+                view.set("registrationState", DpsJson.mapper().valueToTree(RegistrationResource.state(record))));
+        return view;
     }
 
     public Optional<IndividualEnrollment> find(String id) {

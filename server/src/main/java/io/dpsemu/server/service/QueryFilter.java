@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 final class QueryFilter<T> {
 
-    private static final Pattern SELECT = Pattern.compile("(?is)\\s*select\\s+\\*\\s+from\\s+[\\w.]+\\s*(?:where\\s+(.+))?");
+    private static final Pattern SELECT =
+            Pattern.compile("(?is)\\s*select\\s+\\*\\s*(?:from\\s+[\\w.]+\\s*)?(?:where\\s+(.+))?");
     private static final Pattern CONDITION = Pattern.compile("(?is)\\s*([\\w.]+)\\s*=\\s*'([^']*)'\\s*");
 
     private final Predicate<T> predicate;
@@ -34,7 +35,7 @@ final class QueryFilter<T> {
         }
         Matcher select = SELECT.matcher(query);
         if (!select.matches()) {
-            throw new IllegalArgumentException("query must be 'SELECT * FROM ...' with an optional WHERE, not '"
+            throw new IllegalArgumentException("query must be 'SELECT *' (FROM and WHERE optional), not '"
                     + query + "'");
         }
         if (select.group(1) == null) {
@@ -50,7 +51,7 @@ final class QueryFilter<T> {
             var reader = fields.get(test.group(1).toLowerCase(Locale.ROOT));
             if (reader == null) {
                 throw new IllegalArgumentException("WHERE cannot test '" + test.group(1) + "'; it can test "
-                        + String.join(", ", fields.keySet()));
+                        + String.join(", ", new java.util.TreeSet<>(fields.keySet())));
             }
             String wanted = test.group(2);
             tests.add(item -> wanted.equalsIgnoreCase(reader.apply(item)));

@@ -6,6 +6,7 @@ import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ServiceRights;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.enrollment.InvalidEnrollmentException;
+import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.provisioning.StoreExecutor;
 import io.dpsemu.store.PreconditionFailedException;
 import io.dpsemu.store.Store;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -32,17 +34,20 @@ public final class ServiceApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceApi.class);
     private static final int RETRY_AFTER_SECONDS = 3;
+    private static final Set<String> RESOURCES = Set.of("enrollments", "enrollmentGroups", "registrations");
 
     private final ServiceAuthenticator authenticator;
     private final StoreExecutor executor;
+    private final StoreHealth health;
     private final EnrollmentResource<?> enrollments;
     private final EnrollmentResource<?> groups;
     private final RegistrationResource registrations;
 
-    public ServiceApi(Store store, StoreExecutor executor, ServiceAuthenticator authenticator, EnrollmentRules rules,
-            ServiceApiConfig config) {
+    public ServiceApi(Store store, StoreExecutor executor, StoreHealth health, ServiceAuthenticator authenticator,
+            EnrollmentRules rules, ServiceApiConfig config) {
         this.authenticator = authenticator;
         this.executor = executor;
+        this.health = health;
         this.enrollments = new EnrollmentResource<>(new IndividualEnrollments(store, rules), config.maxBulkItems(),
                 config.maxQueryPageSize());
         this.groups = new EnrollmentResource<>(new EnrollmentGroups(store, rules), config.maxBulkItems(),
@@ -52,9 +57,16 @@ public final class ServiceApi {
 
     /** The response, or empty when the path belongs to no service resource. */
     public Optional<CompletableFuture<FullHttpResponse>> handle(FullHttpRequest http) {
-        List<String> path = ServiceRequest.segments(http.uri());
-        if (path.isEmpty() || path.stream().anyMatch(String::isEmpty)) {
+        List<String> raw = ServiceRequest.rawSegments(http.uri());
+        if (raw.isEmpty() || !RESOURCES.contains(raw.get(0)) || raw.stream().anyMatch(String::isEmpty)) {
             return Optional.empty();
+        }
+        List<String> path;
+        try {
+            path = ServiceRequest.decode(raw);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(CompletableFuture.completedFuture(
+                    ServiceResponses.error(ErrorCodes.BAD_REQUEST, "bad path: " + e.getMessage())));
         }
         ServiceRequest request = ServiceRequest.of(http, path);
         Route route = route(request);
@@ -158,9 +170,11 @@ public final class ServiceApi {
         return answer;
     }
 
-    private static FullHttpResponse safely(Supplier<FullHttpResponse> work) {
+    private FullHttpResponse safely(Supplier<FullHttpResponse> work) {
         try {
-            return work.get();
+            FullHttpResponse response = work.get();
+            health.succeeded();
+            return response;
         } catch (InvalidEnrollmentException e) {
             return ServiceResponses.invalid(e.getMessage());
         } catch (PreconditionFailedException e) {
@@ -168,6 +182,7 @@ public final class ServiceApi {
         } catch (StoreFullException e) {
             return ServiceResponses.error(ErrorCodes.LIMIT_REACHED, e.getMessage());
         } catch (StoreException e) {
+            health.failed(e);
             LOG.warn("store failure in the service API: {}", e.getMessage());
             return retryLater(ErrorCodes.STORE_UNAVAILABLE, "the store is unavailable, retry later");
         } catch (IllegalArgumentException e) {

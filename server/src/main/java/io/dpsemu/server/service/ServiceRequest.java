@@ -1,5 +1,6 @@
 package io.dpsemu.server.service;
 
+import io.dpsemu.protocol.PercentEncoding;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,10 +20,22 @@ record ServiceRequest(HttpMethod method, List<String> path, String ifMatch, Stri
                 ByteBufUtil.getBytes(request.content()));
     }
 
-    /** Path segments of a request URI, percent-decoded; empty segments kept so that "//" never matches a route. */
-    static List<String> segments(String uri) {
-        String path = new QueryStringDecoder(uri).path();
+    /**
+     * Path segments of a request URI as sent, not yet percent-decoded: split first, so that an encoded
+     * {@code /} stays inside its segment; empty segments kept so that "//" never matches a route.
+     */
+    static List<String> rawSegments(String uri) {
+        String path = new QueryStringDecoder(uri).rawPath();
         String trimmed = path.startsWith("/") ? path.substring(1) : path;
         return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("/", -1));
+    }
+
+    /**
+     * The segments percent-decoded ({@code +} stays {@code +}).
+     *
+     * @throws IllegalArgumentException on a broken escape or bytes that are not UTF-8
+     */
+    static List<String> decode(List<String> rawSegments) {
+        return rawSegments.stream().map(PercentEncoding::decode).toList();
     }
 }

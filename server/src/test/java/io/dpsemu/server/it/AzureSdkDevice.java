@@ -6,12 +6,9 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientR
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
 import com.microsoft.azure.sdk.iot.provisioning.security.hsm.SecurityProviderX509Cert;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A device running the official Azure IoT Java provisioning client, unchanged except that it trusts
@@ -43,7 +39,7 @@ final class AzureSdkDevice {
     AzureSdkDevice(String idScope, Path caCertificate, ProvisioningDeviceClientTransportProtocol transport)
             throws Exception {
         this.idScope = idScope;
-        this.trustManagers = trustManagersFor(caCertificate);
+        this.trustManagers = TestTls.trustManagers(caCertificate);
         // the Java SDK negotiates TLS 1.2 at most, and so does this context
         this.sslContext = SSLContext.getInstance("TLSv1.2");
         this.sslContext.init(null, trustManagers, null);
@@ -132,16 +128,5 @@ final class AzureSdkDevice {
     }
 
     record Outcome(ProvisioningDeviceClientRegistrationResult result, Exception error) {
-    }
-
-    private static TrustManager[] trustManagersFor(Path caCertificate) throws Exception {
-        KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
-        trustStore.load(null, null);
-        try (InputStream in = Files.newInputStream(caCertificate)) {
-            trustStore.setCertificateEntry("dpsemu-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trustStore);
-        return trust.getTrustManagers();
     }
 }

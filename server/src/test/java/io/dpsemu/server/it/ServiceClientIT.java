@@ -458,10 +458,15 @@ class ServiceClientIT {
         assertThat(state.getCreatedDateTimeUtc()).isNotNull();
         assertThat(state.getLastUpdatedDateTimeUtc()).isNotNull();
         assertThat(state.getEtag()).isNotBlank();
+        DeviceRegistrationState embedded = client.getIndividualEnrollment("svc-device-a").getDeviceRegistrationState();
+        assertThat(embedded).as("GET of the enrollment carries its registration state").isNotNull();
+        assertThat(embedded.getStatus()).isEqualTo(EnrollmentStatus.ASSIGNED);
+        assertThat(embedded.getAssignedHub()).isEqualTo(HUB);
 
         client.deleteDeviceRegistrationState(state);
         assertThatThrownBy(() -> client.getDeviceRegistrationState("svc-device-a"))
                 .isInstanceOf(ProvisioningServiceClientNotFoundException.class);
+        assertThat(client.getIndividualEnrollment("svc-device-a").getDeviceRegistrationState()).isNull();
 
         // the secondary key of the PUT reply works too
         String secondary = ((SymmetricKeyAttestation) created.getAttestation()).getSecondaryKey();

@@ -7,6 +7,8 @@ import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.http.DeviceApi;
+import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.dpsemu.server.provisioning.StoreExecutor;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
@@ -15,6 +17,7 @@ import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.service.ServiceApi;
 import io.dpsemu.server.service.ServiceAuthenticator;
 import io.dpsemu.server.service.ServicePolicies;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -69,7 +72,8 @@ class HttpsRouterTest {
     /** The service API beside the device API, so that routing between them is what production runs. */
     private ServiceApi serviceApi() {
         ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), 10, 100);
-        return new ServiceApi(server.store(), serviceExecutor, new ServiceAuthenticator(
+        StoreHealth health = new StoreHealth(new DpsMetrics(new SimpleMeterRegistry()));
+        return new ServiceApi(server.store(), serviceExecutor, health, new ServiceAuthenticator(
                 ServicePolicies.load(dataDir, config), new SasVerifier(Duration.ZERO, Clock.systemUTC()), "localhost"),
                 new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config);
     }

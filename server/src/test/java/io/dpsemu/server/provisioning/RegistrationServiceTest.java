@@ -21,6 +21,7 @@ import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,8 +70,9 @@ class RegistrationServiceTest {
         executors.add(executor);
         SasVerifier verifier = new SasVerifier(Duration.ofSeconds(300), Clock.systemUTC());
         DeviceAuthenticator authenticator = new DeviceAuthenticator(store, verifier, SCOPE, Clock.systemUTC());
+        DpsMetrics metrics = new DpsMetrics(registry);
         return new RegistrationService(store, executor, authenticator, new HubAllocator(List.of(LinkedHub.of(HUB))),
-                config(detailedErrors), maxOperations, new DpsMetrics(registry));
+                config(detailedErrors), maxOperations, false, metrics, new StoreHealth(metrics));
     }
 
     private static String newKey() {

@@ -3,10 +3,12 @@ package io.dpsemu.server.provisioning;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.store.CaCertificate;
+import io.dpsemu.store.OperationRecord;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreUnavailableException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -162,6 +164,24 @@ final class SwitchableStore implements Store {
     public List<CaCertificate> listCaCertificates() {
         check();
         return delegate.listCaCertificates();
+    }
+
+    @Override
+    public void putOperation(OperationRecord operation) {
+        check();
+        delegate.putOperation(operation);
+    }
+
+    @Override
+    public Optional<OperationRecord> findOperation(String operationId) {
+        check();
+        return delegate.findOperation(operationId);
+    }
+
+    @Override
+    public int deleteOperationsUpdatedBefore(Instant cutoff) {
+        check();
+        return delegate.deleteOperationsUpdatedBefore(cutoff);
     }
 
     @Override

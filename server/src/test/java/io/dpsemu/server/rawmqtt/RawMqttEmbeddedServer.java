@@ -10,6 +10,7 @@ import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.dpsemu.server.mqtt.SessionRegistry;
 import io.dpsemu.server.netty.CloseReason;
@@ -76,7 +77,8 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         RegistrationService registrations = new RegistrationService(store, storeExecutor,
                 new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300), clock), ID_SCOPE, clock),
-                new HubAllocator(List.of(LinkedHub.of(HUB))), provisioning, 1000, metrics);
+                new HubAllocator(List.of(LinkedHub.of(HUB))), provisioning, 1000, false, metrics,
+                new StoreHealth(metrics));
         this.services = new MqttServices(registrations, new SessionRegistry(), new Disconnector(metrics), metrics,
                 provisioning, limits);
     }

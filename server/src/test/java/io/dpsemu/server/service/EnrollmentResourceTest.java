@@ -3,8 +3,12 @@ package io.dpsemu.server.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.json.DpsJson;
+import io.dpsemu.protocol.model.RegistrationStatus;
+import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.server.service.ServiceApiFixture.Reply;
+import io.dpsemu.store.RegistrationRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -185,6 +189,25 @@ class EnrollmentResourceTest {
         assertThat(mechanism.json().path("type").asText()).isEqualTo("symmetricKey");
         assertThat(mechanism.json().at("/symmetricKey/primaryKey").asText()).isEqualTo(KEY_1);
         assertThat(mechanism.json().at("/symmetricKey/secondaryKey").asText()).isEqualTo(KEY_2);
+    }
+
+    @Test
+    void get_whenTheDeviceRegistered_thenRegistrationStateEmbedded_butNotInQueryResults() {
+        put("/enrollments/dev-1", symmetricKey(KEY_1, KEY_2));
+        JsonNode before = fixture.call("GET", "/enrollments/dev-1" + Q).send().json();
+        fixture.store.putRegistration(new RegistrationRecord("dev-1", null, AttestationType.SYMMETRIC_KEY, "dev-1",
+                ServiceApiFixture.HUB_A, RegistrationStatus.ASSIGNED, RegistrationSubstatus.INITIAL_ASSIGNMENT, null,
+                null, null, null, null, null));
+
+        JsonNode after = fixture.call("GET", "/enrollments/dev-1" + Q).send().json();
+        JsonNode queried = fixture.call("POST", "/enrollments/query" + Q).send().json();
+
+        assertThat(before.has("registrationState")).isFalse();
+        assertThat(after.at("/registrationState/registrationId").asText()).isEqualTo("dev-1");
+        assertThat(after.at("/registrationState/status").asText()).isEqualTo("assigned");
+        assertThat(after.at("/registrationState/assignedHub").asText()).isEqualTo(ServiceApiFixture.HUB_A);
+        assertThat(after.toString()).doesNotContain(KEY_1);
+        assertThat(queried.get(0).has("registrationState")).isFalse();
     }
 
     @Test

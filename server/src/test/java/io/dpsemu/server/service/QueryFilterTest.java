@@ -29,7 +29,8 @@ class QueryFilterTest {
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {"  ", "SELECT * FROM enrollments", "select * from enrollments",
-            "  Select  *  From  enrollmentGroups  ", "SELECT * FROM c", "SELECT\n*\nFROM\nenrollments"})
+            "  Select  *  From  enrollmentGroups  ", "SELECT * FROM c", "SELECT\n*\nFROM\nenrollments",
+            "SELECT *", "select *  "})
     void selectStar_whenNoWhere_thenEverythingMatches(String query) {
         assertThat(matching(query)).containsExactly("dev-1", "dev-2", "dev-3");
     }
@@ -46,6 +47,11 @@ class QueryFilterTest {
                 + "attestation.type = 'x509'")).containsExactly("dev-3");
         assertThat(matching("select * from enrollments where provisioningStatus='enabled' and "
                 + "attestation.type='symmetricKey' and registrationId='dev-1'")).containsExactly("dev-1");
+    }
+
+    @Test
+    void where_whenFromIsLeftOut_thenStillFilters() {
+        assertThat(matching("SELECT * WHERE registrationId = 'dev-3'")).containsExactly("dev-3");
     }
 
     @Test
@@ -70,7 +76,6 @@ class QueryFilterTest {
     @ValueSource(strings = {
             "SELECT registrationId FROM enrollments",
             "DELETE FROM enrollments",
-            "SELECT *",
             "SELECT * FROM",
             "SELECT * FROM enrollments WHERE",
             "SELECT * FROM enrollments WHERE registrationId = dev-1",

@@ -8,8 +8,11 @@ import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ServicePolicyConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
+import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.provisioning.StoreExecutor;
 import io.dpsemu.store.memory.InMemoryStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -60,8 +63,8 @@ final class ServiceApiFixture implements AutoCloseable {
                 maxQueryPageSize);
         policies = ServicePolicies.load(dataDir, config);
         ownerKey = policies.find(ServicePolicies.OWNER).orElseThrow().primaryKey();
-        api = new ServiceApi(store, executor, new ServiceAuthenticator(policies,
-                new SasVerifier(Duration.ZERO, Clock.systemUTC()), HOST),
+        api = new ServiceApi(store, executor, new StoreHealth(new DpsMetrics(new SimpleMeterRegistry())),
+                new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), HOST),
                 new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config);
     }
 

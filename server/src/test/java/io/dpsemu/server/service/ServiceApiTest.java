@@ -107,6 +107,28 @@ class ServiceApiTest {
         assertThat(getCollection.header("Allow")).isEqualTo("POST");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/enrollments/%zz", "/enrollments/dev-1%", "/registrations/%C3%28", "/enrollmentGroups/%/query"})
+    void path_whenPercentEncodingIsBroken_thenBadRequestRatherThanAnException(String path) {
+        Reply reply = fixture.call("GET", path + Q).send();
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errorCode()).isEqualTo(400001);
+        assertThat(reply.json().path("message").asText()).contains("path");
+    }
+
+    @Test
+    void encodedSlash_whenInAnId_thenPartOfTheIdNotAPathSeparator() {
+        Reply put = fixture.call("PUT", "/enrollments/a%2Fattestationmechanism" + Q)
+                .body("{\"attestation\":{\"type\":\"symmetricKey\"}}").send();
+        Reply query = fixture.call("POST", "/registrations/g%2Fquery" + Q).send();
+
+        assertThat(put.status()).isEqualTo(400);
+        assertThat(put.errorCode()).isEqualTo(400004);
+        assertThat(put.json().path("message").asText()).contains("registrationId");
+        assertThat(query.status()).as("POST on a registration record").isEqualTo(405);
+    }
+
     @Test
     void percentEncodedId_whenUsed_thenDecoded() {
         fixture.call("PUT", "/enrollments/dev%3A1" + Q).body("{\"attestation\":{\"type\":\"symmetricKey\"}}").send();

@@ -142,6 +142,13 @@ class EnrollmentCommandTest {
         assertThat(shown.path("attestation").path("type").asText()).isEqualTo("x509");
         assertThat(primary.path("info").path("subjectName").asText()).contains("x509-device");
         assertThat(text.out()).containsPattern("(?m)^Primary certificate: +.*x509-device.*SHA-256");
+
+        JsonNode updated = server.run("enrollment", "update", "x509-device", "--disabled", "--json")
+                .assertSucceeded().json();
+        JsonNode kept = updated.path("attestation").path("x509").path("clientCertificates").path("primary");
+        assertThat(updated.path("provisioningStatus").asText()).isEqualTo("disabled");
+        assertThat(kept.path("info").path("sha256Thumbprint").asText())
+                .isEqualTo(primary.path("info").path("sha256Thumbprint").asText());
     }
 
     @Test

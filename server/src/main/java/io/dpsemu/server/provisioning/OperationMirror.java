@@ -1,0 +1,77 @@
+package io.dpsemu.server.provisioning;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.dpsemu.protocol.json.DpsJson;
+import io.dpsemu.protocol.model.DeviceRegistrationResult;
+import io.dpsemu.protocol.model.RegistrationOperationStatus;
+import io.dpsemu.protocol.model.RegistrationStatus;
+import io.dpsemu.store.OperationRecord;
+import io.dpsemu.store.Store;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Copies operations into a store that several nodes share, so a device that registered on one node
+ * can poll on another (HTTPS requests land anywhere behind a load balancer; an MQTT device may
+ * reconnect elsewhere). With a store of one node it does nothing: the node's own table suffices and
+ * a registration costs no extra write. Called on store threads.
+ */
+final class OperationMirror {
+
+    private final Store store;
+    private final boolean shared;
+
+    OperationMirror(Store store, boolean shared) {
+        this.store = store;
+        this.shared = shared;
+    }
+
+    boolean shared() {
+        return shared;
+    }
+
+    void started(Operation operation) {
+        if (shared) {
+            store.putOperation(new OperationRecord(operation.operationId(), operation.registrationId(),
+                    RegistrationStatus.ASSIGNING, null, null, null));
+        }
+    }
+
+    void finished(Operation operation, DeviceRegistrationResult result) {
+        if (shared) {
+            store.putOperation(new OperationRecord(operation.operationId(), operation.registrationId(),
+                    result.status(), DpsJson.mapper().valueToTree(result), null, null));
+        }
+    }
+
+    /** The operation as another node left it, if it belongs to this registration id. */
+    Optional<RegistrationOperationStatus> find(String operationId, String registrationId) {
+        if (!shared) {
+            return Optional.empty();
+        }
+        return store.findOperation(operationId)
+                .filter(o -> o.registrationId().toLowerCase(Locale.ROOT).equals(registrationId.toLowerCase(Locale.ROOT)))
+                .map(OperationMirror::status);
+    }
+
+    void forgetUpdatedBefore(Instant cutoff) {
+        if (shared) {
+            store.deleteOperationsUpdatedBefore(cutoff);
+        }
+    }
+
+    private static RegistrationOperationStatus status(OperationRecord record) {
+        if (record.result() == null) {
+            return new RegistrationOperationStatus(record.operationId(), RegistrationStatus.ASSIGNING,
+                    DeviceRegistrationResult.assigning(record.registrationId()));
+        }
+        try {
+            DeviceRegistrationResult result = DpsJson.mapper().treeToValue(record.result(),
+                    DeviceRegistrationResult.class);
+            return new RegistrationOperationStatus(record.operationId(), result.status(), result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("operation " + record.operationId() + " has an unreadable result", e);
+        }
+    }
+}
