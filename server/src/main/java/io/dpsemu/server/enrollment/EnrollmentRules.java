@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +33,8 @@ public final class EnrollmentRules {
     private static final int MIN_KEY_BYTES = 16;
     private static final int GENERATED_KEY_BYTES = 64;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** IoT Hub's device id alphabet, wider than DPS's registration id one. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.%_*?!(),:=@$']{1,128}");
 
     private final Set<String> linkedHubs;
 
@@ -46,8 +49,10 @@ public final class EnrollmentRules {
      */
     public IndividualEnrollment prepare(IndividualEnrollment enrollment, AttestationMechanism stored) {
         requireId("registrationId", enrollment.registrationId());
-        if (enrollment.deviceId() != null && !enrollment.deviceId().isEmpty()) {
-            requireId("deviceId", enrollment.deviceId());
+        if (enrollment.deviceId() != null && !enrollment.deviceId().isEmpty()
+                && !DEVICE_ID.matcher(enrollment.deviceId()).matches()) {
+            throw new InvalidEnrollmentException("deviceId: '" + enrollment.deviceId() + "' is not an IoT Hub device id "
+                    + "(up to 128 letters, digits and - . % _ * ? ! ( ) , : = @ $ ')");
         }
         AttestationMechanism attestation = attestation(enrollment.attestation(), stored, false);
         checkAllocation(enrollment.allocationPolicy(), enrollment.iotHubs(), enrollment.iotHubHostName(),

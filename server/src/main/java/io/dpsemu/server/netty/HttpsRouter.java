@@ -72,14 +72,15 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        Optional<CompletableFuture<FullHttpResponse>> answer = deviceApi.handle(request,
-                TlsPeer.certificateChain(ctx.channel()));
+        // the service API first: it takes only its own resource names, which the device API's
+        // {idScope}/registrations/... paths would otherwise swallow for an id such as "registrations"
+        Optional<CompletableFuture<FullHttpResponse>> answer = serviceApi.handle(request);
         if (answer.isEmpty()) {
-            answer = serviceApi.handle(request);
+            answer = deviceApi.handle(request, TlsPeer.certificateChain(ctx.channel()));
         }
         if (answer.isEmpty()) {
             respond(ctx, HttpResponses.error(ErrorCodes.NOT_FOUND,
-                    "nothing at " + request.method() + " " + new QueryStringDecoder(request.uri()).path()), keepAlive);
+                    "nothing at " + request.method() + " " + new QueryStringDecoder(request.uri()).rawPath()), keepAlive);
             return;
         }
         busy = true;

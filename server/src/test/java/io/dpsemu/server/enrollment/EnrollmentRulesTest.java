@@ -1,0 +1,75 @@
+package io.dpsemu.server.enrollment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
+import io.dpsemu.protocol.enrollment.AttestationMechanism;
+import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.enrollment.ProvisioningStatus;
+import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
+import io.dpsemu.server.config.LinkedHub;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnrollmentRulesTest {
+
+    private final EnrollmentRules rules = new EnrollmentRules(List.of(LinkedHub.of("hub-a"), LinkedHub.of("hub-b")));
+
+    @Test
+    void prepare_whenDeviceIdUsesIotHubCharacters_thenAccepted() {
+        IndividualEnrollment prepared = rules.prepare(withDeviceId("sensor@plant-1:(3)"), null);
+
+        assertThat(prepared.deviceId()).isEqualTo("sensor@plant-1:(3)");
+    }
+
+    @Test
+    void prepare_whenDeviceIdHasASpace_thenRefusedNamingDeviceId() {
+        assertThatThrownBy(() -> rules.prepare(withDeviceId("bad id"), null))
+                .isInstanceOf(InvalidEnrollmentException.class).hasMessageStartingWith("deviceId");
+    }
+
+    @Test
+    void prepare_whenKeysAreLeftOut_thenStoredKeysAreKeptElseNewOnesGenerated() {
+        IndividualEnrollment first = rules.prepare(IndividualEnrollment.symmetricKey("d-1", null, null), null);
+        IndividualEnrollment again = rules.prepare(IndividualEnrollment.symmetricKey("d-1", null, null),
+                first.attestation());
+
+        assertThat(Base64.getDecoder().decode(first.attestation().symmetricKey().primaryKey())).hasSize(64);
+        assertThat(again.attestation()).isEqualTo(first.attestation());
+    }
+
+    @Test
+    void prepare_whenStaticPolicyNamesTwoHubs_thenRefused() {
+        assertThatThrownBy(() -> rules.prepare(withHubs(AllocationPolicy.STATIC, List.of("hub-a", "hub-b")), null))
+                .isInstanceOf(InvalidEnrollmentException.class).hasMessageContaining("static");
+    }
+
+    @Test
+    void prepare_whenAHubIsNotLinked_thenRefusedNamingIt() {
+        assertThatThrownBy(() -> rules.prepare(withHubs(AllocationPolicy.HASHED, List.of("hub-z")), null))
+                .isInstanceOf(InvalidEnrollmentException.class).hasMessageContaining("'hub-z'");
+    }
+
+    @Test
+    void prepare_whenDefaultsAreLeftOut_thenDpsDefaultsAreWritten() {
+        IndividualEnrollment prepared = rules.prepare(new IndividualEnrollment("d-2", null, null,
+                AttestationMechanism.symmetricKey(null, null), null, null, null, null, null, null, null, null, null,
+                null, null), null);
+
+        assertThat(prepared.provisioningStatus()).isEqualTo(ProvisioningStatus.ENABLED);
+        assertThat(prepared.reprovisionPolicy()).isEqualTo(ReprovisionPolicy.DEFAULT);
+        assertThat(prepared.capabilities().iotEdge()).isFalse();
+    }
+
+    private static IndividualEnrollment withDeviceId(String deviceId) {
+        return new IndividualEnrollment("d-1", deviceId, null, AttestationMechanism.symmetricKey(null, null), null,
+                null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static IndividualEnrollment withHubs(AllocationPolicy policy, List<String> hubs) {
+        return new IndividualEnrollment("d-1", null, null, AttestationMechanism.symmetricKey(null, null), null,
+                null, null, null, null, null, null, null, policy, hubs, null);
+    }
+}
