@@ -2,6 +2,7 @@ package io.dpsemu.server;
 
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.server.config.ConfigException;
+import io.dpsemu.server.config.OperationsConfig;
 import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.http.DeviceApi;
@@ -14,6 +15,8 @@ import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.ExceptionHandler;
 import io.dpsemu.server.netty.HttpsChannelInitializer;
 import io.dpsemu.server.netty.MqttChannelInitializer;
+import io.dpsemu.server.netty.OperationsChannelInitializer;
+import io.dpsemu.server.netty.OperationsHandler;
 import io.dpsemu.server.provisioning.DeviceAuthenticator;
 import io.dpsemu.server.provisioning.HubAllocator;
 import io.dpsemu.server.provisioning.RegistrationService;
@@ -29,7 +32,8 @@ import io.dpsemu.store.memory.InMemoryStore;
 import io.dpsemu.store.postgres.PostgresStore;
 import io.dpsemu.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -69,11 +73,12 @@ public final class DpsServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Channel mqttChannel;
     private final Channel httpsChannel;
+    private final Channel operationsChannel;
     private final DpsMetrics metrics;
 
     private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
             EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel,
-            DpsMetrics metrics) {
+            Channel operationsChannel, DpsMetrics metrics) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
@@ -82,6 +87,7 @@ public final class DpsServer implements AutoCloseable {
         this.workerGroup = workerGroup;
         this.mqttChannel = mqttChannel;
         this.httpsChannel = httpsChannel;
+        this.operationsChannel = operationsChannel;
         this.metrics = metrics;
     }
 
@@ -112,7 +118,8 @@ public final class DpsServer implements AutoCloseable {
                 EnrollmentSeeder.seed(store, Path.of(config.enrollments()), rules);
             }
             ServicePolicies policies = ServicePolicies.load(dataDir, config.service());
-            DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+            PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            DpsMetrics metrics = new DpsMetrics(prometheus);
             StoreHealth storeHealth = new StoreHealth(metrics);
             storeExecutor = new StoreExecutor(config.limits().storeThreads(), config.limits().storeQueue());
             SasVerifier verifier = new SasVerifier(Duration.ofSeconds(config.provisioning().sasClockSkewSeconds()),
@@ -150,15 +157,32 @@ public final class DpsServer implements AutoCloseable {
                 mqttChannel.close().syncUninterruptibly();
                 throw e;
             }
+            Channel operationsChannel = null;
+            if (config.operations().enabled()) {
+                ServerBootstrap operations = mqtt.clone().childHandler(
+                        new OperationsChannelInitializer(new OperationsHandler(prometheus, storeHealth)));
+                try {
+                    operationsChannel = bind(operations, config.operations().bind(), config.operations().port(),
+                            "operations.port");
+                } catch (RuntimeException e) {
+                    mqttChannel.close().syncUninterruptibly();
+                    httpsChannel.close().syncUninterruptibly();
+                    throw e;
+                }
+            }
             workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
 
             DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, boss, workers, mqttChannel,
-                    httpsChannel, metrics);
+                    httpsChannel, operationsChannel, metrics);
             LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
             if (tlsFiles.caCertificate() != null) {
                 LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
             }
             LOG.info("service API connection string: {}", policies.ownerConnectionString(config.service().hostName()));
+            if (operationsChannel != null) {
+                LOG.info("metrics and health on http://{}:{}/metrics and /health", config.operations().bind(),
+                        server.operationsPort());
+            }
             LOG.info("dpsemu ready: idScope={} mqtt={}:{} https={}:{} store={} hubs={}", config.idScope(),
                     config.bind(), server.mqttPort(), config.bind(), server.httpsPort(), config.store(),
                     config.linkedHubs().size());
@@ -200,6 +224,12 @@ public final class DpsServer implements AutoCloseable {
         return tlsFiles.caCertificate();
     }
 
+    /** The operations port (metrics, health), or -1 when it is off. */
+    public int operationsPort() {
+        return operationsChannel == null ? OperationsConfig.OFF
+                : ((InetSocketAddress) operationsChannel.localAddress()).getPort();
+    }
+
     /** Every meter of this node ({@link DpsMetrics}). */
     public MeterRegistry meterRegistry() {
         return metrics.registry();
@@ -214,6 +244,9 @@ public final class DpsServer implements AutoCloseable {
     public void close() {
         mqttChannel.close().syncUninterruptibly();
         httpsChannel.close().syncUninterruptibly();
+        if (operationsChannel != null) {
+            operationsChannel.close().syncUninterruptibly();
+        }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         storeExecutor.close();

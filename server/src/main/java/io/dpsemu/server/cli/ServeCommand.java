@@ -5,6 +5,7 @@ import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.config.ConfigLoader;
 import io.dpsemu.server.config.LinkedHubSpec;
 import io.dpsemu.server.config.ServerConfig;
+import io.dpsemu.store.StoreException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--https-port", paramLabel = "PORT",
             description = "HTTPS port: device REST API and MQTT over WebSocket (default 443)")
     private Integer httpsPort;
+
+    @Option(names = "--operations-port", paramLabel = "PORT",
+            description = "plain-HTTP /metrics (Prometheus) and /health on loopback (default: off)")
+    private Integer operationsPort;
 
     @Option(names = "--store", description = "sqlite (default), postgres (shared by several nodes) or memory")
     private String store;
@@ -80,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println("dpsemu: " + e.getMessage());
             return 2;
+        } catch (StoreException e) {
+            System.err.println("dpsemu: cannot open the store: " + e.getMessage());
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -101,6 +109,7 @@ final class ServeCommand implements Callable<Integer> {
         put(values, "bind", bind);
         put(values, "mqttPort", mqttPort);
         put(values, "httpsPort", httpsPort);
+        put(values, "operations.port", operationsPort);
         put(values, "store", store);
         put(values, "postgres.url", storeUrl);
         put(values, "enrollments", enrollments);

@@ -46,6 +46,10 @@ final class ConfigValidator {
         require(tls != null, "tls", "must be set");
         require((tls.certFile() == null) == (tls.keyFile() == null), "tls.certFile",
                 "tls.certFile and tls.keyFile go together");
+        OperationsConfig operations = c.operations();
+        require(operations != null && operations.bind() != null && !operations.bind().isBlank(), "operations.bind",
+                "must be set");
+        range(operations.port(), OperationsConfig.OFF, 65_535, "operations.port");
         ServiceApiConfig service = c.service();
         require(service != null && service.hostName() != null && service.hostName().matches("[A-Za-z0-9_.-]{1,253}"),
                 "service.hostName", "must be a host name without a port (the service SDKs refuse anything else)");

@@ -18,6 +18,7 @@ import java.util.List;
  * @param enrollments a YAML or JSON seed file upserted at start, or null
  * @param linkedHubs  hubs devices are assigned to
  * @param service     the DPS service REST API (enrollment management) on the HTTPS port
+ * @param operations  the plain-HTTP operations endpoint: Prometheus metrics and health
  */
 public record ServerConfig(
         String dataDir,
@@ -32,7 +33,8 @@ public record ServerConfig(
         TlsConfig tls,
         ProvisioningConfig provisioning,
         LimitsConfig limits,
-        ServiceApiConfig service) {
+        ServiceApiConfig service,
+        OperationsConfig operations) {
 
     public static final String STORE_SQLITE = "sqlite";
     public static final String STORE_MEMORY = "memory";
@@ -41,7 +43,8 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, 443, STORE_SQLITE, PostgresConfig.defaults(), null,
                 List.of(LinkedHub.of("dpsemu-hub.local")), TlsConfig.defaults(), ProvisioningConfig.defaults(),
-                LimitsConfig.defaults(), ServiceApiConfig.defaults());
+                LimitsConfig.defaults(), ServiceApiConfig.defaults(),
+                OperationsConfig.defaults());
     }
 
     public Path dataPath() {
@@ -50,6 +53,6 @@ public record ServerConfig(
 
     public ServerConfig withIdScope(String scope) {
         return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, postgres, enrollments, linkedHubs, tls,
-                provisioning, limits, service);
+                provisioning, limits, service, operations);
     }
 }

@@ -3,11 +3,14 @@ package io.dpsemu.server.provisioning;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.DeviceRegistrationResult;
+import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.store.OperationRecord;
 import io.dpsemu.store.Store;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -18,6 +21,9 @@ import java.util.Optional;
  * a registration costs no extra write. Called on store threads.
  */
 final class OperationMirror {
+
+    /** Assignments take milliseconds; one still assigning after this lost its node. */
+    private static final Duration ABANDONED_AFTER = Duration.ofSeconds(30);
 
     private final Store store;
     private final boolean shared;
@@ -63,6 +69,15 @@ final class OperationMirror {
 
     private static RegistrationOperationStatus status(OperationRecord record) {
         if (record.result() == null) {
+            if (record.createdDateTimeUtc().plus(ABANDONED_AFTER).isBefore(Instant.now())) {
+                // the node that took the registration stopped before finishing it: tell the device to start over
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                return new RegistrationOperationStatus(record.operationId(), RegistrationStatus.FAILED,
+                        new DeviceRegistrationResult(record.registrationId(), record.createdDateTimeUtc(), null, null,
+                                RegistrationStatus.FAILED, null, ErrorCodes.INTERNAL_ERROR,
+                                "the node that accepted this registration stopped before finishing it; register again",
+                                now, null, null, null, null));
+            }
             return new RegistrationOperationStatus(record.operationId(), RegistrationStatus.ASSIGNING,
                     DeviceRegistrationResult.assigning(record.registrationId()));
         }

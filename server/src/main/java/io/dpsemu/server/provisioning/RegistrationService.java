@@ -71,7 +71,7 @@ public final class RegistrationService {
         if (body.registrationId() != null && !body.registrationId().equalsIgnoreCase(identity.registrationId())) {
             return CompletableFuture.completedFuture(DeviceResponse.error(DpsError.of(ErrorCodes.BAD_REQUEST,
                     "the body's registrationId '" + body.registrationId() + "' differs from '"
-                            + identity.registrationId() + "' in the " + "request"), null));
+                            + identity.registrationId() + "' in the request"), null));
         }
         return onStore(answer -> {
             AuthOutcome outcome = authenticator.authenticate(identity);

@@ -70,6 +70,7 @@ class StoreOutageIT {
         overrides.put("bind", "127.0.0.1");
         overrides.put("mqttPort", 0);
         overrides.put("httpsPort", 0);
+        overrides.put("operations.port", 0);
         overrides.put("store", "postgres");
         overrides.put("postgres", Map.of("url", PostgresTestDatabase.url(schema).replace(target.group(0),
                         "//127.0.0.1:" + port + "/"),
@@ -112,6 +113,8 @@ class StoreOutageIT {
         assertThat(DpsJson.mapper().readTree(refused.body()).path("errorCode").asInt()).isPositive();
         assertThat(storeUpGauge()).isEqualTo(0.0);
         assertThat(events.list).anyMatch(e -> e.getFormattedMessage().startsWith("DPS-5001"));
+        assertThat(operations("/health").statusCode()).isEqualTo(503);
+        assertThat(operations("/metrics").body()).contains("dps_store_up 0.0");
 
         proxy.start();
         Instant back = Instant.now();
@@ -122,6 +125,14 @@ class StoreOutageIT {
         // health is recorded when the store task ends, just after the device got its answer
         await().atMost(Duration.ofSeconds(5)).until(() -> storeUpGauge() == 1.0);
         assertThat(events.list).anyMatch(e -> e.getFormattedMessage().startsWith("DPS-5002"));
+        assertThat(operations("/health").statusCode()).isEqualTo(200);
+    }
+
+    /** The node's plain-HTTP operations endpoint (metrics and health). */
+    private static HttpResponse<String> operations(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.operationsPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static double storeUpGauge() {
