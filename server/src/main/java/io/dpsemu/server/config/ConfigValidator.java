@@ -80,6 +80,7 @@ final class ConfigValidator {
         range(p.sasClockSkewSeconds(), 0, 86_400, "provisioning.sasClockSkewSeconds");
         range(p.maxAuthFailuresPerConnection(), 1, 1000, "provisioning.maxAuthFailuresPerConnection");
         range(p.operationRetentionSeconds(), 10, 86_400, "provisioning.operationRetentionSeconds");
+        range(p.abandonedOperationSeconds(), 1, 3600, "provisioning.abandonedOperationSeconds");
         LimitsConfig l = c.limits();
         require(l != null, "limits", "must be set");
         range(l.maxConnections(), 1, 10_000_000, "limits.maxConnections");

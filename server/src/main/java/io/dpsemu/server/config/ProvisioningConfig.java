@@ -11,6 +11,9 @@ package io.dpsemu.server.config;
  * @param strictCleanSession         refuse CONNECT with cleanSession 0, as the 2019 DPS docs demand
  * @param maxAuthFailuresPerConnection a connection is closed after this many refused registrations
  * @param operationRetentionSeconds  how long a finished operation can still be polled
+ * @param abandonedOperationSeconds  on a shared store, an operation another node left assigning this
+ *                                   long is answered {@code failed} (its node stopped), so the device
+ *                                   registers again instead of polling forever
  */
 public record ProvisioningConfig(
         int retryAfterSeconds,
@@ -19,9 +22,10 @@ public record ProvisioningConfig(
         boolean detailedErrors,
         boolean strictCleanSession,
         int maxAuthFailuresPerConnection,
-        int operationRetentionSeconds) {
+        int operationRetentionSeconds,
+        int abandonedOperationSeconds) {
 
     static ProvisioningConfig defaults() {
-        return new ProvisioningConfig(3, 50, 300, true, false, 3, 600);
+        return new ProvisioningConfig(3, 50, 300, true, false, 3, 600, 10);
     }
 }

@@ -22,15 +22,15 @@ import java.util.Optional;
  */
 final class OperationMirror {
 
-    /** Assignments take milliseconds; one still assigning after this lost its node. */
-    private static final Duration ABANDONED_AFTER = Duration.ofSeconds(30);
-
     private final Store store;
     private final boolean shared;
+    /** Assignments take milliseconds; one still assigning after this lost its node. */
+    private final Duration abandonedAfter;
 
-    OperationMirror(Store store, boolean shared) {
+    OperationMirror(Store store, boolean shared, Duration abandonedAfter) {
         this.store = store;
         this.shared = shared;
+        this.abandonedAfter = abandonedAfter;
     }
 
     boolean shared() {
@@ -58,7 +58,7 @@ final class OperationMirror {
         }
         return store.findOperation(operationId)
                 .filter(o -> o.registrationId().toLowerCase(Locale.ROOT).equals(registrationId.toLowerCase(Locale.ROOT)))
-                .map(OperationMirror::status);
+                .map(this::status);
     }
 
     void forgetUpdatedBefore(Instant cutoff) {
@@ -67,9 +67,9 @@ final class OperationMirror {
         }
     }
 
-    private static RegistrationOperationStatus status(OperationRecord record) {
+    private RegistrationOperationStatus status(OperationRecord record) {
         if (record.result() == null) {
-            if (record.createdDateTimeUtc().plus(ABANDONED_AFTER).isBefore(Instant.now())) {
+            if (record.createdDateTimeUtc().plus(abandonedAfter).isBefore(Instant.now())) {
                 // the node that took the registration stopped before finishing it: tell the device to start over
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 return new RegistrationOperationStatus(record.operationId(), RegistrationStatus.FAILED,

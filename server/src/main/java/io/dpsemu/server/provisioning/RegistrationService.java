@@ -61,7 +61,8 @@ public final class RegistrationService {
         this.authenticator = authenticator;
         this.allocator = allocator;
         this.operations = new Operations(maxOperations, config.operationRetentionSeconds());
-        this.mirror = new OperationMirror(store, sharedOperations);
+        this.mirror = new OperationMirror(store, sharedOperations,
+                Duration.ofSeconds(config.abandonedOperationSeconds()));
         this.health = health;
         this.config = config;
         this.metrics = metrics;

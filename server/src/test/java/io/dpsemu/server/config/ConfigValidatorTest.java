@@ -115,20 +115,24 @@ class ConfigValidatorTest {
 
         assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3601,
                 d.minResponseDelayMillis(), d.sasClockSkewSeconds(), true, false, d.maxAuthFailuresPerConnection(),
-                d.operationRetentionSeconds()))))
+                d.operationRetentionSeconds(), d.abandonedOperationSeconds()))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'provisioning.retryAfterSeconds'")
                 .hasMessageContaining("3601");
         assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3,
                 -1, d.sasClockSkewSeconds(), true, false, d.maxAuthFailuresPerConnection(),
-                d.operationRetentionSeconds()))))
+                d.operationRetentionSeconds(), d.abandonedOperationSeconds()))))
                 .hasMessageContaining("'provisioning.minResponseDelayMillis'");
         assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3,
-                0, d.sasClockSkewSeconds(), true, false, 0, d.operationRetentionSeconds()))))
+                0, d.sasClockSkewSeconds(), true, false, 0, d.operationRetentionSeconds(),
+                d.abandonedOperationSeconds()))))
                 .hasMessageContaining("'provisioning.maxAuthFailuresPerConnection'");
         assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3,
-                0, d.sasClockSkewSeconds(), true, false, 3, 5))))
+                0, d.sasClockSkewSeconds(), true, false, 3, 5, d.abandonedOperationSeconds()))))
                 .hasMessageContaining("'provisioning.operationRetentionSeconds'");
+        assertThatThrownBy(() -> ConfigValidator.validate(provisioning(new ProvisioningConfig(3,
+                0, d.sasClockSkewSeconds(), true, false, 3, 600, 0))))
+                .hasMessageContaining("'provisioning.abandonedOperationSeconds'");
     }
 
     @Test

@@ -59,7 +59,7 @@ class RegistrationServiceTest {
     }
 
     private static ProvisioningConfig config(boolean detailedErrors) {
-        return new ProvisioningConfig(RETRY_AFTER, 0, 300, detailedErrors, false, 3, 600);
+        return new ProvisioningConfig(RETRY_AFTER, 0, 300, detailedErrors, false, 3, 600, 10);
     }
 
     private RegistrationService service() {

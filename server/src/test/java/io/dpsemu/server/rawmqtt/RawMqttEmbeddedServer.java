@@ -71,7 +71,7 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         this.hold = options.holdRegistrationWrites ? new RegistrationWriteHold() : null;
         this.store = hold == null ? memory : hold.wrap(memory);
         ProvisioningConfig provisioning = new ProvisioningConfig(RETRY_AFTER_SECONDS, options.minResponseDelayMillis,
-                300, true, options.strictCleanSession, options.maxAuthFailures, 600);
+                300, true, options.strictCleanSession, options.maxAuthFailures, 600, 10);
         LimitsConfig limits = new LimitsConfig(100, CONNECT_TIMEOUT_SECONDS, MAX_CONNECT_PACKET_BYTES,
                 MAX_PACKET_BYTES, MAX_KEEP_ALIVE_SECONDS, 1, 64, 1000, 16, 8192, 96 * 1024, 10, 120);
         Clock clock = Clock.systemUTC();
