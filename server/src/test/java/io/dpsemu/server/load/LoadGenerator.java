@@ -24,8 +24,9 @@ import javax.net.ssl.SSLContext;
  * device API of one or more dpsemu nodes, and prints completed assignments per second, the latency
  * from the first register request to the {@code assigned} answer (p50/p90/p99/max), and every error.
  *
- * <p>Each client is a thread with one keep-alive TLS connection per endpoint (a fleet simulator's
- * view of the engine and store, not of TLS handshakes). Device {@code i} registers on endpoint
+ * <p>Each client is a thread with one keep-alive TLS connection per endpoint, kept from the
+ * {@code --warmup} devices (registered first, not measured: they warm both JITs and open the
+ * connections) to the measured ones: this measures the engine and the store, not TLS handshakes. Device {@code i} registers on endpoint
  * {@code i mod E}; it polls every {@code --poll-ms} on the same node ({@code --poll-routing same}),
  * or first on the next node and then round-robin ({@code rotate}: what a load balancer that spreads
  * requests does). A cross-node poll answered 404 is counted and retried on the node that took the
@@ -52,9 +53,10 @@ public final class LoadGenerator {
 
     private static final int MAX_CONNECTION_FAILURES_PER_DEVICE = 5;
     private static final int REQUEST_TIMEOUT_MILLIS = 15_000;
+    /** Devices given up for broken connections before the run stops: the server is gone. */
+    private static final int MAX_UNREACHABLE_DEVICES = 50;
 
     private final Options options;
-    private final SSLContext tls;
     private final AtomicInteger nextDevice = new AtomicInteger();
     private final long[] latencyNanos;
     private final AtomicInteger assigned = new AtomicInteger();
@@ -67,12 +69,16 @@ public final class LoadGenerator {
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, String> errorExamples = new ConcurrentHashMap<>();
     private final LongAdder[] assignedPerEndpoint;
+    private final AtomicInteger unreachableDevices = new AtomicInteger();
     private int first;
     private int last;
 
-    private LoadGenerator(Options options) {
+    /** One connection per endpoint for each client, kept from the warm-up to the measured run. */
+    private final DeviceApiConnection[][] connections;
+
+    private LoadGenerator(Options options, DeviceApiConnection[][] connections) {
         this.options = options;
-        this.tls = DeviceApiConnection.trusting(options.caFiles);
+        this.connections = connections;
         this.latencyNanos = new long[options.devices];
         this.assignedPerEndpoint = new LongAdder[options.endpoints.size()];
         Arrays.setAll(assignedPerEndpoint, i -> new LongAdder());
@@ -88,7 +94,26 @@ public final class LoadGenerator {
             System.exit(2);
             return;
         }
-        System.exit(new LoadGenerator(options).run() ? 0 : 1);
+        SSLContext tls = DeviceApiConnection.trusting(options.caFiles);
+        DeviceApiConnection[][] connections = new DeviceApiConnection[options.concurrency][options.endpoints.size()];
+        for (DeviceApiConnection[] client : connections) {
+            for (int i = 0; i < client.length; i++) {
+                String[] hostPort = options.endpoints.get(i).split(":");
+                client[i] = new DeviceApiConnection(hostPort[0], Integer.parseInt(hostPort[1]), tls,
+                        REQUEST_TIMEOUT_MILLIS);
+            }
+        }
+        boolean allAssigned;
+        try {
+            allAssigned = new LoadGenerator(options, connections).run();
+        } finally {
+            for (DeviceApiConnection[] client : connections) {
+                for (DeviceApiConnection connection : client) {
+                    connection.close();
+                }
+            }
+        }
+        System.exit(allAssigned ? 0 : 1);
     }
 
     private boolean run() throws InterruptedException {
@@ -97,7 +122,7 @@ public final class LoadGenerator {
                 options.endpoints, options.honorRetryAfter ? "after Retry-After" : "every " + options.pollMillis + " ms",
                 options.rotatePolls ? "the next (round-robin)" : "the register's", options.prefix);
         if (options.warmup > 0) {
-            LoadGenerator warmup = new LoadGenerator(options.forWarmup());
+            LoadGenerator warmup = new LoadGenerator(options.forWarmup(), connections);
             warmup.phase(0, options.warmup);
             System.out.printf(Locale.ROOT, "warm-up: %d of %d assigned, errors %s%n", warmup.assigned.get(),
                     options.warmup, warmup.errorSummary());
@@ -116,7 +141,8 @@ public final class LoadGenerator {
         CountDownLatch ready = new CountDownLatch(options.concurrency);
         CountDownLatch go = new CountDownLatch(1);
         for (int i = 0; i < options.concurrency; i++) {
-            Thread client = new Thread(() -> client(ready, go), "load-client-" + i);
+            DeviceApiConnection[] own = connections[i];
+            Thread client = new Thread(() -> client(own, ready, go), "load-client-" + i);
             client.setDaemon(true);
             clients.add(client);
             client.start();
@@ -131,25 +157,15 @@ public final class LoadGenerator {
         return lastCompletionNanos.get() - start;
     }
 
-    private void client(CountDownLatch ready, CountDownLatch go) {
-        DeviceApiConnection[] connections = new DeviceApiConnection[options.endpoints.size()];
-        for (int i = 0; i < connections.length; i++) {
-            String[] hostPort = options.endpoints.get(i).split(":");
-            connections[i] = new DeviceApiConnection(hostPort[0], Integer.parseInt(hostPort[1]), tls,
-                    REQUEST_TIMEOUT_MILLIS);
-        }
+    private void client(DeviceApiConnection[] connections, CountDownLatch ready, CountDownLatch go) {
         ready.countDown();
         try {
             go.await();
-            for (int i; (i = nextDevice.getAndIncrement()) < last; ) {
+            for (int i; unreachableDevices.get() < MAX_UNREACHABLE_DEVICES && (i = nextDevice.getAndIncrement()) < last; ) {
                 provision(i, connections);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            for (DeviceApiConnection connection : connections) {
-                connection.close();
-            }
         }
     }
 
@@ -187,6 +203,9 @@ public final class LoadGenerator {
                 connectionFailures.increment();
                 if (++connectionFailuresHere >= MAX_CONNECTION_FAILURES_PER_DEVICE) {
                     error("connection", id + " on " + connections[target].endpoint() + ": " + e);
+                    if (unreachableDevices.incrementAndGet() == MAX_UNREACHABLE_DEVICES) {
+                        System.out.println("ABORTED: " + MAX_UNREACHABLE_DEVICES + " devices could not reach a server");
+                    }
                     return;
                 }
                 Thread.sleep(100);
