@@ -1,5 +1,6 @@
 package io.dpsemu.server.config;
 
+import io.dpsemu.protocol.auth.SymmetricKeys;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -99,15 +100,7 @@ final class ConfigValidator {
     }
 
     private static boolean isKey(String base64) {
-        if (base64 == null) {
-            return false;
-        }
-        try {
-            int length = java.util.Base64.getDecoder().decode(base64).length;
-            return length >= 16 && length <= 64;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return base64 != null && SymmetricKeys.problem(base64).isEmpty();
     }
 
     private static void port(int value, String key) {

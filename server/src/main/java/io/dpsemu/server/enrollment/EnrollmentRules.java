@@ -1,6 +1,7 @@
 package io.dpsemu.server.enrollment;
 
 import io.dpsemu.protocol.auth.RegistrationIds;
+import io.dpsemu.protocol.auth.SymmetricKeys;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.AttestationMechanism;
 import io.dpsemu.protocol.enrollment.AttestationType;
@@ -30,8 +31,7 @@ import java.util.stream.Collectors;
  */
 public final class EnrollmentRules {
 
-    private static final int MIN_KEY_BYTES = 16;
-    private static final int GENERATED_KEY_BYTES = 64;
+    private static final int GENERATED_KEY_BYTES = SymmetricKeys.MAX_BYTES;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** IoT Hub's device id alphabet, wider than DPS's registration id one. */
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.%_*?!(),:=@$']{1,128}");
@@ -134,15 +134,9 @@ public final class EnrollmentRules {
 
     private static String key(String given, String kept, String field) {
         if (given != null && !given.isEmpty()) {
-            byte[] decoded;
-            try {
-                decoded = Base64.getDecoder().decode(given);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidEnrollmentException(field + " is not base64");
-            }
-            if (decoded.length < MIN_KEY_BYTES || decoded.length > GENERATED_KEY_BYTES) {
-                throw new InvalidEnrollmentException(field + " must decode to 16-64 bytes, not " + decoded.length);
-            }
+            SymmetricKeys.problem(given).ifPresent(problem -> {
+                throw new InvalidEnrollmentException(field + " " + problem);
+            });
             return given;
         }
         if (kept != null) {

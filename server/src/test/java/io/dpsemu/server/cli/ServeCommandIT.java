@@ -65,6 +65,19 @@ class ServeCommandIT {
         assertThat(output).contains("provisioning.retryAfterSeconds");
     }
 
+    @Test
+    void serve_whenThePostgresStoreIsUnreachable_thenExits1NamingTheStoreWithoutAStackTrace() throws Exception {
+        Process process = dpsemu("serve", "--data-dir", dir.resolve("d").toString(), "--mqtt-port", "0",
+                "--https-port", "0", "--bind", "127.0.0.1", "--store", "postgres",
+                "--store-url", "jdbc:postgresql://127.0.0.1:1/nowhere");
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(output).contains("dpsemu: cannot open the store").contains("127.0.0.1:1")
+                .doesNotContain("\tat ");
+    }
+
     private Process dpsemu(String... args) throws IOException {
         return builder(args).start();
     }

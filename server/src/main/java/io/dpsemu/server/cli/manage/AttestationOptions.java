@@ -2,7 +2,7 @@ package io.dpsemu.server.cli.manage;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Base64;
+import io.dpsemu.protocol.auth.SymmetricKeys;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,9 +12,6 @@ import picocli.CommandLine.Option;
  * generates, and {@code update} keeps the attestation as it is.
  */
 abstract class AttestationOptions {
-
-    private static final int MIN_KEY_BYTES = 16;
-    private static final int MAX_KEY_BYTES = 64;
 
     @Option(names = "--key", paramLabel = "BASE64", order = 10,
             description = "symmetric primary key, 16-64 bytes base64 (default for a new document: the server generates"
@@ -100,18 +97,10 @@ abstract class AttestationOptions {
     }
 
     private static void checkKey(String key, String option) {
-        if (key == null) {
-            return;
-        }
-        byte[] decoded;
-        try {
-            decoded = Base64.getDecoder().decode(key);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(option, "is not base64");
-        }
-        if (decoded.length < MIN_KEY_BYTES || decoded.length > MAX_KEY_BYTES) {
-            throw new BadInputException(option, "must decode to " + MIN_KEY_BYTES + "-" + MAX_KEY_BYTES
-                    + " bytes, not " + decoded.length);
+        if (key != null) {
+            SymmetricKeys.problem(key).ifPresent(problem -> {
+                throw new BadInputException(option, problem);
+            });
         }
     }
 }
