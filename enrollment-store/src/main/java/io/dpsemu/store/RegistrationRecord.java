@@ -2,6 +2,7 @@ package io.dpsemu.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.enrollment.DeviceCapabilities;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
 import java.time.Instant;
@@ -9,7 +10,9 @@ import java.time.Instant;
 /**
  * The outcome of a device's latest registration (service-api.md §2.1). {@code enrollmentGroupId}
  * is {@code null} when the device registered through an individual enrollment; {@code payload}
- * is the custom-allocation data returned to the device.
+ * is the custom-allocation data returned to the device. {@code initialTwin} and {@code capabilities}
+ * are what the assigned hub's device identity would hold (dpsemu connects to no hub, so the record
+ * keeps them for the user to inspect).
  */
 public record RegistrationRecord(
         String registrationId,
@@ -24,11 +27,13 @@ public record RegistrationRecord(
         JsonNode payload,
         Instant createdDateTimeUtc,
         Instant lastUpdatedDateTimeUtc,
-        String etag) {
+        String etag,
+        JsonNode initialTwin,
+        DeviceCapabilities capabilities) {
 
     /** The record as the store keeps it: server-owned fields replaced. */
     public RegistrationRecord withStoreFields(String newEtag, Instant created, Instant lastUpdated) {
         return new RegistrationRecord(registrationId, enrollmentGroupId, attestationType, deviceId, assignedHub,
-                status, substatus, errorCode, errorMessage, payload, created, lastUpdated, newEtag);
+                status, substatus, errorCode, errorMessage, payload, created, lastUpdated, newEtag, initialTwin, capabilities);
     }
 }

@@ -54,7 +54,7 @@ public final class TestDocuments {
     public static RegistrationRecord registration(String registrationId, String enrollmentGroupId) {
         return new RegistrationRecord(registrationId, enrollmentGroupId, AttestationType.SYMMETRIC_KEY,
                 registrationId, "hub1.azure-devices.net", RegistrationStatus.ASSIGNED,
-                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null, null);
+                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null, null, null, null);
     }
 
     /** An operation still assigning: no result, no store fields. */
@@ -82,7 +82,9 @@ public final class TestDocuments {
                 401002, "certificate chain not enrolled",
                 json("{\"firmware\":{\"url\":\"https://fw.example/1.2\",\"size\":1048576},"
                         + "\"flags\":[true,null,\"x\",1.5],\"empty\":{}}"),
-                CLIENT_TIME, CLIENT_TIME, "client-etag");
+                CLIENT_TIME, CLIENT_TIME, "client-etag",
+                json("{\"tags\":{\"line\":\"b\"},\"properties\":{\"desired\":{\"interval\":30}}}"),
+                new DeviceCapabilities(true));
     }
 
     /** One enrollment per attestation type, each with every document field set. */

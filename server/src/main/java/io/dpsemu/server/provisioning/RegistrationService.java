@@ -256,7 +256,7 @@ public final class RegistrationService {
                 match.enrollmentGroupId(), attested.x509() == null ? AttestationType.SYMMETRIC_KEY : AttestationType.X509,
                 deviceId, hub.get(),
                 RegistrationStatus.ASSIGNED, RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null,
-                null));
+                null, null, null));
         EventLog.assigned(registrationId, hub.get(), deviceId);
         metrics.registration("assigned");
         return resultOf(stored, attested.x509());

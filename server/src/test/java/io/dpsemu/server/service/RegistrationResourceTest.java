@@ -167,7 +167,7 @@ class RegistrationResourceTest {
         fixture.store.putRegistration(new RegistrationRecord(registrationId, groupId, AttestationType.SYMMETRIC_KEY,
                 "device-" + registrationId, ServiceApiFixture.HUB_A, status, RegistrationSubstatus.INITIAL_ASSIGNMENT,
                 errorCode, errorCode == null ? null : "refused", DpsJson.mapper().createObjectNode().put("k", "v"),
-                null, null, null));
+                null, null, null, null, null));
     }
 
     private List<Reply> pages(String method, String path, String body, String pageSize) {
