@@ -1,6 +1,7 @@
 package io.dpsemu.server;
 
 import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.config.OperationsConfig;
 import io.dpsemu.server.config.ServerConfig;
@@ -126,7 +127,8 @@ public final class DpsServer implements AutoCloseable {
                     clock);
             RegistrationService registrations = new RegistrationService(store, storeExecutor,
                     new DeviceAuthenticator(store, verifier, config.idScope(), clock),
-                    new HubAllocator(config.linkedHubs()), config.provisioning(), config.limits().maxOperations(),
+                    new HubAllocator(config.linkedHubs(), config.allocation().policy()),
+                    new WebhookClient(config.allocation()), config.provisioning(), config.limits().maxOperations(),
                     ServerConfig.STORE_POSTGRES.equals(config.store()), metrics, storeHealth);
             Disconnector disconnector = new Disconnector(metrics);
             MqttServices services = new MqttServices(registrations, new SessionRegistry(), disconnector, metrics,

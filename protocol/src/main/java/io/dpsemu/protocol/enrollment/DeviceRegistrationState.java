@@ -6,7 +6,11 @@ import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
 import java.time.Instant;
 
-/** A registration record as the service API shows it (service-api.md §2.1). */
+/**
+ * A registration record as the service API shows it (service-api.md §2.1). {@code initialTwin} and
+ * {@code capabilities} are dpsemu's additions: what the device's hub identity would hold (the
+ * service SDKs ignore fields they do not know).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceRegistrationState(
         String registrationId,
@@ -19,5 +23,7 @@ public record DeviceRegistrationState(
         String errorMessage,
         Instant lastUpdatedDateTimeUtc,
         String etag,
-        JsonNode payload) {
+        JsonNode payload,
+        JsonNode initialTwin,
+        DeviceCapabilities capabilities) {
 }

@@ -1,6 +1,7 @@
 package io.dpsemu.server.config;
 
 import io.dpsemu.protocol.auth.SymmetricKeys;
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,13 @@ final class ConfigValidator {
             require(seen.add(hub.hostName().toLowerCase(Locale.ROOT)), key + ".hostName",
                     "'" + hub.hostName() + "' is listed twice");
         }
+        AllocationConfig allocation = c.allocation();
+        require(allocation != null && allocation.policy() != null, "allocation.policy", "must be set");
+        require(allocation.policy() != AllocationPolicy.CUSTOM, "allocation.policy",
+                "cannot be 'custom': a webhook belongs to an enrollment; use hashed, geoLatency or static");
+        range(allocation.webhookTimeoutMillis(), 100, 600_000, "allocation.webhookTimeoutMillis");
+        range(allocation.maxConcurrentWebhookCalls(), 1, 10_000, "allocation.maxConcurrentWebhookCalls");
+        range(allocation.maxWebhookResponseBytes(), 1024, 16 * 1024 * 1024, "allocation.maxWebhookResponseBytes");
         TlsConfig tls = c.tls();
         require(tls != null, "tls", "must be set");
         require((tls.certFile() == null) == (tls.keyFile() == null), "tls.certFile",

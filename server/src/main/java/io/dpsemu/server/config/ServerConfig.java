@@ -17,6 +17,7 @@ import java.util.List;
  * @param postgres    where the {@code postgres} store is
  * @param enrollments a YAML or JSON seed file upserted at start, or null
  * @param linkedHubs  hubs devices are assigned to
+ * @param allocation  the default allocation policy and the custom-allocation webhook client
  * @param service     the DPS service REST API (enrollment management) on the HTTPS port
  * @param operations  the plain-HTTP operations endpoint: Prometheus metrics and health
  */
@@ -30,6 +31,7 @@ public record ServerConfig(
         PostgresConfig postgres,
         String enrollments,
         List<LinkedHub> linkedHubs,
+        AllocationConfig allocation,
         TlsConfig tls,
         ProvisioningConfig provisioning,
         LimitsConfig limits,
@@ -42,7 +44,7 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, 443, STORE_SQLITE, PostgresConfig.defaults(), null,
-                List.of(LinkedHub.of("dpsemu-hub.local")), TlsConfig.defaults(), ProvisioningConfig.defaults(),
+                List.of(LinkedHub.of("dpsemu-hub.local")), AllocationConfig.defaults(), TlsConfig.defaults(), ProvisioningConfig.defaults(),
                 LimitsConfig.defaults(), ServiceApiConfig.defaults(),
                 OperationsConfig.defaults());
     }
@@ -52,7 +54,7 @@ public record ServerConfig(
     }
 
     public ServerConfig withIdScope(String scope) {
-        return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, postgres, enrollments, linkedHubs, tls,
-                provisioning, limits, service, operations);
+        return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, postgres, enrollments, linkedHubs,
+                allocation, tls, provisioning, limits, service, operations);
     }
 }

@@ -14,6 +14,8 @@ import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.x509.X509Enrollments;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -168,6 +170,23 @@ public final class EnrollmentRules {
                 || custom.webhookUrl().isBlank() || custom.apiVersion() == null || custom.apiVersion().isBlank())) {
             throw new InvalidEnrollmentException("allocationPolicy custom needs customAllocationDefinition with "
                     + "webhookUrl and apiVersion");
+        }
+        if (custom != null && custom.webhookUrl() != null && !custom.webhookUrl().isBlank()) {
+            checkWebhookUrl(custom.webhookUrl());
+        }
+    }
+
+    private static void checkWebhookUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new InvalidEnrollmentException("customAllocationDefinition.webhookUrl is not a URL: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new InvalidEnrollmentException("customAllocationDefinition.webhookUrl must be an absolute http or "
+                    + "https URL with a host, not '" + url + "'");
         }
     }
 

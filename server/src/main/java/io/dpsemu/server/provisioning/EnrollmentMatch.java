@@ -1,8 +1,12 @@
 package io.dpsemu.server.provisioning;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
+import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
+import io.dpsemu.protocol.enrollment.DeviceCapabilities;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
 import java.util.List;
 
 /** The enrollment that attested a device: its own, or the group whose key or CA it chains to. */
@@ -21,6 +25,23 @@ public sealed interface EnrollmentMatch {
     List<String> iotHubs();
 
     String iotHubHostName();
+
+    /** Never null: a document stored without one gets DPS's default. */
+    default ReprovisionPolicy reprovisionPolicy() {
+        ReprovisionPolicy policy = reprovisionPolicyAsStored();
+        return policy != null ? policy : ReprovisionPolicy.DEFAULT;
+    }
+
+    ReprovisionPolicy reprovisionPolicyAsStored();
+
+    JsonNode initialTwin();
+
+    DeviceCapabilities capabilities();
+
+    CustomAllocationDefinition customAllocationDefinition();
+
+    /** The enrollment document, as the service API shows it. */
+    Object document();
 
     record Individual(IndividualEnrollment enrollment) implements EnrollmentMatch {
         public boolean enabled() {
@@ -45,6 +66,26 @@ public sealed interface EnrollmentMatch {
 
         public String iotHubHostName() {
             return enrollment.iotHubHostName();
+        }
+
+        public ReprovisionPolicy reprovisionPolicyAsStored() {
+            return enrollment.reprovisionPolicy();
+        }
+
+        public JsonNode initialTwin() {
+            return enrollment.initialTwin();
+        }
+
+        public DeviceCapabilities capabilities() {
+            return enrollment.capabilities();
+        }
+
+        public CustomAllocationDefinition customAllocationDefinition() {
+            return enrollment.customAllocationDefinition();
+        }
+
+        public Object document() {
+            return enrollment;
         }
     }
 
@@ -71,6 +112,26 @@ public sealed interface EnrollmentMatch {
 
         public String iotHubHostName() {
             return group.iotHubHostName();
+        }
+
+        public ReprovisionPolicy reprovisionPolicyAsStored() {
+            return group.reprovisionPolicy();
+        }
+
+        public JsonNode initialTwin() {
+            return group.initialTwin();
+        }
+
+        public DeviceCapabilities capabilities() {
+            return group.capabilities();
+        }
+
+        public CustomAllocationDefinition customAllocationDefinition() {
+            return group.customAllocationDefinition();
+        }
+
+        public Object document() {
+            return group;
         }
     }
 }

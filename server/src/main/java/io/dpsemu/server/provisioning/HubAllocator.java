@@ -12,43 +12,92 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Picks the hub for a device. A static enrollment (policy {@code static}, or the legacy
- * {@code iotHubHostName}) names its hub; otherwise a weighted rendezvous hash over the candidate
- * hubs, so a registration id always lands on the same hub while the hub list is unchanged, and
- * adding a hub moves only the devices that now belong to it.
+ * Picks the hub for a device under the built-in policies (service-api.md §3). A static enrollment
+ * (policy {@code static}, or the legacy {@code iotHubHostName}) names its hub; {@code hashed} and
+ * {@code geoLatency} (all hubs are equally near on one machine, so it behaves as hashed) use a
+ * weighted rendezvous hash over the candidate hubs, so a registration id always lands on the same
+ * hub while the hub list is unchanged, and adding a hub moves only the devices that now belong to
+ * it. {@code custom} is decided by the enrollment's webhook; this class only names its candidates.
  */
 public final class HubAllocator {
 
     private final List<LinkedHub> linkedHubs;
     private final Map<String, LinkedHub> byName;
+    private final AllocationPolicy defaultPolicy;
 
+    /** With DPS's instance default, {@code hashed}. */
     public HubAllocator(List<LinkedHub> linkedHubs) {
+        this(linkedHubs, AllocationPolicy.HASHED);
+    }
+
+    /** @param defaultPolicy for enrollments that set no {@code allocationPolicy}; never {@code custom} */
+    public HubAllocator(List<LinkedHub> linkedHubs, AllocationPolicy defaultPolicy) {
         this.linkedHubs = List.copyOf(linkedHubs);
         this.byName = linkedHubs.stream()
                 .collect(Collectors.toMap(h -> h.hostName().toLowerCase(Locale.ROOT), Function.identity()));
+        this.defaultPolicy = defaultPolicy;
     }
 
-    /** The hub, or empty when the enrollment names no hub that is linked. */
+    /** The enrollment's policy, else the service default. */
+    public AllocationPolicy policyOf(EnrollmentMatch match) {
+        return match.allocationPolicy() != null ? match.allocationPolicy() : defaultPolicy;
+    }
+
+    /**
+     * The hub under a built-in policy, or empty when the enrollment names no hub that is linked.
+     *
+     * @throws IllegalArgumentException for a {@code custom} enrollment, which its webhook decides
+     */
     public Optional<String> allocate(String registrationId, EnrollmentMatch match) {
-        List<String> named = match.iotHubs() == null ? List.of() : match.iotHubs();
+        AllocationPolicy policy = policyOf(match);
+        if (policy == AllocationPolicy.CUSTOM) {
+            throw new IllegalArgumentException("custom allocation is decided by the webhook");
+        }
         if (match.iotHubHostName() != null && !match.iotHubHostName().isEmpty()) {
             return linked(match.iotHubHostName());
         }
-        if (match.allocationPolicy() == AllocationPolicy.STATIC) {
+        List<String> named = match.iotHubs() == null ? List.of() : match.iotHubs();
+        if (policy == AllocationPolicy.STATIC) {
             return named.isEmpty() ? Optional.empty() : linked(named.get(0));
         }
+        return weightedPick(registrationId.toLowerCase(Locale.ROOT), candidates(named));
+    }
+
+    /**
+     * The hubs a device of this enrollment may be given (the {@code linkedHubs} a custom-allocation
+     * webhook is offered): the enrollment's own hubs that are linked, else every linked hub that
+     * takes part in allocation.
+     */
+    public List<String> candidateHubs(EnrollmentMatch match) {
+        List<String> named = new ArrayList<>();
+        if (match.iotHubs() != null) {
+            named.addAll(match.iotHubs());
+        }
+        if (named.isEmpty() && match.iotHubHostName() != null && !match.iotHubHostName().isEmpty()) {
+            named.add(match.iotHubHostName());
+        }
+        return candidates(named).stream().map(LinkedHub::hostName).toList();
+    }
+
+    /** The linked hub's own spelling of a host name, or empty when no such hub is linked. */
+    public Optional<String> linked(String hostName) {
+        LinkedHub hub = byName.get(hostName.toLowerCase(Locale.ROOT));
+        return hub == null ? Optional.empty() : Optional.of(hub.hostName());
+    }
+
+    private List<LinkedHub> candidates(List<String> named) {
         List<LinkedHub> candidates = new ArrayList<>();
         if (named.isEmpty()) {
             linkedHubs.stream().filter(LinkedHub::applyAllocationPolicy).forEach(candidates::add);
         } else {
-            named.forEach(name -> linked(name).map(n -> byName.get(n.toLowerCase(Locale.ROOT))).ifPresent(candidates::add));
+            for (String name : named) {
+                LinkedHub hub = byName.get(name.toLowerCase(Locale.ROOT));
+                if (hub != null && !candidates.contains(hub)) {
+                    candidates.add(hub);
+                }
+            }
         }
-        return weightedPick(registrationId.toLowerCase(Locale.ROOT), candidates);
-    }
-
-    private Optional<String> linked(String hostName) {
-        LinkedHub hub = byName.get(hostName.toLowerCase(Locale.ROOT));
-        return hub == null ? Optional.empty() : Optional.of(hub.hostName());
+        return candidates;
     }
 
     private static Optional<String> weightedPick(String key, List<LinkedHub> candidates) {

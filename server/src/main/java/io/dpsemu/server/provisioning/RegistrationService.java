@@ -1,29 +1,37 @@
 package io.dpsemu.server.provisioning;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
+import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.enrollment.DeviceCapabilities;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.dpsemu.protocol.model.DeviceRegistrationResult;
 import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;
 import io.dpsemu.protocol.model.RegistrationStatus;
-import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.protocol.model.SymmetricKeyRegistrationResult;
 import io.dpsemu.protocol.model.X509RegistrationResult;
-import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.server.allocation.AllocationRequest;
+import io.dpsemu.server.allocation.CustomAllocationException;
+import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
-import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.metrics.EventLog;
+import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +52,7 @@ public final class RegistrationService {
     private final StoreExecutor executor;
     private final DeviceAuthenticator authenticator;
     private final HubAllocator allocator;
+    private final WebhookClient webhooks;
     private final Operations operations;
     private final OperationMirror mirror;
     private final StoreHealth health;
@@ -54,12 +63,13 @@ public final class RegistrationService {
      * @param sharedOperations whether other nodes share the store and must see this node's operations
      */
     public RegistrationService(Store store, StoreExecutor executor, DeviceAuthenticator authenticator,
-            HubAllocator allocator, ProvisioningConfig config, int maxOperations, boolean sharedOperations,
-            DpsMetrics metrics, StoreHealth health) {
+            HubAllocator allocator, WebhookClient webhooks, ProvisioningConfig config, int maxOperations,
+            boolean sharedOperations, DpsMetrics metrics, StoreHealth health) {
         this.store = store;
         this.executor = executor;
         this.authenticator = authenticator;
         this.allocator = allocator;
+        this.webhooks = webhooks;
         this.operations = new Operations(maxOperations, config.operationRetentionSeconds());
         this.mirror = new OperationMirror(store, sharedOperations,
                 Duration.ofSeconds(config.abandonedOperationSeconds()));
@@ -81,8 +91,19 @@ public final class RegistrationService {
                 return;
             }
             AuthOutcome.Attested attested = (AuthOutcome.Attested) outcome;
+            Optional<WebhookClient.Slot> webhookSlot = Optional.empty();
+            if (attested.match().enabled() && allocator.policyOf(attested.match()) == AllocationPolicy.CUSTOM) {
+                webhookSlot = webhooks.reserve();
+                if (webhookSlot.isEmpty()) {
+                    EventLog.overloaded("custom allocation webhook calls at allocation.maxConcurrentWebhookCalls");
+                    metrics.registration("throttled");
+                    answer.complete(busy("too many custom allocation webhook calls in progress"));
+                    return;
+                }
+            }
             Optional<Operation> started = operations.start(identity.registrationId(), System.nanoTime());
             if (started.isEmpty()) {
+                webhookSlot.ifPresent(WebhookClient.Slot::release);
                 EventLog.overloaded("operation table full");
                 metrics.registration("throttled");
                 answer.complete(busy("too many registrations in progress"));
@@ -93,7 +114,12 @@ public final class RegistrationService {
             answer.complete(DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
                     RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds()));
             // the device has its 202; the assignment goes on in this task, so it needs no second queue slot
-            assign(operation, identity, attested);
+            Assignment assignment = new Assignment(operation, identity.registrationId(), attested, body.payload());
+            if (webhookSlot.isPresent()) {
+                allocateByWebhook(assignment, webhookSlot.get());
+            } else {
+                settle(assignment, () -> assignBuiltIn(assignment));
+            }
         });
     }
 
@@ -215,13 +241,26 @@ public final class RegistrationService {
         return DeviceResponse.unauthorized(DpsError.of(refused.errorCode(), message));
     }
 
-    private void assign(Operation operation, DeviceIdentity identity, AuthOutcome.Attested attested) {
-        String registrationId = identity.registrationId();
-        EnrollmentMatch match = attested.match();
+    /** One registration between its 202 and its terminal result. */
+    private record Assignment(Operation operation, String registrationId, AuthOutcome.Attested attested,
+            JsonNode payload) {
+
+        EnrollmentMatch match() {
+            return attested.match();
+        }
+    }
+
+    /**
+     * Runs the rest of an assignment on this store thread and finishes the operation with its
+     * result, or with the reason it failed.
+     */
+    private void settle(Assignment assignment, Supplier<DeviceRegistrationResult> work) {
+        String registrationId = assignment.registrationId();
         DeviceRegistrationResult result;
         try {
-            result = match.enabled() ? assignEnabled(registrationId, attested) : disabled(registrationId, match);
+            result = work.get();
         } catch (StoreException e) {
+            health.failed(e);
             LOG.warn("registration record of {} could not be written: {}", registrationId, e.getMessage());
             metrics.registration("error");
             result = failed(registrationId, ErrorCodes.STORE_UNAVAILABLE,
@@ -231,6 +270,10 @@ public final class RegistrationService {
             metrics.registration("error");
             result = failed(registrationId, ErrorCodes.INTERNAL_ERROR, "internal error while assigning");
         }
+        finish(assignment.operation(), result);
+    }
+
+    private void finish(Operation operation, DeviceRegistrationResult result) {
         operation.finish(result, System.nanoTime());
         try {
             mirror.finished(operation, result);
@@ -242,24 +285,116 @@ public final class RegistrationService {
         metrics.registrationDuration(Duration.ofNanos(System.nanoTime() - operation.startedNanos()));
     }
 
-    private DeviceRegistrationResult assignEnabled(String registrationId, AuthOutcome.Attested attested) {
-        EnrollmentMatch match = attested.match();
-        Optional<String> hub = allocator.allocate(registrationId, match);
-        if (hub.isEmpty()) {
-            String reason = "no linked IoT hub matches the enrollment's allocation settings";
-            EventLog.notAssigned(registrationId, "failed", reason);
-            metrics.registration("failed");
-            return failed(registrationId, ErrorCodes.NO_HUB_ASSIGNABLE, reason);
+    private DeviceRegistrationResult assignBuiltIn(Assignment assignment) {
+        EnrollmentMatch match = assignment.match();
+        if (!match.enabled()) {
+            return disabled(assignment.registrationId(), match);
         }
+        Reprovisioning.Before before = before(assignment.registrationId());
+        Optional<String> hub = before.currentHub() != null && !match.reprovisionPolicy().updateHubAssignment()
+                ? Optional.of(before.currentHub())
+                : allocator.allocate(assignment.registrationId(), match);
+        if (hub.isEmpty()) {
+            return notAssignable(assignment.registrationId());
+        }
+        return record(assignment, before, hub.get(), match.initialTwin(), null);
+    }
+
+    /**
+     * Asks the enrollment's webhook for the hub (service-api.md §4); the answer is stored on a store
+     * thread. The webhook is asked even when the device may not move: it is then offered only its
+     * current hub, and still supplies the payload.
+     */
+    private void allocateByWebhook(Assignment assignment, WebhookClient.Slot slot) {
+        String registrationId = assignment.registrationId();
+        EnrollmentMatch match = assignment.match();
+        Reprovisioning.Before before;
+        Optional<AllocationRequest> request;
+        try {
+            before = before(registrationId);
+            request = webhookRequest(assignment, before);
+        } catch (RuntimeException e) {
+            slot.release();
+            settle(assignment, () -> {
+                throw e;
+            });
+            return;
+        }
+        if (request.isEmpty()) {
+            slot.release();
+            finish(assignment.operation(), notAssignable(registrationId));
+            return;
+        }
+        slot.call(match.customAllocationDefinition().webhookUrl(), request.get()).whenComplete((reply, error) -> {
+            try {
+                executor.execute(() -> settle(assignment, () -> error == null
+                        ? record(assignment, before, reply.iotHubHostName(),
+                                reply.initialTwin() != null ? reply.initialTwin() : match.initialTwin(), reply.payload())
+                        : customAllocationFailed(registrationId, reasonOf(error))));
+            } catch (RejectedExecutionException busy) {
+                EventLog.overloaded("store queue full");
+                finish(assignment.operation(), failed(registrationId, ErrorCodes.INTERNAL_ERROR,
+                        "the server was too busy to store the custom allocation; register again"));
+            }
+        });
+    }
+
+    /** The webhook's request, or empty when the enrollment offers no linked hub. */
+    private Optional<AllocationRequest> webhookRequest(Assignment assignment, Reprovisioning.Before before) {
+        EnrollmentMatch match = assignment.match();
+        String current = before.currentHub();
+        List<String> offered = current != null && !match.reprovisionPolicy().updateHubAssignment()
+                ? List.of(current) : allocator.candidateHubs(match);
+        if (offered.isEmpty()) {
+            return Optional.empty();
+        }
+        X509RegistrationResult x509 = assignment.attested().x509();
+        return Optional.of(new AllocationRequest(match.enrollmentGroupId() == null, match.document(),
+                assignment.registrationId(), current, current == null ? null : before.current().deviceId(),
+                x509 != null ? "x509" : "symmetricKey", x509, assignment.payload(), offered));
+    }
+
+    private static String reasonOf(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof CustomAllocationException ? cause.getMessage() : "Custom allocation failed: " + cause;
+    }
+
+    private Reprovisioning.Before before(String registrationId) {
+        RegistrationRecord current = store.findRegistration(registrationId).orElse(null);
+        return new Reprovisioning.Before(current, null);
+    }
+
+    /** Applies the reprovision policy and writes the durable record before anyone is told {@code assigned}. */
+    private DeviceRegistrationResult record(Assignment assignment, Reprovisioning.Before before, String chosenHub,
+            JsonNode initialTwin, JsonNode payload) {
+        String registrationId = assignment.registrationId();
+        EnrollmentMatch match = assignment.match();
         String deviceId = match.deviceId(registrationId);
+        Reprovisioning.Outcome outcome = Reprovisioning.decide(match.reprovisionPolicy(), before, chosenHub, deviceId,
+                initialTwin);
+        DeviceCapabilities capabilities = match.capabilities() != null ? match.capabilities()
+                : new DeviceCapabilities(false);
+        AttestationType attestation = assignment.attested().x509() == null ? AttestationType.SYMMETRIC_KEY
+                : AttestationType.X509;
         RegistrationRecord stored = store.putRegistration(new RegistrationRecord(registrationId,
-                match.enrollmentGroupId(), attested.x509() == null ? AttestationType.SYMMETRIC_KEY : AttestationType.X509,
-                deviceId, hub.get(),
-                RegistrationStatus.ASSIGNED, RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null,
-                null, null, null));
-        EventLog.assigned(registrationId, hub.get(), deviceId);
+                match.enrollmentGroupId(), attestation, deviceId, outcome.hub(), RegistrationStatus.ASSIGNED,
+                outcome.substatus(), null, null, payload, null, null, null, outcome.twin(), capabilities));
+        EventLog.assigned(registrationId, outcome.hub(), deviceId);
         metrics.registration("assigned");
-        return resultOf(stored, attested.x509());
+        return resultOf(stored, assignment.attested().x509());
+    }
+
+    private DeviceRegistrationResult notAssignable(String registrationId) {
+        String reason = "no linked IoT hub matches the enrollment's allocation settings";
+        EventLog.notAssigned(registrationId, "failed", reason);
+        metrics.registration("failed");
+        return failed(registrationId, ErrorCodes.NO_HUB_ASSIGNABLE, reason);
+    }
+
+    private DeviceRegistrationResult customAllocationFailed(String registrationId, String reason) {
+        EventLog.notAssigned(registrationId, "failed", reason);
+        metrics.registration("failed");
+        return failed(registrationId, ErrorCodes.CUSTOM_ALLOCATION_FAILED, reason);
     }
 
     /**

@@ -45,6 +45,6 @@ final class RegistrationResource {
     static DeviceRegistrationState state(RegistrationRecord r) {
         return new DeviceRegistrationState(r.registrationId(), r.createdDateTimeUtc(), r.assignedHub(), r.deviceId(),
                 r.status(), r.substatus(), r.errorCode(), r.errorMessage(), r.lastUpdatedDateTimeUtc(), r.etag(),
-                r.payload());
+                r.payload(), r.initialTwin(), r.capabilities());
     }
 }

@@ -1,6 +1,7 @@
 package io.dpsemu.server.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
@@ -254,5 +255,55 @@ class HubAllocatorTest {
         assertThat(spread(allocator, group(AllocationPolicy.GEO_LATENCY, null))).containsOnlyKeys(HUB_A, HUB_B);
         assertThat(allocator.allocate("device-1", group(AllocationPolicy.GEO_LATENCY, null)))
                 .isEqualTo(allocator.allocate("device-1", DEFAULT));
+    }
+
+    @Test
+    void allocate_whenServiceDefaultIsStatic_thenEnrollmentWithoutPolicyGetsItsNamedHub() {
+        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)),
+                AllocationPolicy.STATIC);
+
+        assertThat(allocator.allocate("device-1", individual(null, List.of(HUB_B), null))).contains(HUB_B);
+        assertThat(allocator.allocate("device-1", DEFAULT)).isEmpty();
+    }
+
+    @Test
+    void allocate_whenServiceDefaultIsStaticButEnrollmentSaysHashed_thenEnrollmentWins() {
+        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)),
+                AllocationPolicy.STATIC);
+
+        assertThat(spread(allocator, individual(AllocationPolicy.HASHED, null, null))).containsOnlyKeys(HUB_A, HUB_B);
+    }
+
+    @Test
+    void policyOf_whenEnrollmentSetsNone_thenServiceDefault() {
+        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A)), AllocationPolicy.GEO_LATENCY);
+
+        assertThat(allocator.policyOf(DEFAULT)).isEqualTo(AllocationPolicy.GEO_LATENCY);
+        assertThat(allocator.policyOf(group(AllocationPolicy.CUSTOM, null))).isEqualTo(AllocationPolicy.CUSTOM);
+    }
+
+    @Test
+    void allocate_whenCustomPolicy_thenRefusedBecauseTheWebhookDecides() {
+        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A)));
+
+        assertThatThrownBy(() -> allocator.allocate("device-1", group(AllocationPolicy.CUSTOM, null)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void candidateHubs_whenEnrollmentNamesNone_thenEveryHubTakingPartInAllocation() {
+        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 5, false),
+                LinkedHub.of(HUB_C)));
+
+        assertThat(allocator.candidateHubs(group(AllocationPolicy.CUSTOM, null))).containsExactly(HUB_A, HUB_C);
+    }
+
+    @Test
+    void candidateHubs_whenEnrollmentNamesHubs_thenItsLinkedOnesInLinkedSpelling() {
+        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 5, false)));
+
+        assertThat(allocator.candidateHubs(group(AllocationPolicy.CUSTOM, List.of(HUB_B.toUpperCase(),
+                "gone.azure-devices.net", HUB_B)))).containsExactly(HUB_B);
+        assertThat(allocator.candidateHubs(individual(AllocationPolicy.CUSTOM, null, HUB_B))).containsExactly(HUB_B);
     }
 }

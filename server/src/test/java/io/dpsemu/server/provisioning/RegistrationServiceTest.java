@@ -18,8 +18,10 @@ import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
+import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.RegistrationRecord;
@@ -72,7 +74,7 @@ class RegistrationServiceTest {
         DeviceAuthenticator authenticator = new DeviceAuthenticator(store, verifier, SCOPE, Clock.systemUTC());
         DpsMetrics metrics = new DpsMetrics(registry);
         return new RegistrationService(store, executor, authenticator, new HubAllocator(List.of(LinkedHub.of(HUB))),
-                config(detailedErrors), maxOperations, false, metrics, new StoreHealth(metrics));
+                new WebhookClient(ServerConfig.defaults().allocation()), config(detailedErrors), maxOperations, false, metrics, new StoreHealth(metrics));
     }
 
     private static String newKey() {

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
@@ -77,7 +79,8 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         RegistrationService registrations = new RegistrationService(store, storeExecutor,
                 new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300), clock), ID_SCOPE, clock),
-                new HubAllocator(List.of(LinkedHub.of(HUB))), provisioning, 1000, false, metrics,
+                new HubAllocator(List.of(LinkedHub.of(HUB))),
+                new WebhookClient(ServerConfig.defaults().allocation()), provisioning, 1000, false, metrics,
                 new StoreHealth(metrics));
         this.services = new MqttServices(registrations, new SessionRegistry(), new Disconnector(metrics), metrics,
                 provisioning, limits);

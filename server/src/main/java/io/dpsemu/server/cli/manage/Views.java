@@ -84,6 +84,8 @@ final class Views {
             fields.add(new Field("Error", text(r, "errorMessage") + " (errorCode " + text(r, "errorCode") + ")"));
         }
         fields.add(new Field("Payload", compact(r.get("payload"))));
+        fields.add(new Field("Initial twin", compact(r.get("initialTwin"))));
+        fields.add(new Field("IoT Edge", r.path("capabilities").path("iotEdge").asBoolean(false) ? "yes" : "no"));
         fields.add(new Field("ETag", nullable(r, "etag")));
         fields.add(new Field("Created", nullable(r, "createdDateTimeUtc")));
         fields.add(new Field("Last updated", nullable(r, "lastUpdatedDateTimeUtc")));
