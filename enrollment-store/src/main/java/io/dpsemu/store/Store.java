@@ -59,8 +59,24 @@ public interface Store extends AutoCloseable {
      */
     RegistrationRecord putRegistration(RegistrationRecord record);
 
-    /** @return false when there was no such record (and {@code ifMatch} was null) */
+    /**
+     * Deletes the registration record and, in the same transaction, keeps it as the registration's
+     * retired record (see {@link #findRetiredRegistration(String)}), replacing any earlier one.
+     * A failed {@code ifMatch} deletes and keeps nothing.
+     *
+     * @return false when there was no such record (and {@code ifMatch} was null)
+     */
     boolean deleteRegistration(String registrationId, String ifMatch);
+
+    /**
+     * The last registration record deleted for this id, exactly as it was when deleted, even after a
+     * new record of the id was written. Deleting a record in DPS leaves the device identity in the
+     * hub it was assigned to; this is how dpsemu, which connects to no hub, remembers that identity
+     * ({@code assignedHub}, {@code deviceId}) so that a later registration onto the same hub can be
+     * told apart from a first one ({@code reprovisionedToInitialAssignment}). No other read sees
+     * retired records: {@link #findRegistration(String)} and the lists return only live ones.
+     */
+    Optional<RegistrationRecord> findRetiredRegistration(String registrationId);
 
     /** @param enrollmentGroupId only that group's records (case-insensitive); {@code null} for all records */
     Page<RegistrationRecord> listRegistrations(String enrollmentGroupId, String continuation, int maxItems);

@@ -471,6 +471,92 @@ public abstract class StoreContractTest {
                 .extracting(RegistrationRecord::registrationId).containsExactly("device-a", "device-b", "device-c");
     }
 
+    // --- retired registration records ---
+
+    @Test
+    void findRetiredRegistration_whenNeverDeleted_thenEmpty() {
+        store.putRegistration(registration("device-1", null));
+
+        assertThat(store.findRetiredRegistration("device-1")).isEmpty();
+        assertThat(store.findRetiredRegistration("nobody")).isEmpty();
+    }
+
+    @Test
+    void findRetiredRegistration_whenIdIsNullOrBlank_thenIllegalArgument() {
+        assertThatThrownBy(() -> store.findRetiredRegistration(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.findRetiredRegistration(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deleteRegistration_keepsTheDeletedRecordWholeAsTheRetiredRecordWithItsHubAndDeviceId() {
+        RegistrationRecord stored = store.putRegistration(fullRegistration("device-1"));
+
+        assertThat(store.deleteRegistration("device-1", null)).isTrue();
+
+        RegistrationRecord retired = store.findRetiredRegistration("device-1").orElseThrow();
+        assertThat(retired).isEqualTo(stored);
+        assertThat(retired.assignedHub()).isEqualTo("hub2.azure-devices.net");
+        assertThat(retired.deviceId()).isEqualTo("device-device-1");
+        ((ObjectNode) retired.payload()).put("changed", true);
+        assertThat(store.findRetiredRegistration("device-1")).contains(stored);
+    }
+
+    @Test
+    void deleteRegistration_whenRetired_thenTheRecordIsNeitherFoundNorListed() {
+        store.putRegistration(registration("device-1", "group-1"));
+        store.putRegistration(registration("device-2", "group-1"));
+
+        store.deleteRegistration("device-1", null);
+
+        assertThat(store.findRegistration("device-1")).isEmpty();
+        assertThat(listAll((c, n) -> store.listRegistrations(null, c, n), 1))
+                .extracting(RegistrationRecord::registrationId).containsExactly("device-2");
+        assertThat(listAll((c, n) -> store.listRegistrations("group-1", c, n), 1))
+                .extracting(RegistrationRecord::registrationId).containsExactly("device-2");
+    }
+
+    @Test
+    void deleteRegistration_whenARecreatedRecordIsDeletedAgain_thenItReplacesTheRetiredRecord() {
+        RegistrationRecord first = store.putRegistration(registration("device-1", null));
+        store.deleteRegistration("device-1", null);
+        RegistrationRecord second = store.putRegistration(fullRegistration("device-1"));
+
+        assertThat(store.findRetiredRegistration("device-1")).as("a new live record leaves it").contains(first);
+        store.deleteRegistration("device-1", second.etag());
+
+        assertThat(store.findRetiredRegistration("device-1")).contains(second);
+        assertThat(store.findRegistration("device-1")).isEmpty();
+    }
+
+    @Test
+    void findRetiredRegistration_whenIdDiffersInCase_thenFoundWithItsOriginalCase() {
+        RegistrationRecord stored = store.putRegistration(registration("Device-1", null));
+
+        store.deleteRegistration("DEVICE-1", null);
+
+        assertThat(store.findRetiredRegistration("device-1")).contains(stored);
+        assertThat(store.findRetiredRegistration("DEVICE-1")).map(RegistrationRecord::registrationId)
+                .contains("Device-1");
+    }
+
+    @Test
+    void deleteRegistration_whenIfMatchFailsOrNothingIsDeleted_thenTheRetiredRecordIsUnchanged() {
+        RegistrationRecord retired = store.putRegistration(registration("device-1", null));
+        store.deleteRegistration("device-1", null);
+        RegistrationRecord stale = store.putRegistration(fullRegistration("device-1"));
+        RegistrationRecord current = store.putRegistration(fullRegistration("device-1"));
+
+        assertThatThrownBy(() -> store.deleteRegistration("device-1", stale.etag()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.findRegistration("device-1")).contains(current);
+        assertThat(store.findRetiredRegistration("device-1")).contains(retired);
+
+        assertThatThrownBy(() -> store.deleteRegistration("device-2", "*"))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.deleteRegistration("device-2", null)).isFalse();
+        assertThat(store.findRetiredRegistration("device-2")).isEmpty();
+    }
+
     // --- CA certificates ---
 
     @Test
@@ -1120,7 +1206,7 @@ public abstract class StoreContractTest {
         IndividualEnrollment enrollment = store.putEnrollment(TestDocuments.fullEnrollments().get(0), null);
         EnrollmentGroup group = store.putGroup(fullGroup("group-1"), null);
         RegistrationRecord record = store.putRegistration(fullRegistration("device-1"));
-        store.putRegistration(registration("device-2", "group-1"));
+        RegistrationRecord retired = store.putRegistration(registration("device-2", "group-1"));
         store.deleteRegistration("device-2", null);
 
         store.close();
@@ -1132,6 +1218,8 @@ public abstract class StoreContractTest {
         assertThat(store.findGroup("group-1")).contains(group);
         assertThat(store.findRegistration("device-1")).contains(record);
         assertThat(store.findRegistration("device-2")).isEmpty();
+        assertThat(store.findRetiredRegistration("Device-2")).contains(retired);
+        assertThat(store.findRetiredRegistration("device-1")).isEmpty();
     }
 
     // --- helpers ---

@@ -23,8 +23,9 @@ import java.util.Optional;
 /**
  * The {@link Store} on a relational database with the store schema (each migration set, SQLite's
  * and PostgreSQL's, creates the same tables and columns): one table per kind of document, the
- * document kept whole as JSON text beside its lower-cased id and the columns lists filter on, and
- * a one-row {@code store_version} table. Implementations say how to reach their database and
+ * document kept whole as JSON text beside its lower-cased id and the columns lists filter on, a
+ * table of retired registration records (the last deleted record of each id), and a one-row
+ * {@code store_version} table. Implementations say how to reach their database and
  * where {@link #enrollmentVersion()} is read from.
  */
 public abstract class JdbcStore implements Store {
@@ -35,6 +36,7 @@ public abstract class JdbcStore implements Store {
     private final JdbcTable<IndividualEnrollment> enrollments;
     private final JdbcTable<EnrollmentGroup> groups;
     private final JdbcTable<RegistrationRecord> registrations;
+    private final JdbcRetiredRegistrations retiredRegistrations = new JdbcRetiredRegistrations();
     private final JdbcTable<CaCertificate> caCertificates;
     private final JdbcOperations operations;
 
@@ -68,7 +70,7 @@ public abstract class JdbcStore implements Store {
 
     @Override
     public boolean deleteEnrollment(String registrationId, String ifMatch) {
-        return writeEnrollments(c -> enrollments.delete(c, registrationId, ifMatch));
+        return writeEnrollments(c -> enrollments.delete(c, registrationId, ifMatch).isPresent());
     }
 
     @Override
@@ -88,7 +90,7 @@ public abstract class JdbcStore implements Store {
 
     @Override
     public boolean deleteGroup(String enrollmentGroupId, String ifMatch) {
-        return writeEnrollments(c -> groups.delete(c, enrollmentGroupId, ifMatch));
+        return writeEnrollments(c -> groups.delete(c, enrollmentGroupId, ifMatch).isPresent());
     }
 
     @Override
@@ -108,7 +110,18 @@ public abstract class JdbcStore implements Store {
 
     @Override
     public boolean deleteRegistration(String registrationId, String ifMatch) {
-        return database.write(c -> registrations.delete(c, registrationId, ifMatch));
+        return database.write(c -> {
+            Optional<RegistrationRecord> deleted = registrations.delete(c, registrationId, ifMatch);
+            if (deleted.isPresent()) {
+                retiredRegistrations.keep(c, deleted.get());
+            }
+            return deleted.isPresent();
+        });
+    }
+
+    @Override
+    public Optional<RegistrationRecord> findRetiredRegistration(String registrationId) {
+        return database.read(c -> retiredRegistrations.find(c, registrationId));
     }
 
     @Override
@@ -130,7 +143,7 @@ public abstract class JdbcStore implements Store {
 
     @Override
     public boolean deleteCaCertificate(String name, String ifMatch) {
-        return writeEnrollments(c -> caCertificates.delete(c, name, ifMatch));
+        return writeEnrollments(c -> caCertificates.delete(c, name, ifMatch).isPresent());
     }
 
     @Override

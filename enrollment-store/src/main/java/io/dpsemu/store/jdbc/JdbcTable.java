@@ -44,7 +44,6 @@ final class JdbcTable<T> {
     private final List<Column<T>> columns;
     private final String selectDocument;
     private final String selectDocumentForWrite;
-    private final String selectEtagForWrite;
     private final String insert;
     private final String update;
     private final String delete;
@@ -61,7 +60,6 @@ final class JdbcTable<T> {
         columns.forEach(column -> written.add(column.name()));
         this.selectDocument = "SELECT document FROM " + table + " WHERE id_key = ?";
         this.selectDocumentForWrite = selectDocument + lock;
-        this.selectEtagForWrite = "SELECT etag FROM " + table + " WHERE id_key = ?" + lock;
         // DO NOTHING rather than an error: a concurrent create of the same id is retried as a replace.
         this.insert = "INSERT INTO " + table + " (id_key, " + String.join(", ", written) + ") VALUES (?, "
                 + written.stream().map(name -> "?").collect(Collectors.joining(", "))
@@ -105,15 +103,24 @@ final class JdbcTable<T> {
                 + " by others while it was written " + MAX_WRITE_ATTEMPTS + " times; try again", null);
     }
 
-    boolean delete(Connection connection, String id, String ifMatch) throws SQLException {
+    /**
+     * Deletes the document. It is read (locked where writers run concurrently) before the delete,
+     * so what is returned is exactly what was deleted.
+     *
+     * @return the deleted document; empty when there was none
+     */
+    Optional<T> delete(Connection connection, String id, String ifMatch) throws SQLException {
         String key = DocumentKind.key(id);
-        if (ifMatch != null) {
-            kind.checkIfMatch(ifMatch, selectEtagForWrite(connection, key), id);
+        T existing = selectDocument(connection, selectDocumentForWrite, key);
+        kind.checkIfMatch(ifMatch, existing == null ? null : kind.etag(existing), id);
+        if (existing == null) {
+            return Optional.empty();
         }
         try (PreparedStatement statement = connection.prepareStatement(delete)) {
             statement.setString(1, key);
-            return statement.executeUpdate() > 0;
+            statement.executeUpdate();
         }
+        return Optional.of(existing);
     }
 
     /** Every document, in key order: only for kinds the store keeps few of. */
@@ -195,15 +202,6 @@ final class JdbcTable<T> {
              ResultSet row = statement.executeQuery()) {
             row.next();
             return row.getLong(1);
-        }
-    }
-
-    private String selectEtagForWrite(Connection connection, String key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(selectEtagForWrite)) {
-            statement.setString(1, key);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? row.getString(1) : null;
-            }
         }
     }
 }

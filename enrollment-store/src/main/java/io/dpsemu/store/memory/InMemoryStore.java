@@ -25,6 +25,11 @@ public final class InMemoryStore implements Store {
     private final MemoryTable<EnrollmentGroup> groups = new MemoryTable<>(DocumentKind.GROUP);
     private final MemoryTable<RegistrationRecord> registrations = new MemoryTable<>(DocumentKind.REGISTRATION);
     private final MemoryTable<CaCertificate> caCertificates = new MemoryTable<>(DocumentKind.CA_CERTIFICATE);
+    /**
+     * The last deleted record of each registration id, by its key; values are never shared with
+     * callers. One per id ever deleted, as in the database stores.
+     */
+    private final Map<String, RegistrationRecord> retiredRegistrations = new ConcurrentHashMap<>();
     /** Keyed by the exact operation id; values are never shared with callers (copied in and out). */
     private final Map<String, OperationRecord> operations = new ConcurrentHashMap<>();
     private final AtomicLong enrollmentVersion = new AtomicLong();
@@ -43,7 +48,7 @@ public final class InMemoryStore implements Store {
 
     @Override
     public boolean deleteEnrollment(String registrationId, String ifMatch) {
-        boolean deleted = enrollments.delete(registrationId, ifMatch);
+        boolean deleted = enrollments.delete(registrationId, ifMatch).isPresent();
         enrollmentVersion.incrementAndGet();
         return deleted;
     }
@@ -67,7 +72,7 @@ public final class InMemoryStore implements Store {
 
     @Override
     public boolean deleteGroup(String enrollmentGroupId, String ifMatch) {
-        boolean deleted = groups.delete(enrollmentGroupId, ifMatch);
+        boolean deleted = groups.delete(enrollmentGroupId, ifMatch).isPresent();
         enrollmentVersion.incrementAndGet();
         return deleted;
     }
@@ -87,9 +92,18 @@ public final class InMemoryStore implements Store {
         return registrations.put(record, null);
     }
 
+    /** Synchronized so that, of two deletes of one id, the later one's record is the one kept retired. */
     @Override
-    public boolean deleteRegistration(String registrationId, String ifMatch) {
-        return registrations.delete(registrationId, ifMatch);
+    public synchronized boolean deleteRegistration(String registrationId, String ifMatch) {
+        Optional<RegistrationRecord> deleted = registrations.delete(registrationId, ifMatch);
+        deleted.ifPresent(record -> retiredRegistrations.put(DocumentKind.key(registrationId), record));
+        return deleted.isPresent();
+    }
+
+    @Override
+    public Optional<RegistrationRecord> findRetiredRegistration(String registrationId) {
+        return Optional.ofNullable(retiredRegistrations.get(DocumentKind.key(registrationId)))
+                .map(record -> StoreJson.copy(record, RegistrationRecord.class));
     }
 
     @Override
@@ -115,7 +129,7 @@ public final class InMemoryStore implements Store {
 
     @Override
     public boolean deleteCaCertificate(String name, String ifMatch) {
-        boolean deleted = caCertificates.delete(name, ifMatch);
+        boolean deleted = caCertificates.delete(name, ifMatch).isPresent();
         enrollmentVersion.incrementAndGet();
         return deleted;
     }

@@ -43,11 +43,12 @@ final class MemoryTable<T> {
         return copy(stored);
     }
 
-    synchronized boolean delete(String id, String ifMatch) {
+    /** @return the deleted document; empty when there was none */
+    synchronized Optional<T> delete(String id, String ifMatch) {
         String key = DocumentKind.key(id);
         T existing = rows.get(key);
         kind.checkIfMatch(ifMatch, existing == null ? null : kind.etag(existing), id);
-        return rows.remove(key) != null;
+        return Optional.ofNullable(rows.remove(key)).map(this::copy);
     }
 
     /** Every document, in key order. */

@@ -112,11 +112,11 @@ class PostgresStoreTest extends StoreContractTest {
     @Test
     void open_whenSchemaIsNew_thenMigrationsAreRecorded() throws SQLException {
         assertThat(query("SELECT version || ':' || success FROM flyway_schema_history WHERE version IS NOT NULL"
-                + " ORDER BY installed_rank")).containsExactly("1:true", "2:true", "3:true");
+                + " ORDER BY installed_rank")).containsExactly("1:true", "2:true", "3:true", "4:true");
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
                 + " ORDER BY table_name")).containsExactly("ca_certificate", "enrollment_group",
                 "flyway_schema_history", "individual_enrollment", "operation", "registration_record",
-                "store_version");
+                "retired_registration", "store_version");
         assertThat(query("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
                 + " AND indexname = 'operation_by_updated_at'")).singleElement().asString()
                 .contains("(updated_at)");
@@ -133,7 +133,7 @@ class PostgresStoreTest extends StoreContractTest {
 
         assertThat(store.findEnrollment("device-1")).contains(stored);
         assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .containsExactly("3");
+                .containsExactly("4");
     }
 
     @Test
@@ -150,7 +150,7 @@ class PostgresStoreTest extends StoreContractTest {
             assertThat(nodes).hasSize(3).allSatisfy(node -> assertThat(node.findEnrollment("device-1")).isPresent());
             assertThat(query("SELECT version || ':' || success FROM flyway_schema_history"
                     + " WHERE version IS NOT NULL ORDER BY installed_rank"))
-                    .containsExactly("1:true", "2:true", "3:true");
+                    .containsExactly("1:true", "2:true", "3:true", "4:true");
         } finally {
             nodes.forEach(PostgresStore::close);
         }
@@ -178,7 +178,7 @@ class PostgresStoreTest extends StoreContractTest {
         store = openNode();
 
         assertThat(query("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank"))
-                .containsExactly("1", "2", "3");
+                .containsExactly("1", "2", "3", "4");
         assertThat(store.findEnrollment("DEVICE-1")).contains(enrollment);
         assertThat(store.enrollmentVersion()).isEqualTo(41);
         store.putCaCertificate(caCertificate("plant-root"), null);
@@ -199,12 +199,33 @@ class PostgresStoreTest extends StoreContractTest {
         store.putOperation(assignedOperation("op-1", "device-1"));
 
         assertThat(query("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank"))
-                .containsExactly("1", "2", "3");
+                .containsExactly("1", "2", "3", "4");
         assertThat(store.enrollmentVersion()).as("the CA certificate only").isEqualTo(8);
         store.close();
         store = openNode();
         assertThat(store.findCaCertificate("plant-root")).contains(ca);
         assertThat(store.findOperation("op-1")).map(OperationRecord::status).contains(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void open_whenSchemaIsAtVersion3_thenMigratesToTheRetiredRegistrationsSchemaKeepingData() throws SQLException {
+        migrateNewSchemaTo("3");
+        try (Connection connection = PostgresTestDatabase.connect(schema);
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE store_version SET enrollment_version = 7");
+        }
+        assertThat(query("SELECT to_regclass('retired_registration') IS NULL")).containsExactly("t");
+
+        store = openNode();
+        RegistrationRecord record = store.putRegistration(registration("Device-1", null));
+        store.deleteRegistration("device-1", null);
+
+        assertThat(query("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank"))
+                .containsExactly("1", "2", "3", "4");
+        assertThat(store.enrollmentVersion()).isEqualTo(7);
+        store.close();
+        store = openNode();
+        assertThat(store.findRetiredRegistration("device-1")).contains(record);
     }
 
     @Test
@@ -227,7 +248,7 @@ class PostgresStoreTest extends StoreContractTest {
                 .containsExactly("ca_certificate.id_key:C", "enrollment_group.id_key:C",
                         "individual_enrollment.id_key:C", "operation.operation_id:C",
                         "operation.registration_key:C", "registration_record.group_key:C",
-                        "registration_record.id_key:C");
+                        "registration_record.id_key:C", "retired_registration.id_key:C");
     }
 
     @Test
@@ -414,6 +435,35 @@ class PostgresStoreTest extends StoreContractTest {
             assertThat(other.findRegistration(id)).contains(stored);
             assertThat(returned.get(id)).as("the stored record is one that a write returned").contains(stored);
             assertThat(stored.createdDateTimeUtc()).isEqualTo(createdTimes.get(id).iterator().next());
+        }
+    }
+
+    @Test
+    void deleteRegistration_whenTwoNodesDeleteTheSameRecordsAtOnce_thenEachIsDeletedOnceAndRetiredWhole()
+            throws Exception {
+        Store other = openSecondNode();
+        List<Store> nodes = List.of(store, other);
+        int ids = 50;
+        List<RegistrationRecord> written = new ArrayList<>();
+        for (int i = 0; i < ids; i++) {
+            written.add(store.putRegistration(registration("device-" + i, null)));
+        }
+        AtomicInteger deleted = new AtomicInteger();
+
+        runConcurrently(4, deleter -> {
+            Store node = nodes.get(deleter % 2);
+            for (int i = 0; i < ids; i++) {
+                if (node.deleteRegistration("device-" + i, null)) {
+                    deleted.incrementAndGet();
+                }
+            }
+        });
+
+        assertThat(deleted).hasValue(ids);
+        assertThat(query("SELECT COUNT(*) FROM registration_record")).containsExactly("0");
+        assertThat(query("SELECT COUNT(*) FROM retired_registration")).containsExactly(String.valueOf(ids));
+        for (RegistrationRecord record : written) {
+            assertThat(other.findRetiredRegistration(record.registrationId())).contains(record);
         }
     }
 

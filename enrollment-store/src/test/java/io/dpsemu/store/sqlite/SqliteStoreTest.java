@@ -74,7 +74,7 @@ class SqliteStoreTest extends StoreContractTest {
     @Test
     void open_whenFileIsNew_thenMigrationsAreRecorded() throws SQLException {
         assertThat(query("SELECT version || ':' || success FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .containsExactly("1:1", "2:1", "3:1");
+                .containsExactly("1:1", "2:1", "3:1", "4:1");
     }
 
     @Test
@@ -88,7 +88,7 @@ class SqliteStoreTest extends StoreContractTest {
 
         assertThat(store.findEnrollment("device-1")).isPresent();
         assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
-                .containsExactly("3");
+                .containsExactly("4");
     }
 
     @Test
@@ -161,7 +161,7 @@ class SqliteStoreTest extends StoreContractTest {
         store = SqliteStore.open(v1File);
 
         assertThat(query(v1File, "SELECT version || ':' || success FROM flyway_schema_history"
-                + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1", "3:1");
+                + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1", "3:1", "4:1");
         assertThat(store.findEnrollment("device-1")).contains(enrollment);
         assertThat(store.enrollmentVersion()).isEqualTo(41);
         assertThat(store.listCaCertificates()).isEmpty();
@@ -187,7 +187,7 @@ class SqliteStoreTest extends StoreContractTest {
         store = SqliteStore.open(v2File);
 
         assertThat(query(v2File, "SELECT version || ':' || success FROM flyway_schema_history"
-                + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1", "3:1");
+                + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1", "3:1", "4:1");
         assertThat(store.findEnrollment("device-1")).contains(enrollment);
         assertThat(store.findOperation("op-1")).isEmpty();
         store.putOperation(assignedOperation("op-1", "Device-1"));
@@ -199,6 +199,39 @@ class SqliteStoreTest extends StoreContractTest {
         assertThat(store.findOperation("op-1")).contains(operation);
         assertThat(store.findEnrollment("device-1")).contains(enrollment);
         assertThat(store.enrollmentVersion()).isEqualTo(7);
+    }
+
+    @Test
+    void open_whenFileIsAtSchemaVersion3_thenMigratesToTheRetiredRegistrationsSchemaKeepingData()
+            throws SQLException {
+        store.close();
+        Path v3File = directory.resolve("v3").resolve("dpsemu.db");
+        IndividualEnrollment enrollment = DocumentKind.ENROLLMENT.stamp(enrollment("Device-1"), null, Instant.now());
+        createDatabaseAtVersion(v3File, "3", enrollment, 7);
+        assertThat(query(v3File, "SELECT name FROM sqlite_master WHERE name = 'retired_registration'")).isEmpty();
+
+        store = SqliteStore.open(v3File);
+        RegistrationRecord record = store.putRegistration(registration("Device-1", null));
+        store.deleteRegistration("device-1", null);
+
+        assertThat(query(v3File, "SELECT version || ':' || success FROM flyway_schema_history"
+                + " WHERE version IS NOT NULL ORDER BY installed_rank"))
+                .containsExactly("1:1", "2:1", "3:1", "4:1");
+        assertThat(store.findEnrollment("device-1")).contains(enrollment);
+        assertThat(store.findRetiredRegistration("device-1")).contains(record);
+        assertThat(store.enrollmentVersion()).isEqualTo(7);
+    }
+
+    @Test
+    void deleteRegistration_keepsTheRetiredRecordAsJsonBesideTheLowerCasedId() throws SQLException {
+        RegistrationRecord stored = store.putRegistration(registration("Device-1", "Group-A"));
+
+        store.deleteRegistration("device-1", null);
+
+        assertThat(query("SELECT id_key FROM retired_registration")).containsExactly("device-1");
+        assertThat(StoreJson.read(query("SELECT document FROM retired_registration").get(0),
+                RegistrationRecord.class)).isEqualTo(stored);
+        assertThat(query("SELECT COUNT(*) FROM registration_record")).containsExactly("0");
     }
 
     @Test

@@ -137,6 +137,12 @@ final class SwitchableStore implements Store {
     }
 
     @Override
+    public Optional<RegistrationRecord> findRetiredRegistration(String registrationId) {
+        check();
+        return delegate.findRetiredRegistration(registrationId);
+    }
+
+    @Override
     public Page<RegistrationRecord> listRegistrations(String enrollmentGroupId, String continuation, int maxItems) {
         check();
         return delegate.listRegistrations(enrollmentGroupId, continuation, maxItems);
