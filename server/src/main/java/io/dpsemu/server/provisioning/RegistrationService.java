@@ -359,9 +359,12 @@ public final class RegistrationService {
         return cause instanceof CustomAllocationException ? cause.getMessage() : "Custom allocation failed: " + cause;
     }
 
+    /** The device's record, and only when it has no assignment, the record deleted last (one more read). */
     private Reprovisioning.Before before(String registrationId) {
         RegistrationRecord current = store.findRegistration(registrationId).orElse(null);
-        return new Reprovisioning.Before(current, null);
+        Reprovisioning.Before known = new Reprovisioning.Before(current, null);
+        return known.currentHub() != null ? known
+                : new Reprovisioning.Before(current, store.findRetiredRegistration(registrationId).orElse(null));
     }
 
     /** Applies the reprovision policy and writes the durable record before anyone is told {@code assigned}. */

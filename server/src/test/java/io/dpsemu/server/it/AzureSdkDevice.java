@@ -2,6 +2,7 @@ package io.dpsemu.server.it;
 
 import com.microsoft.azure.sdk.iot.provisioning.device.AdditionalData;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationCallback;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
@@ -70,10 +71,23 @@ final class AzureSdkDevice {
      * together with the service's error (the sync API only throws the error).
      */
     Outcome registerWithCallback(String registrationId, String key) throws Exception {
+        return registerWithCallback(registrationId, key, null);
+    }
+
+    /** The callback API with a registration payload (a JSON text, or null for none). */
+    Outcome registerWithCallback(String registrationId, String key, String payload) throws Exception {
         ProvisioningDeviceClient client = client(registrationId, key);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         try {
-            client.registerDevice((result, error, context) -> outcome.complete(new Outcome(result, error)), null);
+            ProvisioningDeviceClientRegistrationCallback callback =
+                    (result, error, context) -> outcome.complete(new Outcome(result, error));
+            if (payload == null) {
+                client.registerDevice(callback, null);
+            } else {
+                AdditionalData data = new AdditionalData();
+                data.setProvisioningPayload(payload);
+                client.registerDevice(callback, null, data);
+            }
             return outcome.get(90, TimeUnit.SECONDS);
         } finally {
             client.close();
