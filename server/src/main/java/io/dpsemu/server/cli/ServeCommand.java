@@ -60,6 +60,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "a linked IoT hub; repeat for several (default dpsemu-hub.local)")
     private List<String> hubs;
 
+    @Option(names = "--allocation-policy", paramLabel = "POLICY",
+            description = "default for enrollments without one: hashed (default), geoLatency or static")
+    private String allocationPolicy;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain (default: generated)")
     private String tlsCert;
 
@@ -116,6 +120,7 @@ final class ServeCommand implements Callable<Integer> {
         if (hubs != null) {
             values.put("linkedHubs", hubs.stream().map(LinkedHubSpec::parse).toList());
         }
+        put(values, "allocation.policy", allocationPolicy);
         put(values, "tls.certFile", tlsCert);
         put(values, "tls.keyFile", tlsKey);
         put(values, "tls.extraNames", tlsNames);

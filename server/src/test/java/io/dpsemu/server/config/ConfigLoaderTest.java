@@ -3,6 +3,7 @@ package io.dpsemu.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -215,6 +216,34 @@ class ConfigLoaderTest {
 
         assertThat(config.linkedHubs()).containsExactly(new LinkedHub("hub-a.example.test", 3, true),
                 new LinkedHub("hub-b.example.test", 1, true));
+    }
+
+    @Test
+    void load_whenAllocationSectionInFileAndPolicyInEnv_thenBothApplyAndPolicyIsCaseInsensitive() throws IOException {
+        Path yaml = file("dpsemu.yaml", """
+                allocation:
+                  policy: static
+                  webhookTimeoutMillis: 2500
+                  maxConcurrentWebhookCalls: 8
+                """);
+
+        ServerConfig fromFile = load(yaml, Map.of(), Map.of());
+        ServerConfig fromEnv = load(yaml, Map.of("DPSEMU_ALLOCATION_POLICY", "GeoLatency"), Map.of());
+
+        assertThat(fromFile.allocation()).isEqualTo(new AllocationConfig(AllocationPolicy.STATIC, 2500, 8,
+                AllocationConfig.defaults().maxWebhookResponseBytes()));
+        assertThat(fromEnv.allocation().policy()).isEqualTo(AllocationPolicy.GEO_LATENCY);
+        assertThat(fromEnv.allocation().webhookTimeoutMillis()).isEqualTo(2500);
+    }
+
+    @Test
+    void load_whenAllocationPolicyIsCustomOrUnknown_thenConfigExceptionNamesTheKey() {
+        assertThatThrownBy(() -> load(null, Map.of("DPSEMU_ALLOCATION_POLICY", "custom"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'allocation.policy' cannot be 'custom'");
+        assertThatThrownBy(() -> load(null, Map.of("DPSEMU_ALLOCATION_POLICY", "roundRobin"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("allocation.policy");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.AttestationMechanism;
+import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
 import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
@@ -61,6 +62,28 @@ class EnrollmentRulesTest {
         assertThat(prepared.provisioningStatus()).isEqualTo(ProvisioningStatus.ENABLED);
         assertThat(prepared.reprovisionPolicy()).isEqualTo(ReprovisionPolicy.DEFAULT);
         assertThat(prepared.capabilities().iotEdge()).isFalse();
+    }
+
+    @Test
+    void prepare_whenWebhookUrlIsHttpOrHttps_thenAccepted() {
+        assertThat(rules.prepare(withWebhook("https://alloc.example/api/allocate?code=k"), null)
+                .customAllocationDefinition().webhookUrl()).isEqualTo("https://alloc.example/api/allocate?code=k");
+        assertThat(rules.prepare(withWebhook("http://127.0.0.1:7071/api/allocate"), null)).isNotNull();
+    }
+
+    @Test
+    void prepare_whenWebhookUrlIsRelativeOtherSchemeOrMalformed_thenRefusedNamingWebhookUrl() {
+        for (String url : List.of("/api/allocate", "ftp://alloc.example/x", "http://", "http://bad host/x")) {
+            assertThatThrownBy(() -> rules.prepare(withWebhook(url), null)).as(url)
+                    .isInstanceOf(InvalidEnrollmentException.class)
+                    .hasMessageContaining("customAllocationDefinition.webhookUrl");
+        }
+    }
+
+    private static IndividualEnrollment withWebhook(String url) {
+        return new IndividualEnrollment("d-1", null, null, AttestationMechanism.symmetricKey(null, null), null,
+                null, null, null, null, null, null, null, AllocationPolicy.CUSTOM, null,
+                new CustomAllocationDefinition(url, "2021-10-01"));
     }
 
     private static IndividualEnrollment withDeviceId(String deviceId) {
