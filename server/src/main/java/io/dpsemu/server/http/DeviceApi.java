@@ -115,6 +115,9 @@ public final class DeviceApi {
     }
 
     private static FullHttpResponse toHttp(DeviceResponse answer) {
+        if (answer.dropConnection()) {
+            throw new DropConnection();
+        }
         FullHttpResponse response = HttpResponses.json(answer.status(), answer.body());
         if (answer.retryAfterSeconds() != null) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, answer.retryAfterSeconds());

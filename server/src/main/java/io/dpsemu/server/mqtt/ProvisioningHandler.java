@@ -178,6 +178,10 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
         if (!ctx.channel().isActive()) {
             return;
         }
+        if (response.dropConnection()) {
+            close(ctx, CloseReason.FAULT_INJECTED, "a fault rule drops the connection");
+            return;
+        }
         if (response.status() / 100 == 2) {
             session.markAuthenticated();
         }

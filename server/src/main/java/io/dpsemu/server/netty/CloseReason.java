@@ -19,6 +19,7 @@ public enum CloseReason {
     LIMIT,
     CLIENT_DISCONNECT,
     TLS_FAILURE,
+    FAULT_INJECTED,
     INTERNAL;
 
     public String tag() {

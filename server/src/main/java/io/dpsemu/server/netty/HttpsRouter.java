@@ -2,6 +2,7 @@ package io.dpsemu.server.netty;
 
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.http.DeviceApi;
+import io.dpsemu.server.http.DropConnection;
 import io.dpsemu.server.http.HttpResponses;
 import io.dpsemu.server.service.ServiceApi;
 import io.netty.channel.ChannelFutureListener;
@@ -19,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The upgrade guard of port 443: a WebSocket upgrade becomes MQTT over WebSocket, every other
@@ -87,6 +89,13 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
         ctx.channel().config().setAutoRead(false);
         answer.get().whenComplete((response, error) -> ctx.executor().execute(() -> {
             busy = false;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof DropConnection) {
+                closing = true;
+                disconnector.close(ctx.channel(), CloseReason.FAULT_INJECTED, cause.getMessage());
+                releaseWaiting();
+                return;
+            }
             respond(ctx, error == null ? response : HttpResponses.error(ErrorCodes.INTERNAL_ERROR, "internal error"),
                     keepAlive);
             routeWaiting(ctx);

@@ -157,7 +157,7 @@ public final class RegistrationService {
                 return;
             }
             answer.complete(store.findRegistration(identity.registrationId())
-                    .map(record -> new DeviceResponse(200, resultOf(record, null), null, false))
+                    .map(record -> DeviceResponse.ok(resultOf(record, null)))
                     .orElseGet(() -> DeviceResponse.error(DpsError.of(ErrorCodes.REGISTRATION_NOT_FOUND,
                             "'" + identity.registrationId() + "' has no registration record"), null)));
         });
