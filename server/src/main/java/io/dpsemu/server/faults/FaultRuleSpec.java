@@ -75,4 +75,14 @@ public record FaultRuleSpec(
             throw new IllegalArgumentException("cannot read the body: " + e.getMessage(), e);
         }
     }
+
+    /** The rule as JSON, fields left out omitted: what logs show. */
+    @Override
+    public String toString() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
