@@ -20,8 +20,9 @@ public enum RequestKind {
 
     /** @throws IllegalArgumentException when {@code name} is neither {@code register} nor {@code poll} */
     public static RequestKind parse(String name) {
+        String wanted = name == null ? "" : name.trim();
         for (RequestKind kind : values()) {
-            if (kind.configName.equalsIgnoreCase(name == null ? "" : name.trim())) {
+            if (kind.configName.equalsIgnoreCase(wanted)) {
                 return kind;
             }
         }

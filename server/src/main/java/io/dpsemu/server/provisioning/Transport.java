@@ -21,8 +21,9 @@ public enum Transport {
 
     /** @throws IllegalArgumentException when {@code name} is none of {@code mqtt}, {@code mqttws}, {@code https} */
     public static Transport parse(String name) {
+        String wanted = name == null ? "" : name.trim();
         for (Transport transport : values()) {
-            if (transport.configName.equalsIgnoreCase(name == null ? "" : name.trim())) {
+            if (transport.configName.equalsIgnoreCase(wanted)) {
                 return transport;
             }
         }
