@@ -6,6 +6,7 @@ import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.config.OperationsConfig;
 import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
+import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
@@ -25,6 +26,7 @@ import io.dpsemu.server.provisioning.StoreExecutor;
 import io.dpsemu.server.service.ServiceApi;
 import io.dpsemu.server.service.ServiceAuthenticator;
 import io.dpsemu.server.service.ServicePolicies;
+import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.server.tls.LocalCertificateAuthority;
 import io.dpsemu.server.tls.SslContexts;
 import io.dpsemu.server.tls.TlsFiles;
@@ -76,10 +78,12 @@ public final class DpsServer implements AutoCloseable {
     private final Channel httpsChannel;
     private final Channel operationsChannel;
     private final DpsMetrics metrics;
+    private final FaultRules faultRules;
+    private final Quotas quotas;
 
     private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
             EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel,
-            Channel operationsChannel, DpsMetrics metrics) {
+            Channel operationsChannel, DpsMetrics metrics, FaultRules faultRules, Quotas quotas) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
@@ -90,6 +94,8 @@ public final class DpsServer implements AutoCloseable {
         this.httpsChannel = httpsChannel;
         this.operationsChannel = operationsChannel;
         this.metrics = metrics;
+        this.faultRules = faultRules;
+        this.quotas = quotas;
     }
 
     /** Starts a server; configuration problems throw {@link ConfigException} before anything listens. */
@@ -122,6 +128,8 @@ public final class DpsServer implements AutoCloseable {
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             DpsMetrics metrics = new DpsMetrics(prometheus);
             StoreHealth storeHealth = new StoreHealth(metrics);
+            FaultRules faultRules = new FaultRules(config.faults(), metrics);
+            Quotas quotas = new Quotas(config.throttling(), metrics);
             storeExecutor = new StoreExecutor(config.limits().storeThreads(), config.limits().storeQueue());
             SasVerifier verifier = new SasVerifier(Duration.ofSeconds(config.provisioning().sasClockSkewSeconds()),
                     clock);
@@ -149,7 +157,8 @@ public final class DpsServer implements AutoCloseable {
                     .childHandler(new MqttChannelInitializer(sslContext, services, limiter, exceptions));
             Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort");
             ServiceApi serviceApi = new ServiceApi(store, storeExecutor, storeHealth,
-                    new ServiceAuthenticator(policies, verifier, config.service().hostName()), rules, config.service());
+                    new ServiceAuthenticator(policies, verifier, config.service().hostName()), rules, config.service(),
+                    quotas, faultRules);
             ServerBootstrap https = mqtt.clone().childHandler(new HttpsChannelInitializer(sslContext, services,
                     new DeviceApi(registrations), serviceApi, limiter, exceptions));
             Channel httpsChannel;
@@ -175,7 +184,7 @@ public final class DpsServer implements AutoCloseable {
             workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
 
             DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, boss, workers, mqttChannel,
-                    httpsChannel, operationsChannel, metrics);
+                    httpsChannel, operationsChannel, metrics, faultRules, quotas);
             LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
             if (tlsFiles.caCertificate() != null) {
                 LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
@@ -235,6 +244,16 @@ public final class DpsServer implements AutoCloseable {
     /** Every meter of this node ({@link DpsMetrics}). */
     public MeterRegistry meterRegistry() {
         return metrics.registry();
+    }
+
+    /** The fault rules of this node: the configured ones and those added through {@code /dpsemu/faults}. */
+    public FaultRules faultRules() {
+        return faultRules;
+    }
+
+    /** The quotas of this node ({@code throttling}). */
+    public Quotas quotas() {
+        return quotas;
     }
 
     /** The store, for embedding code and tests that manage enrollments directly. */

@@ -2,6 +2,7 @@ package io.dpsemu.server.cli;
 
 import io.dpsemu.server.cli.cert.CertCommand;
 import io.dpsemu.server.cli.manage.EnrollmentCommand;
+import io.dpsemu.server.cli.manage.FaultCommand;
 import io.dpsemu.server.cli.manage.GroupCommand;
 import io.dpsemu.server.cli.manage.RegistrationCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dpsemu", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A self-hosted server compatible with Azure IoT Hub Device Provisioning Service.",
         subcommands = {ServeCommand.class, CertCommand.class, EnrollmentCommand.class, GroupCommand.class,
-            RegistrationCommand.class})
+            RegistrationCommand.class, FaultCommand.class})
 public final class DpsemuCommand implements Runnable {
 
     @CommandLine.Spec

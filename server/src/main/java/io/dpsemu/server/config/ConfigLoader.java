@@ -25,7 +25,8 @@ import java.util.TreeSet;
  *
  * <p>Environment convention: {@code DPSEMU_} followed by the key path in upper snake case, e.g.
  * {@code provisioning.retryAfterSeconds} is {@code DPSEMU_PROVISIONING_RETRY_AFTER_SECONDS}. Lists
- * are comma-separated; a linked hub is {@code host[=weight]}.
+ * are comma-separated; a linked hub is {@code host[=weight]}; {@code DPSEMU_FAULTS} is a JSON array of
+ * fault rules.
  */
 public final class ConfigLoader {
 
@@ -186,6 +187,9 @@ public final class ConfigLoader {
     }
 
     private static JsonNode listFromEnvironment(String path, String value) {
+        if (path.equals("faults")) {
+            return faultsFromEnvironment(value);
+        }
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         for (String item : value.split(",")) {
             String trimmed = item.trim();
@@ -199,6 +203,23 @@ public final class ConfigLoader {
             }
         }
         return list;
+    }
+
+    /** Fault rules do not fit a comma-separated list: the variable holds a JSON (or YAML flow) array of them. */
+    private static JsonNode faultsFromEnvironment(String value) {
+        if (value.isBlank()) {
+            return JsonNodeFactory.instance.arrayNode();
+        }
+        try {
+            JsonNode rules = YAML.readTree(value);
+            if (rules != null && rules.isArray()) {
+                return rules;
+            }
+        } catch (IOException e) {
+            // described below
+        }
+        throw new ConfigException("environment variable " + environmentName("faults") + " must be a JSON array of"
+                + " fault rules, e.g. [{\"status\": 429, \"probability\": 0.5}]");
     }
 
     private static void set(ObjectNode tree, String path, JsonNode value) {

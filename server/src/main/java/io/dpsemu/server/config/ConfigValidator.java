@@ -1,7 +1,14 @@
 package io.dpsemu.server.config;
 
 import io.dpsemu.protocol.auth.SymmetricKeys;
+<<<<<<< HEAD
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
+=======
+import io.dpsemu.server.faults.FaultRule;
+import io.dpsemu.server.faults.FaultRuleSpec;
+import io.dpsemu.server.faults.FaultRules;
+import io.dpsemu.server.faults.InvalidFaultRuleException;
+>>>>>>> faults
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +16,9 @@ import java.util.Set;
 
 /** Checks value ranges after binding; the first problem stops start-up with the key's name. */
 final class ConfigValidator {
+
+    /** 0 (unlimited) or a rate the quota counters can hold. */
+    private static final int MAX_QUOTA = 10_000_000;
 
     private ConfigValidator() {
     }
@@ -105,6 +115,26 @@ final class ConfigValidator {
         range(l.maxHttpBodyBytes(), 1024, 16 * 1024 * 1024, "limits.maxHttpBodyBytes");
         range(l.httpRequestTimeoutSeconds(), 1, 600, "limits.httpRequestTimeoutSeconds");
         range(l.httpIdleTimeoutSeconds(), 1, 86_400, "limits.httpIdleTimeoutSeconds");
+        ThrottlingConfig t = c.throttling();
+        require(t != null, "throttling", "must be set");
+        range(t.registrationsPerMinute(), 0, MAX_QUOTA, "throttling.registrationsPerMinute");
+        range(t.operationsPerMinute(), 0, MAX_QUOTA, "throttling.operationsPerMinute");
+        range(t.pollsPerDevicePer10Seconds(), 0, MAX_QUOTA, "throttling.pollsPerDevicePer10Seconds");
+        faults(c.faults());
+    }
+
+    private static void faults(List<FaultRuleSpec> faults) {
+        require(faults != null, "faults", "must be a list of fault rules");
+        range(faults.size(), 0, FaultRules.MAX_RULES, "faults (number of rules)");
+        for (int i = 0; i < faults.size(); i++) {
+            String key = "faults[" + i + "]";
+            require(faults.get(i) != null, key, "is empty");
+            try {
+                FaultRule.of(key, faults.get(i));
+            } catch (InvalidFaultRuleException e) {
+                throw new ConfigException("configuration key '" + key + "." + e.field() + "' " + e.problem());
+            }
+        }
     }
 
     private static boolean isKey(String base64) {

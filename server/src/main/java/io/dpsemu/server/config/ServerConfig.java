@@ -1,5 +1,6 @@
 package io.dpsemu.server.config;
 
+import io.dpsemu.server.faults.FaultRuleSpec;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,6 +21,8 @@ import java.util.List;
  * @param allocation  the default allocation policy and the custom-allocation webhook client
  * @param service     the DPS service REST API (enrollment management) on the HTTPS port
  * @param operations  the plain-HTTP operations endpoint: Prometheus metrics and health
+ * @param throttling  DPS-like quotas, off by default
+ * @param faults      fault rules in force from the start (more can be added through the service API)
  */
 public record ServerConfig(
         String dataDir,
@@ -36,7 +39,9 @@ public record ServerConfig(
         ProvisioningConfig provisioning,
         LimitsConfig limits,
         ServiceApiConfig service,
-        OperationsConfig operations) {
+        OperationsConfig operations,
+        ThrottlingConfig throttling,
+        List<FaultRuleSpec> faults) {
 
     public static final String STORE_SQLITE = "sqlite";
     public static final String STORE_MEMORY = "memory";
@@ -44,9 +49,9 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, 443, STORE_SQLITE, PostgresConfig.defaults(), null,
-                List.of(LinkedHub.of("dpsemu-hub.local")), AllocationConfig.defaults(), TlsConfig.defaults(), ProvisioningConfig.defaults(),
-                LimitsConfig.defaults(), ServiceApiConfig.defaults(),
-                OperationsConfig.defaults());
+                List.of(LinkedHub.of("dpsemu-hub.local")), AllocationConfig.defaults(), TlsConfig.defaults(),
+                ProvisioningConfig.defaults(), LimitsConfig.defaults(), ServiceApiConfig.defaults(),
+                OperationsConfig.defaults(), ThrottlingConfig.defaults(), List.of());
     }
 
     public Path dataPath() {
@@ -55,6 +60,6 @@ public record ServerConfig(
 
     public ServerConfig withIdScope(String scope) {
         return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, postgres, enrollments, linkedHubs,
-                allocation, tls, provisioning, limits, service, operations);
+                allocation, tls, provisioning, limits, service, operations, throttling, faults);
     }
 }

@@ -56,4 +56,14 @@ public final class DpsMetrics {
     public void registrationDuration(Duration duration) {
         registrationDuration.record(duration);
     }
+
+    /** A fault rule fired: respond, delay, drop or failOperation. */
+    public void faultFired(String action) {
+        Counter.builder("dps.faults.fired").tag("action", action).register(registry).increment();
+    }
+
+    /** A request was refused by a quota (registrationsPerMinute, operationsPerMinute, pollsPerDevicePer10Seconds). */
+    public void throttled(String quota) {
+        Counter.builder("dps.throttled").tag("quota", quota).register(registry).increment();
+    }
 }

@@ -4,8 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connection, authentication and registration outcomes on the {@code dps.events} logger, each with a
- * stable code so that log searches and alerts survive wording changes.
+ * Connection, authentication and registration outcomes, injected faults and throttling on the
+ * {@code dps.events} logger, each with a stable code so that log searches and alerts survive wording
+ * changes.
  */
 public final class EventLog {
 
@@ -36,5 +37,22 @@ public final class EventLog {
 
     public static void overloaded(String what) {
         LOG.warn("DPS-4001 overloaded: {}", what);
+    }
+
+    public static void faultFired(String ruleId, String registrationId, String kind, String transport, Object action) {
+        LOG.info("DPS-6001 fault {} fired for {} ({} over {}): {}", ruleId, registrationId, kind, transport, action);
+    }
+
+    public static void faultAdded(String ruleId, Object rule) {
+        LOG.info("DPS-6002 fault {} added: {}", ruleId, rule);
+    }
+
+    public static void faultRemoved(String ruleId, String reason, int hits) {
+        LOG.info("DPS-6003 fault {} removed ({}) after {} hits", ruleId, reason, hits);
+    }
+
+    /** Logged once per quota window (once per device and window for per-device quotas), not per request. */
+    public static void throttlingStarted(String reason, int retryAfterSeconds) {
+        LOG.info("DPS-7001 throttling: {}; admitting again in {} s", reason, retryAfterSeconds);
     }
 }

@@ -6,8 +6,11 @@ import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ServiceRights;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.enrollment.InvalidEnrollmentException;
+import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.throttling.Quotas;
+import io.dpsemu.server.throttling.Throttled;
 import io.dpsemu.store.PreconditionFailedException;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreException;
@@ -28,13 +31,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The DPS service REST API on the HTTPS port (service-api.md §5): individual enrollments, enrollment
  * groups and registration records, with DPS's paths, SAS policies and rights, If-Match, paging and
- * bulk operations. Changes reach the provisioning engine at once: both read the same store.
+ * bulk operations. Changes reach the provisioning engine at once: both read the same store. Calls
+ * count against {@code throttling.operationsPerMinute}. Also dpsemu's extension {@code /dpsemu/faults}
+ * ({@link FaultResource}), which is not a DPS operation and is never throttled.
  */
 public final class ServiceApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceApi.class);
     private static final int RETRY_AFTER_SECONDS = 3;
-    private static final Set<String> RESOURCES = Set.of("enrollments", "enrollmentGroups", "registrations");
+    private static final Set<String> RESOURCES = Set.of("enrollments", "enrollmentGroups", "registrations",
+            FaultResource.EXTENSION);
 
     private final ServiceAuthenticator authenticator;
     private final StoreExecutor executor;
@@ -42,9 +48,11 @@ public final class ServiceApi {
     private final EnrollmentResource<?> enrollments;
     private final EnrollmentResource<?> groups;
     private final RegistrationResource registrations;
+    private final FaultResource faults;
+    private final Quotas quotas;
 
     public ServiceApi(Store store, StoreExecutor executor, StoreHealth health, ServiceAuthenticator authenticator,
-            EnrollmentRules rules, ServiceApiConfig config) {
+            EnrollmentRules rules, ServiceApiConfig config, Quotas quotas, FaultRules faultRules) {
         this.authenticator = authenticator;
         this.executor = executor;
         this.health = health;
@@ -53,6 +61,8 @@ public final class ServiceApi {
         this.groups = new EnrollmentResource<>(new EnrollmentGroups(store, rules), config.maxBulkItems(),
                 config.maxQueryPageSize());
         this.registrations = new RegistrationResource(store, config.maxQueryPageSize());
+        this.faults = new FaultResource(faultRules);
+        this.quotas = quotas;
     }
 
     /** The response, or empty when the path belongs to no service resource. */
@@ -78,6 +88,14 @@ public final class ServiceApi {
         if (refused.isPresent()) {
             return Optional.of(CompletableFuture.completedFuture(ServiceResponses.error(refused.get())));
         }
+        if (route.extension()) {
+            return Optional.of(CompletableFuture.completedFuture(route.work().get()));
+        }
+        Optional<Throttled> throttled = route.right() == null ? Optional.empty() : quotas.admitServiceCall();
+        if (throttled.isPresent()) {
+            return Optional.of(CompletableFuture.completedFuture(retryLater(ErrorCodes.THROTTLED,
+                    throttled.get().reason(), throttled.get().retryAfterSeconds())));
+        }
         return Optional.of(onStore(route.work()));
     }
 
@@ -89,6 +107,9 @@ public final class ServiceApi {
         }
         if (resource.equals("registrations")) {
             return registrationRoute(request, method);
+        }
+        if (resource.equals(FaultResource.EXTENSION)) {
+            return faultRoute(request, method);
         }
         return null;
     }
@@ -150,6 +171,29 @@ public final class ServiceApi {
         return null;
     }
 
+    /** Null for any other {@code /dpsemu/...} path: the device API may own it (an id scope named "dpsemu"). */
+    private Route faultRoute(ServiceRequest request, HttpMethod method) {
+        List<String> path = request.path();
+        if (path.size() < 2 || path.size() > 3 || !path.get(1).equals(FaultResource.FAULTS)) {
+            return null;
+        }
+        if (path.size() == 2) {
+            if (method.equals(HttpMethod.GET)) {
+                return new Route(ServiceRights.ENROLLMENT_READ, faults::list, true);
+            }
+            if (method.equals(HttpMethod.POST)) {
+                return new Route(ServiceRights.ENROLLMENT_WRITE, () -> faults.add(request.body()), true);
+            }
+            if (method.equals(HttpMethod.DELETE)) {
+                return new Route(ServiceRights.ENROLLMENT_WRITE, faults::clear, true);
+            }
+            return notAllowed(method, "GET, POST, DELETE");
+        }
+        return method.equals(HttpMethod.DELETE)
+                ? new Route(ServiceRights.ENROLLMENT_WRITE, () -> faults.remove(path.get(2)), true)
+                : notAllowed(method, "DELETE");
+    }
+
     /** A known path with the wrong method: answered 405 whatever the credentials, like any HTTP server. */
     private static Route notAllowed(HttpMethod method, String allowed) {
         return new Route(null, () -> {
@@ -165,7 +209,7 @@ public final class ServiceApi {
         try {
             executor.execute(() -> answer.complete(safely(work)));
         } catch (RejectedExecutionException e) {
-            answer.complete(retryLater(ErrorCodes.SERVER_BUSY, "the server is busy"));
+            answer.complete(retryLater(ErrorCodes.SERVER_BUSY, "the server is busy", RETRY_AFTER_SECONDS));
         }
         return answer;
     }
@@ -184,7 +228,8 @@ public final class ServiceApi {
         } catch (StoreException e) {
             health.failed(e);
             LOG.warn("store failure in the service API: {}", e.getMessage());
-            return retryLater(ErrorCodes.STORE_UNAVAILABLE, "the store is unavailable, retry later");
+            return retryLater(ErrorCodes.STORE_UNAVAILABLE, "the store is unavailable, retry later",
+                    RETRY_AFTER_SECONDS);
         } catch (IllegalArgumentException e) {
             return ServiceResponses.error(ErrorCodes.BAD_REQUEST, e.getMessage());
         } catch (RuntimeException e) {
@@ -193,13 +238,20 @@ public final class ServiceApi {
         }
     }
 
-    private static FullHttpResponse retryLater(int errorCode, String message) {
+    private static FullHttpResponse retryLater(int errorCode, String message, int retryAfterSeconds) {
         FullHttpResponse response = ServiceResponses.error(errorCode, message);
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
         return response;
     }
 
-    /** @param right the right the caller's policy needs; null for answers that need none */
-    private record Route(String right, Supplier<FullHttpResponse> work) {
+    /**
+     * @param right     the right the caller's policy needs; null for answers that need none
+     * @param extension dpsemu's own in-memory resource: answered at once, never throttled
+     */
+    private record Route(String right, Supplier<FullHttpResponse> work, boolean extension) {
+
+        Route(String right, Supplier<FullHttpResponse> work) {
+            this(right, work, false);
+        }
     }
 }

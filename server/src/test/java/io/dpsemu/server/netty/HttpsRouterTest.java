@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ServiceApiConfig;
+import io.dpsemu.server.config.ThrottlingConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
+import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
@@ -17,6 +19,7 @@ import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.service.ServiceApi;
 import io.dpsemu.server.service.ServiceAuthenticator;
 import io.dpsemu.server.service.ServicePolicies;
+import io.dpsemu.server.throttling.Quotas;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -72,10 +75,11 @@ class HttpsRouterTest {
     /** The service API beside the device API, so that routing between them is what production runs. */
     private ServiceApi serviceApi() {
         ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), 10, 100);
-        StoreHealth health = new StoreHealth(new DpsMetrics(new SimpleMeterRegistry()));
-        return new ServiceApi(server.store(), serviceExecutor, health, new ServiceAuthenticator(
+        DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+        return new ServiceApi(server.store(), serviceExecutor, new StoreHealth(metrics), new ServiceAuthenticator(
                 ServicePolicies.load(dataDir, config), new SasVerifier(Duration.ZERO, Clock.systemUTC()), "localhost"),
-                new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config);
+                new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config,
+                new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics));
     }
 
     @BeforeEach

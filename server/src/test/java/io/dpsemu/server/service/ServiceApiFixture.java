@@ -7,10 +7,13 @@ import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ServicePolicyConfig;
+import io.dpsemu.server.config.ThrottlingConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
+import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
@@ -63,9 +66,11 @@ final class ServiceApiFixture implements AutoCloseable {
                 maxQueryPageSize);
         policies = ServicePolicies.load(dataDir, config);
         ownerKey = policies.find(ServicePolicies.OWNER).orElseThrow().primaryKey();
-        api = new ServiceApi(store, executor, new StoreHealth(new DpsMetrics(new SimpleMeterRegistry())),
+        DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+        api = new ServiceApi(store, executor, new StoreHealth(metrics),
                 new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), HOST),
-                new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config);
+                new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config,
+                new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics));
     }
 
     Call call(String method, String uri) {

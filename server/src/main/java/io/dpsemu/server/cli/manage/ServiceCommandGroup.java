@@ -4,9 +4,9 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * A top-level management command ({@code enrollment}, {@code group}, {@code registration}): prints its
- * usage, and holds the environment its subcommands read {@value ConnectionOptions#ENV_CONNECTION_STRING}
- * from (tests give their own).
+ * A top-level management command ({@code enrollment}, {@code group}, {@code registration},
+ * {@code fault}): prints its usage, and holds the environment its subcommands read
+ * {@value ConnectionOptions#ENV_CONNECTION_STRING} from (tests give their own).
  */
 abstract class ServiceCommandGroup implements Runnable {
 

@@ -59,7 +59,7 @@ final class ManageCli {
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        for (String name : new String[] {"enrollment", "group", "registration"}) {
+        for (String name : new String[] {"enrollment", "group", "registration", "fault"}) {
             ServiceCommandGroup group = commandLine.getSubcommands().get(name).getCommand();
             group.environment(environment);
         }

@@ -1,0 +1,12 @@
+package io.dpsemu.server.provisioning;
+
+/**
+ * A device request as fault rules see it.
+ *
+ * @param enrollmentGroupId    the group that attested the device; null for an individual enrollment or
+ *                             when not known
+ * @param individualEnrollment whether an individual enrollment attested the device
+ */
+public record DeviceRequest(String registrationId, Transport transport, RequestKind kind, String enrollmentGroupId,
+        boolean individualEnrollment) {
+}
