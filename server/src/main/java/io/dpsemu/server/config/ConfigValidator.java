@@ -1,14 +1,11 @@
 package io.dpsemu.server.config;
 
 import io.dpsemu.protocol.auth.SymmetricKeys;
-<<<<<<< HEAD
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
-=======
 import io.dpsemu.server.faults.FaultRule;
 import io.dpsemu.server.faults.FaultRuleSpec;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.faults.InvalidFaultRuleException;
->>>>>>> faults
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
