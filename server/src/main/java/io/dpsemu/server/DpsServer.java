@@ -22,7 +22,9 @@ import io.dpsemu.server.netty.OperationsHandler;
 import io.dpsemu.server.provisioning.DeviceAuthenticator;
 import io.dpsemu.server.provisioning.HubAllocator;
 import io.dpsemu.server.provisioning.RegistrationService;
+import io.dpsemu.server.provisioning.RequestGate;
 import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.service.LinkedHubsResource;
 import io.dpsemu.server.service.ServiceApi;
 import io.dpsemu.server.service.ServiceAuthenticator;
 import io.dpsemu.server.service.ServicePolicies;
@@ -136,8 +138,9 @@ public final class DpsServer implements AutoCloseable {
             RegistrationService registrations = new RegistrationService(store, storeExecutor,
                     new DeviceAuthenticator(store, verifier, config.idScope(), clock),
                     new HubAllocator(config.linkedHubs(), config.allocation().policy()),
-                    new WebhookClient(config.allocation()), config.provisioning(), config.limits().maxOperations(),
-                    ServerConfig.STORE_POSTGRES.equals(config.store()), metrics, storeHealth);
+                    new WebhookClient(config.allocation()), new RequestGate(quotas, faultRules), config.provisioning(),
+                    config.limits().maxOperations(), ServerConfig.STORE_POSTGRES.equals(config.store()), metrics,
+                    storeHealth);
             Disconnector disconnector = new Disconnector(metrics);
             MqttServices services = new MqttServices(registrations, new SessionRegistry(), disconnector, metrics,
                     config.provisioning(), config.limits());
@@ -158,7 +161,7 @@ public final class DpsServer implements AutoCloseable {
             Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort");
             ServiceApi serviceApi = new ServiceApi(store, storeExecutor, storeHealth,
                     new ServiceAuthenticator(policies, verifier, config.service().hostName()), rules, config.service(),
-                    quotas, faultRules);
+                    quotas, faultRules, new LinkedHubsResource(config.linkedHubs(), config.allocation().policy()));
             ServerBootstrap https = mqtt.clone().childHandler(new HttpsChannelInitializer(sslContext, services,
                     new DeviceApi(registrations), serviceApi, limiter, exceptions));
             Channel httpsChannel;

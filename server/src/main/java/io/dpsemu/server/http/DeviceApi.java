@@ -8,6 +8,7 @@ import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.provisioning.DeviceIdentity;
 import io.dpsemu.server.provisioning.DeviceResponse;
 import io.dpsemu.server.provisioning.RegistrationService;
+import io.dpsemu.server.provisioning.Transport;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -79,7 +80,7 @@ public final class DeviceApi {
         byte[] body = ByteBufUtil.getBytes(request.content());
         return switch (route) {
             case REGISTER -> register(identity, request, body);
-            case OPERATION -> registrations.operationStatus(identity, decodeOrRaw(path.get(4)), false)
+            case OPERATION -> registrations.operationStatus(identity, Transport.HTTPS, decodeOrRaw(path.get(4)), false)
                     .thenApply(DeviceApi::toHttp);
             case LOOKUP -> registrations.registrationStatus(identity).thenApply(DeviceApi::toHttp);
         };
@@ -105,7 +106,7 @@ public final class DeviceApi {
         String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
         String location = "https://" + host + "/" + identity.idScope() + "/registrations/" + identity.registrationId()
                 + "/register";
-        return registrations.register(identity, registration).thenApply(answer -> {
+        return registrations.register(identity, Transport.HTTPS, registration).thenApply(answer -> {
             FullHttpResponse response = toHttp(answer);
             if (answer.status() == 202) {
                 response.headers().set(HttpHeaderNames.LOCATION, location);

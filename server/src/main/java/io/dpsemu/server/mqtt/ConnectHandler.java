@@ -8,6 +8,7 @@ import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.HandlerNames;
 import io.dpsemu.server.netty.TlsPeer;
 import io.dpsemu.server.provisioning.DeviceIdentity;
+import io.dpsemu.server.provisioning.Transport;
 import io.dpsemu.server.x509.CertificateFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -118,7 +119,8 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
 
     private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, DeviceIdentity identity) {
         Channel channel = ctx.channel();
-        channel.attr(DeviceSession.KEY).set(new DeviceSession(identity));
+        Transport transport = ctx.pipeline().get(HandlerNames.WS_MQTT) != null ? Transport.MQTT_WS : Transport.MQTT;
+        channel.attr(DeviceSession.KEY).set(new DeviceSession(identity, transport));
         channel.attr(Disconnector.REGISTRATION_ID).set(identity.registrationId());
 
         Channel previous = services.sessions().register(identity.registrationId(), channel);

@@ -1,6 +1,7 @@
 package io.dpsemu.server.mqtt;
 
 import io.dpsemu.server.provisioning.DeviceIdentity;
+import io.dpsemu.server.provisioning.Transport;
 import io.netty.util.AttributeKey;
 
 /**
@@ -12,6 +13,7 @@ final class DeviceSession {
     static final AttributeKey<DeviceSession> KEY = AttributeKey.valueOf("dps.session");
 
     private final DeviceIdentity identity;
+    private final Transport transport;
     /** Granted QoS of the response subscription, or -1 when not subscribed. */
     private int responseQos = -1;
     private boolean authenticated;
@@ -19,12 +21,18 @@ final class DeviceSession {
     private int inflight;
     private int nextPacketId;
 
-    DeviceSession(DeviceIdentity identity) {
+    DeviceSession(DeviceIdentity identity, Transport transport) {
         this.identity = identity;
+        this.transport = transport;
     }
 
     DeviceIdentity identity() {
         return identity;
+    }
+
+    /** MQTT on 8883, or MQTT over WebSocket on 443. */
+    Transport transport() {
+        return transport;
     }
 
     int responseQos() {

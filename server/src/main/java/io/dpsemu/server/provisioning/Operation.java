@@ -12,13 +12,15 @@ final class Operation {
 
     private final String operationId;
     private final String registrationId;
+    private final String enrollmentGroupId;
     private final long startedNanos;
     private volatile DeviceRegistrationResult result;
     private volatile long finishedNanos;
 
-    Operation(String operationId, String registrationId, long startedNanos) {
+    Operation(String operationId, String registrationId, String enrollmentGroupId, long startedNanos) {
         this.operationId = operationId;
         this.registrationId = registrationId;
+        this.enrollmentGroupId = enrollmentGroupId;
         this.startedNanos = startedNanos;
     }
 
@@ -28,6 +30,11 @@ final class Operation {
 
     String registrationId() {
         return registrationId;
+    }
+
+    /** The group that attested the device, for fault rules that match polls by group; null for an individual enrollment. */
+    String enrollmentGroupId() {
+        return enrollmentGroupId;
     }
 
     long startedNanos() {

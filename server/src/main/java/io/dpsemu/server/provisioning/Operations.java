@@ -39,8 +39,12 @@ final class Operations {
         this.nodePrefix = "4." + HexFormat.of().formatHex(node) + ".";
     }
 
-    /** A new operation, or empty when the table is full. */
-    Optional<Operation> start(String registrationId, long nowNanos) {
+    /**
+     * A new operation, or empty when the table is full.
+     *
+     * @param enrollmentGroupId the group that attested the device; null for an individual enrollment
+     */
+    Optional<Operation> start(String registrationId, String enrollmentGroupId, long nowNanos) {
         if (size.incrementAndGet() > maxOperations) {
             sweepAtMostEverySecond(nowNanos);
             if (size.get() > maxOperations) {
@@ -48,7 +52,8 @@ final class Operations {
                 return Optional.empty();
             }
         }
-        Operation operation = new Operation(nodePrefix + UUID.randomUUID(), registrationId, nowNanos);
+        Operation operation = new Operation(nodePrefix + UUID.randomUUID(), registrationId, enrollmentGroupId,
+                nowNanos);
         byId.put(operation.operationId(), operation);
         return Optional.of(operation);
     }

@@ -16,6 +16,7 @@ import io.dpsemu.server.allocation.AllocationRequest;
 import io.dpsemu.server.allocation.CustomAllocationException;
 import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.faults.FaultAction;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.server.metrics.StoreHealth;
@@ -53,6 +54,7 @@ public final class RegistrationService {
     private final DeviceAuthenticator authenticator;
     private final HubAllocator allocator;
     private final WebhookClient webhooks;
+    private final RequestGate gate;
     private final Operations operations;
     private final OperationMirror mirror;
     private final StoreHealth health;
@@ -63,13 +65,14 @@ public final class RegistrationService {
      * @param sharedOperations whether other nodes share the store and must see this node's operations
      */
     public RegistrationService(Store store, StoreExecutor executor, DeviceAuthenticator authenticator,
-            HubAllocator allocator, WebhookClient webhooks, ProvisioningConfig config, int maxOperations,
-            boolean sharedOperations, DpsMetrics metrics, StoreHealth health) {
+            HubAllocator allocator, WebhookClient webhooks, RequestGate gate, ProvisioningConfig config,
+            int maxOperations, boolean sharedOperations, DpsMetrics metrics, StoreHealth health) {
         this.store = store;
         this.executor = executor;
         this.authenticator = authenticator;
         this.allocator = allocator;
         this.webhooks = webhooks;
+        this.gate = gate;
         this.operations = new Operations(maxOperations, config.operationRetentionSeconds());
         this.mirror = new OperationMirror(store, sharedOperations,
                 Duration.ofSeconds(config.abandonedOperationSeconds()));
@@ -78,11 +81,18 @@ public final class RegistrationService {
         this.metrics = metrics;
     }
 
-    public CompletableFuture<DeviceResponse> register(DeviceIdentity identity, DeviceRegistration body) {
-        if (body.registrationId() != null && !body.registrationId().equalsIgnoreCase(identity.registrationId())) {
+    public CompletableFuture<DeviceResponse> register(DeviceIdentity identity, Transport transport,
+            DeviceRegistration body) {
+        String registrationId = identity.registrationId();
+        if (body.registrationId() != null && !body.registrationId().equalsIgnoreCase(registrationId)) {
             return CompletableFuture.completedFuture(DeviceResponse.error(DpsError.of(ErrorCodes.BAD_REQUEST,
                     "the body's registrationId '" + body.registrationId() + "' differs from '"
-                            + identity.registrationId() + "' in the request"), null));
+                            + registrationId + "' in the request"), null));
+        }
+        Optional<DeviceResponse> throttled = gate.throttle(RequestKind.REGISTER, registrationId);
+        if (throttled.isPresent()) {
+            metrics.registration("throttled");
+            return CompletableFuture.completedFuture(throttled.get());
         }
         return onStore(answer -> {
             AuthOutcome outcome = authenticator.authenticate(identity);
@@ -91,8 +101,17 @@ public final class RegistrationService {
                 return;
             }
             AuthOutcome.Attested attested = (AuthOutcome.Attested) outcome;
+            String groupId = attested.match().enrollmentGroupId();
+            FaultAction fault = gate.fault(new DeviceRequest(registrationId, transport, RequestKind.REGISTER, groupId,
+                    groupId == null)).orElse(null);
+            Optional<DeviceResponse> faulted = RequestGate.answerOf(fault);
+            if (faulted.isPresent()) {
+                answer.complete(faulted.get());
+                return;
+            }
             Optional<WebhookClient.Slot> webhookSlot = Optional.empty();
-            if (attested.match().enabled() && allocator.policyOf(attested.match()) == AllocationPolicy.CUSTOM) {
+            if (attested.match().enabled() && allocator.policyOf(attested.match()) == AllocationPolicy.CUSTOM
+                    && !(fault instanceof FaultAction.FailOperation)) {
                 webhookSlot = webhooks.reserve();
                 if (webhookSlot.isEmpty()) {
                     EventLog.overloaded("custom allocation webhook calls at allocation.maxConcurrentWebhookCalls");
@@ -101,7 +120,7 @@ public final class RegistrationService {
                     return;
                 }
             }
-            Optional<Operation> started = operations.start(identity.registrationId(), System.nanoTime());
+            Optional<Operation> started = operations.start(registrationId, groupId, System.nanoTime());
             if (started.isEmpty()) {
                 webhookSlot.ifPresent(WebhookClient.Slot::release);
                 EventLog.overloaded("operation table full");
@@ -111,10 +130,15 @@ public final class RegistrationService {
             }
             Operation operation = started.get();
             mirror.started(operation);
-            answer.complete(DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
-                    RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds()));
+            gate.complete(answer, DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
+                    RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds()), fault);
             // the device has its 202; the assignment goes on in this task, so it needs no second queue slot
-            Assignment assignment = new Assignment(operation, identity.registrationId(), attested, body.payload());
+            if (fault instanceof FaultAction.FailOperation failure) {
+                metrics.registration("failed");
+                finish(operation, failed(registrationId, failure.errorCode(), failure.message()));
+                return;
+            }
+            Assignment assignment = new Assignment(operation, registrationId, attested, body.payload());
             if (webhookSlot.isPresent()) {
                 allocateByWebhook(assignment, webhookSlot.get());
             } else {
@@ -127,11 +151,26 @@ public final class RegistrationService {
      * The status of an operation. A connection that has not yet passed authentication has its
      * credentials checked first, so an operation's result is only shown to its device.
      */
-    public CompletableFuture<DeviceResponse> operationStatus(DeviceIdentity identity, String operationId,
-            boolean authenticated) {
-        Optional<Operation> local = operations.find(operationId, identity.registrationId());
+    public CompletableFuture<DeviceResponse> operationStatus(DeviceIdentity identity, Transport transport,
+            String operationId, boolean authenticated) {
+        String registrationId = identity.registrationId();
+        Optional<DeviceResponse> throttled = gate.throttle(RequestKind.POLL, registrationId);
+        if (throttled.isPresent()) {
+            return CompletableFuture.completedFuture(throttled.get());
+        }
+        Optional<Operation> local = operations.find(operationId, registrationId);
+        // a poll answered by another node's operation does not know the device's enrollment
+        String groupId = local.map(Operation::enrollmentGroupId).orElse(null);
+        FaultAction fault = gate.fault(new DeviceRequest(registrationId, transport, RequestKind.POLL, groupId,
+                local.isPresent() && groupId == null)).orElse(null);
+        Optional<DeviceResponse> faulted = RequestGate.answerOf(fault);
+        if (faulted.isPresent()) {
+            return CompletableFuture.completedFuture(faulted.get());
+        }
         if (authenticated && (local.isPresent() || !mirror.shared())) {
-            return CompletableFuture.completedFuture(statusOf(identity, operationId, local));
+            CompletableFuture<DeviceResponse> answer = new CompletableFuture<>();
+            gate.complete(answer, statusOf(identity, operationId, local), fault);
+            return answer;
         }
         return onStore(answer -> {
             if (!authenticated) {
@@ -141,15 +180,20 @@ public final class RegistrationService {
                     return;
                 }
             }
-            answer.complete(statusOf(identity, operationId, local));
+            gate.complete(answer, statusOf(identity, operationId, local), fault);
         });
     }
 
     /**
      * The device's registration record as a bare {@code DeviceRegistrationResult} (the HTTPS status
-     * lookup), after its credentials are checked; 404 when it never registered.
+     * lookup), after its credentials are checked; 404 when it never registered. DPS counts a lookup
+     * as a registration toward its quotas, and so does dpsemu; fault rules do not apply to it.
      */
     public CompletableFuture<DeviceResponse> registrationStatus(DeviceIdentity identity) {
+        Optional<DeviceResponse> throttled = gate.throttle(RequestKind.REGISTER, identity.registrationId());
+        if (throttled.isPresent()) {
+            return CompletableFuture.completedFuture(throttled.get());
+        }
         return onStore(answer -> {
             AuthOutcome outcome = authenticator.authenticate(identity);
             if (outcome instanceof AuthOutcome.Refused refused) {

@@ -49,10 +49,12 @@ public final class ServiceApi {
     private final EnrollmentResource<?> groups;
     private final RegistrationResource registrations;
     private final FaultResource faults;
+    private final LinkedHubsResource linkedHubs;
     private final Quotas quotas;
 
     public ServiceApi(Store store, StoreExecutor executor, StoreHealth health, ServiceAuthenticator authenticator,
-            EnrollmentRules rules, ServiceApiConfig config, Quotas quotas, FaultRules faultRules) {
+            EnrollmentRules rules, ServiceApiConfig config, Quotas quotas, FaultRules faultRules,
+            LinkedHubsResource linkedHubs) {
         this.authenticator = authenticator;
         this.executor = executor;
         this.health = health;
@@ -62,6 +64,7 @@ public final class ServiceApi {
                 config.maxQueryPageSize());
         this.registrations = new RegistrationResource(store, config.maxQueryPageSize());
         this.faults = new FaultResource(faultRules);
+        this.linkedHubs = linkedHubs;
         this.quotas = quotas;
     }
 
@@ -109,7 +112,7 @@ public final class ServiceApi {
             return registrationRoute(request, method);
         }
         if (resource.equals(FaultResource.EXTENSION)) {
-            return faultRoute(request, method);
+            return extensionRoute(request, method);
         }
         return null;
     }
@@ -172,8 +175,12 @@ public final class ServiceApi {
     }
 
     /** Null for any other {@code /dpsemu/...} path: the device API may own it (an id scope named "dpsemu"). */
-    private Route faultRoute(ServiceRequest request, HttpMethod method) {
+    private Route extensionRoute(ServiceRequest request, HttpMethod method) {
         List<String> path = request.path();
+        if (path.size() == 2 && path.get(1).equals(LinkedHubsResource.LINKED_HUBS)) {
+            return method.equals(HttpMethod.GET) ? new Route(ServiceRights.ENROLLMENT_READ, linkedHubs::get, true)
+                    : notAllowed(method, "GET");
+        }
         if (path.size() < 2 || path.size() > 3 || !path.get(1).equals(FaultResource.FAULTS)) {
             return null;
         }

@@ -3,6 +3,7 @@ package io.dpsemu.server.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ThrottlingConfig;
@@ -16,6 +17,7 @@ import io.dpsemu.server.provisioning.StoreExecutor;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.WebSocketFrames;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
+import io.dpsemu.server.service.LinkedHubsResource;
 import io.dpsemu.server.service.ServiceApi;
 import io.dpsemu.server.service.ServiceAuthenticator;
 import io.dpsemu.server.service.ServicePolicies;
@@ -79,7 +81,8 @@ class HttpsRouterTest {
         return new ServiceApi(server.store(), serviceExecutor, new StoreHealth(metrics), new ServiceAuthenticator(
                 ServicePolicies.load(dataDir, config), new SasVerifier(Duration.ZERO, Clock.systemUTC()), "localhost"),
                 new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config,
-                new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics));
+                new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
+                new LinkedHubsResource(List.of(LinkedHub.of("dpsemu-hub.local")), AllocationPolicy.HASHED));
     }
 
     @BeforeEach

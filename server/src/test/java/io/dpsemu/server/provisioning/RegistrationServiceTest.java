@@ -22,8 +22,11 @@ import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.config.ServerConfig;
+import io.dpsemu.server.config.ThrottlingConfig;
+import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
+import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -74,7 +77,13 @@ class RegistrationServiceTest {
         DeviceAuthenticator authenticator = new DeviceAuthenticator(store, verifier, SCOPE, Clock.systemUTC());
         DpsMetrics metrics = new DpsMetrics(registry);
         return new RegistrationService(store, executor, authenticator, new HubAllocator(List.of(LinkedHub.of(HUB))),
-                new WebhookClient(ServerConfig.defaults().allocation()), config(detailedErrors), maxOperations, false, metrics, new StoreHealth(metrics));
+                new WebhookClient(ServerConfig.defaults().allocation()), openGate(metrics), config(detailedErrors), maxOperations,
+                false, metrics, new StoreHealth(metrics));
+    }
+
+    /** No quotas, no fault rules: what the engine sees by default. */
+    static RequestGate openGate(DpsMetrics metrics) {
+        return new RequestGate(new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics));
     }
 
     private static String newKey() {
@@ -118,14 +127,14 @@ class RegistrationServiceTest {
     }
 
     private String register(RegistrationService service, DeviceIdentity identity) {
-        DeviceResponse response = answer(service.register(identity, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(identity, Transport.MQTT, DeviceRegistration.EMPTY));
         assertThat(response.status()).isEqualTo(202);
         return status(response).operationId();
     }
 
     /** Polls as an authenticated connection until the operation has finished. */
     private DeviceResponse finished(RegistrationService service, DeviceIdentity identity, String operationId) {
-        return await().atMost(WAIT).until(() -> answer(service.operationStatus(identity, operationId, true)),
+        return await().atMost(WAIT).until(() -> answer(service.operationStatus(identity, Transport.MQTT, operationId, true)),
                 response -> response.status() != 202);
     }
 
@@ -139,7 +148,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, new DeviceRegistration("device-1", null, null)));
+        DeviceResponse response = answer(service.register(identity, Transport.MQTT, new DeviceRegistration("device-1", null, null)));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -234,7 +243,7 @@ class RegistrationServiceTest {
         String operationId = register(service, identity);
         await().atMost(WAIT).until(store::registrationWriteReached);
 
-        DeviceResponse response = answer(service.operationStatus(identity, operationId, true));
+        DeviceResponse response = answer(service.operationStatus(identity, Transport.MQTT, operationId, true));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -253,7 +262,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.operationStatus(identity, "4.0000000000000000.nope", true));
+        DeviceResponse response = answer(service.operationStatus(identity, Transport.MQTT, "4.0000000000000000.nope", true));
 
         assertThat(response.status()).isEqualTo(404);
         DpsError error = error(response);
@@ -269,7 +278,7 @@ class RegistrationServiceTest {
         String operationId = register(service, owner);
         finished(service, owner, operationId);
 
-        DeviceResponse response = answer(service.operationStatus(other, operationId, true));
+        DeviceResponse response = answer(service.operationStatus(other, Transport.MQTT, operationId, true));
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.OPERATION_NOT_FOUND);
@@ -283,7 +292,7 @@ class RegistrationServiceTest {
         finished(service, identity, operationId);
 
         DeviceResponse response = answer(service.operationStatus(new DeviceIdentity(SCOPE, "DEVICE-1", null),
-                operationId, true));
+                Transport.MQTT, operationId, true));
 
         assertThat(response.status()).isEqualTo(200);
     }
@@ -295,8 +304,8 @@ class RegistrationServiceTest {
         String operationId = register(service, identity);
         finished(service, identity, operationId);
 
-        DeviceResponse stranger = answer(service.operationStatus(device("device-1", newKey()), operationId, false));
-        DeviceResponse owner = answer(service.operationStatus(identity, operationId, false));
+        DeviceResponse stranger = answer(service.operationStatus(device("device-1", newKey()), Transport.MQTT, operationId, false));
+        DeviceResponse owner = answer(service.operationStatus(identity, Transport.MQTT, operationId, false));
 
         assertThat(stranger.status()).isEqualTo(401);
         assertThat(stranger.authFailure()).isTrue();
@@ -310,7 +319,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, new DeviceRegistration("device-2", null, null)));
+        DeviceResponse response = answer(service.register(identity, Transport.MQTT, new DeviceRegistration("device-2", null, null)));
 
         assertThat(response.status()).isEqualTo(400);
         DpsError error = error(response);
@@ -324,7 +333,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, new DeviceRegistration("DEVICE-1", null, null)));
+        DeviceResponse response = answer(service.register(identity, Transport.MQTT, new DeviceRegistration("DEVICE-1", null, null)));
 
         assertThat(response.status()).isEqualTo(202);
     }
@@ -334,7 +343,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(device("device-1", newKey()), DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(device("device-1", newKey()), Transport.MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.authFailure()).isTrue();
@@ -349,7 +358,7 @@ class RegistrationServiceTest {
     void register_whenRegistrationUnknown_thenUnauthorizedInvalidCredentials() {
         RegistrationService service = service();
 
-        DeviceResponse response = answer(service.register(device("stranger", newKey()), DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(device("stranger", newKey()), Transport.MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.INVALID_CREDENTIALS);
@@ -364,7 +373,7 @@ class RegistrationServiceTest {
         DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
                 key, Instant.now().minus(Duration.ofDays(1)), "registration"));
 
-        DeviceResponse response = answer(service.register(expired, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(expired, Transport.MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.authFailure()).isTrue();
@@ -380,7 +389,7 @@ class RegistrationServiceTest {
         DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
                 key, Instant.now().minus(Duration.ofDays(1)), "registration"));
 
-        DeviceResponse response = answer(service.register(expired, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(expired, Transport.MQTT, DeviceRegistration.EMPTY));
 
         assertThat(error(response).message()).contains("expired");
     }
@@ -462,7 +471,7 @@ class RegistrationServiceTest {
         await().atMost(WAIT).until(() -> executor.queued() == 0);
         executor.execute(() -> { });
 
-        DeviceResponse response = answer(service.register(identity, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(identity, Transport.MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(429);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -472,7 +481,7 @@ class RegistrationServiceTest {
 
         blocker.countDown();
         await().atMost(WAIT).until(() -> executor.queued() == 0);
-        assertThat(answer(service.register(identity, DeviceRegistration.EMPTY)).status()).isEqualTo(202);
+        assertThat(answer(service.register(identity, Transport.MQTT, DeviceRegistration.EMPTY)).status()).isEqualTo(202);
     }
 
     @Test
@@ -492,7 +501,7 @@ class RegistrationServiceTest {
         await().atMost(WAIT).until(() -> executor.queued() == 0);
         executor.execute(() -> { });
 
-        DeviceResponse response = answer(service.operationStatus(identity, "4.0000000000000000.x", false));
+        DeviceResponse response = answer(service.operationStatus(identity, Transport.MQTT, "4.0000000000000000.x", false));
 
         assertThat(response.status()).isEqualTo(429);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -505,7 +514,7 @@ class RegistrationServiceTest {
         DeviceIdentity second = enrolled("device-2");
         finished(service, first, register(service, first));
 
-        DeviceResponse response = answer(service.register(second, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(second, Transport.MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(429);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -521,7 +530,7 @@ class RegistrationServiceTest {
         DeviceIdentity identity = enrolled("device-1");
         store.failAll(true);
 
-        DeviceResponse response = answer(service.register(identity, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(identity, Transport.MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -542,7 +551,7 @@ class RegistrationServiceTest {
         finished(service, identity, operationId);
         store.failAll(true);
 
-        DeviceResponse response = answer(service.operationStatus(identity, operationId, false));
+        DeviceResponse response = answer(service.operationStatus(identity, Transport.MQTT, operationId, false));
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -598,6 +607,6 @@ class RegistrationServiceTest {
 
         service.sweep();
 
-        assertThat(answer(service.operationStatus(identity, operationId, true)).status()).isEqualTo(200);
+        assertThat(answer(service.operationStatus(identity, Transport.MQTT, operationId, true)).status()).isEqualTo(200);
     }
 }

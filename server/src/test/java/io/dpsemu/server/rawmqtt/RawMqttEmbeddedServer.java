@@ -11,6 +11,8 @@ import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.config.ServerConfig;
+import io.dpsemu.server.config.ThrottlingConfig;
+import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
@@ -22,7 +24,9 @@ import io.dpsemu.server.netty.MqttHandlers;
 import io.dpsemu.server.provisioning.DeviceAuthenticator;
 import io.dpsemu.server.provisioning.HubAllocator;
 import io.dpsemu.server.provisioning.RegistrationService;
+import io.dpsemu.server.provisioning.RequestGate;
 import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.Counter;
@@ -80,7 +84,9 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         RegistrationService registrations = new RegistrationService(store, storeExecutor,
                 new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300), clock), ID_SCOPE, clock),
                 new HubAllocator(List.of(LinkedHub.of(HUB))),
-                new WebhookClient(ServerConfig.defaults().allocation()), provisioning, 1000, false, metrics,
+                new WebhookClient(ServerConfig.defaults().allocation()),
+                new RequestGate(new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics)),
+                provisioning, 1000, false, metrics,
                 new StoreHealth(metrics));
         this.services = new MqttServices(registrations, new SessionRegistry(), new Disconnector(metrics), metrics,
                 provisioning, limits);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.enrollment.DeviceCapabilities;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
@@ -40,6 +41,20 @@ class RegistrationResourceTest {
     @AfterEach
     void stop() {
         fixture.close();
+    }
+
+    @Test
+    void get_whenRecordKeepsTwinAndCapabilities_thenShownBesideTheDpsFields() {
+        JsonNode twin = DpsJson.read("{\"properties\":{\"desired\":{\"interval\":5}}}", JsonNode.class);
+        fixture.store.putRegistration(new RegistrationRecord("edge-1", null, AttestationType.SYMMETRIC_KEY, "edge-1",
+                ServiceApiFixture.HUB_A, RegistrationStatus.ASSIGNED, RegistrationSubstatus.DEVICE_DATA_RESET, null,
+                null, null, null, null, null, twin, new DeviceCapabilities(true)));
+
+        JsonNode state = fixture.call("GET", "/registrations/edge-1" + Q).send().json();
+
+        assertThat(state.path("initialTwin")).isEqualTo(twin);
+        assertThat(state.path("capabilities").path("iotEdge").asBoolean()).isTrue();
+        assertThat(state.path("substatus").asText()).isEqualTo("deviceDataReset");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.dpsemu.server.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ServiceApiConfig;
@@ -70,7 +71,9 @@ final class ServiceApiFixture implements AutoCloseable {
         api = new ServiceApi(store, executor, new StoreHealth(metrics),
                 new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), HOST),
                 new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config,
-                new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics));
+                new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
+                new LinkedHubsResource(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 7, false)),
+                        AllocationPolicy.GEO_LATENCY));
     }
 
     Call call(String method, String uri) {
