@@ -62,13 +62,13 @@ public final class FaultRules {
                 retire(fault, "maxHits reached");
                 continue;
             }
-            if (fault.exhausted()) {
-                retire(fault, "maxHits reached");
-            }
             FaultAction action = fault.rule().action();
             metrics.faultFired(action.label());
             EventLog.faultFired(fault.rule().id(), request.registrationId(), request.kind().configName(),
                     request.transport().configName(), action);
+            if (fault.exhausted()) {
+                retire(fault, "maxHits reached");
+            }
             return Optional.of(action);
         }
         return Optional.empty();

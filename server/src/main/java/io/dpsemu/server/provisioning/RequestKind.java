@@ -1,8 +1,5 @@
 package io.dpsemu.server.provisioning;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** What a device asked for: to register, or the status of its registration operation. */
 public enum RequestKind {
     REGISTER("register"),
@@ -20,14 +17,7 @@ public enum RequestKind {
 
     /** @throws IllegalArgumentException when {@code name} is neither {@code register} nor {@code poll} */
     public static RequestKind parse(String name) {
-        String wanted = name == null ? "" : name.trim();
-        for (RequestKind kind : values()) {
-            if (kind.configName.equalsIgnoreCase(wanted)) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("'" + name + "' is not a request kind; expected one of "
-                + Arrays.stream(values()).map(RequestKind::configName).collect(Collectors.joining(", ")));
+        return ConfigNames.parse(values(), RequestKind::configName, "a request kind", name);
     }
 
     @Override

@@ -1,8 +1,5 @@
 package io.dpsemu.server.provisioning;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** How a device reached the server, named as fault rules, configuration and the CLI name it. */
 public enum Transport {
     MQTT("mqtt"),
@@ -21,14 +18,7 @@ public enum Transport {
 
     /** @throws IllegalArgumentException when {@code name} is none of {@code mqtt}, {@code mqttws}, {@code https} */
     public static Transport parse(String name) {
-        String wanted = name == null ? "" : name.trim();
-        for (Transport transport : values()) {
-            if (transport.configName.equalsIgnoreCase(wanted)) {
-                return transport;
-            }
-        }
-        throw new IllegalArgumentException("'" + name + "' is not a transport; expected one of "
-                + Arrays.stream(values()).map(Transport::configName).collect(Collectors.joining(", ")));
+        return ConfigNames.parse(values(), Transport::configName, "a transport", name);
     }
 
     @Override

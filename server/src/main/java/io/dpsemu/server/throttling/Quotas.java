@@ -3,6 +3,7 @@ package io.dpsemu.server.throttling;
 import io.dpsemu.server.config.ThrottlingConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -70,12 +71,14 @@ public final class Quotas {
         }
         long now = nowMillis();
         sweepIdleDevices(now);
-        WindowCounter counter = polls.get(registrationId);
+        // registration ids are case-insensitive: one device, one counter, whatever case it sends
+        String device = registrationId.toLowerCase(Locale.ROOT);
+        WindowCounter counter = polls.get(device);
         if (counter == null) {
             if (polls.size() >= maxTrackedDevices) {
                 return Optional.empty();
             }
-            counter = polls.computeIfAbsent(registrationId, id -> new WindowCounter(pollLimit, POLL_WINDOW_MILLIS));
+            counter = polls.computeIfAbsent(device, id -> new WindowCounter(pollLimit, POLL_WINDOW_MILLIS));
         }
         return counter.acquire(now).map(refusal -> refused("pollsPerDevicePer10Seconds", "more than " + pollLimit
                 + " status polls in 10 s for '" + registrationId + "'", refusal));
