@@ -11,11 +11,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,25 +31,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class WebhookClient {
 
     private final HttpClient http;
+    private final ScheduledThreadPoolExecutor threads;
     private final Semaphore slots;
     private final Duration timeout;
     private final int maxResponseBytes;
 
     public WebhookClient(AllocationConfig config) {
         AtomicInteger counter = new AtomicInteger();
-        // idle threads end, so a stopped server (tests start many) leaves none behind
-        ThreadPoolExecutor callbacks = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                task -> {
-                    Thread thread = new Thread(task, "dps-webhook-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        callbacks.allowCoreThreadTimeOut(true);
+        // the HTTP client's callbacks and the call deadlines; idle threads end, so a stopped server
+        // (tests start many) leaves none behind
+        this.threads = new ScheduledThreadPoolExecutor(2, task -> {
+            Thread thread = new Thread(task, "dps-webhook-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        threads.setKeepAliveTime(30, TimeUnit.SECONDS);
+        threads.allowCoreThreadTimeOut(true);
+        threads.setRemoveOnCancelPolicy(true);
         this.timeout = Duration.ofMillis(config.webhookTimeoutMillis());
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(callbacks)
+                .executor(threads)
                 .build();
         this.slots = new Semaphore(config.maxConcurrentWebhookCalls());
         this.maxResponseBytes = config.maxWebhookResponseBytes();
@@ -76,7 +80,7 @@ public final class WebhookClient {
 
         /**
          * POSTs the request. The future fails with a {@link CustomAllocationException} whose message
-         * names the cause; it completes on a webhook thread.
+         * names the cause; it completes on a webhook thread, and never later than the timeout.
          */
         public CompletableFuture<AllocationResponse> call(String webhookUrl, AllocationRequest request) {
             CompletableFuture<AllocationResponse> result;
@@ -87,12 +91,24 @@ public final class WebhookClient {
                         .header("Content-Type", "application/json; charset=utf-8")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(DpsJson.write(request.toJson())))
                         .build();
-                result = http.sendAsync(post, LimitedBody.handler(maxResponseBytes))
-                        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .handle((response, error) -> answer(webhook, request, response, error));
+                CompletableFuture<HttpResponse<byte[]>> exchange =
+                        http.sendAsync(post, LimitedBody.handler(maxResponseBytes));
+                // HttpRequest.timeout covers only the wait for the headers; cancelling the exchange
+                // aborts it, so a reply trickled past the deadline gives back its connection too
+                AtomicBoolean late = new AtomicBoolean();
+                ScheduledFuture<?> deadline = threads.schedule(() -> {
+                    late.set(true);
+                    exchange.cancel(true);
+                }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+                result = exchange.handle((response, error) -> answer(webhook, request, response,
+                        error instanceof CancellationException && late.get() ? new TimeoutException() : error));
+                result.whenComplete((response, error) -> deadline.cancel(false));
             } catch (URISyntaxException | IllegalArgumentException e) {
                 result = CompletableFuture.failedFuture(new CustomAllocationException(
                         "Custom allocation failed: the webhook URL is not usable: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(new CustomAllocationException(
+                        "Custom allocation failed: the request could not be sent: " + e));
             }
             return result.whenComplete((response, error) -> release());
         }

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.config.AllocationConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +70,46 @@ class WebhookClientTest {
                     .isInstanceOf(CustomAllocationException.class)
                     .hasMessageContaining("did not answer within 300 ms")
                     .hasMessageNotContaining("test-key");
+        }
+    }
+
+    @Test
+    void call_whenReplyIsTrickledPastTheTimeout_thenFailsInTimeAndTheConnectionIsClosed() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Boolean> closedByClient = CompletableFuture.supplyAsync(() -> trickle(listener));
+            String url = "http://127.0.0.1:" + listener.getLocalPort() + "/api/allocate";
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> call(client(500, 1, 65536), url))
+                    .isInstanceOf(CustomAllocationException.class)
+                    .hasMessageContaining("did not answer within 500 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(closedByClient.get(10, TimeUnit.SECONDS)).as("the exchange was aborted").isTrue();
+        }
+    }
+
+    /**
+     * Accepts one request, sends the headers and then one byte of the body every 100 ms for 8 s;
+     * true when the client closed the connection meanwhile.
+     */
+    private static boolean trickle(ServerSocket listener) {
+        try (Socket socket = listener.accept()) {
+            socket.getInputStream().read(new byte[8192]);
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            for (int i = 0; i < 80; i++) {
+                Thread.sleep(100);
+                out.write(' ');
+                out.flush();
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
