@@ -29,4 +29,9 @@ public record DeviceRegistrationResult(
         return new DeviceRegistrationResult(registrationId, null, null, null, RegistrationStatus.ASSIGNING,
                 null, null, null, null, null, null, null, null);
     }
+
+    public DeviceRegistrationResult withSubstatus(RegistrationSubstatus newSubstatus) {
+        return new DeviceRegistrationResult(registrationId, createdDateTimeUtc, assignedHub, deviceId, status,
+                newSubstatus, errorCode, errorMessage, lastUpdatedDateTimeUtc, etag, payload, symmetricKey, x509);
+    }
 }

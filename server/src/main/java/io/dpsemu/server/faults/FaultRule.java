@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * A checked fault rule: what it matches, when it fires, what it does and when it ends. Immutable; the
- * hits and matches counted so far live in {@link FaultRules}.
+ * hits and matches counted so far live in {@link ActiveFault}.
  */
 public final class FaultRule {
 

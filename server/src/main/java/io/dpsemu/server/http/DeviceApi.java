@@ -5,6 +5,7 @@ import io.dpsemu.protocol.PercentEncoding;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.provisioning.DeviceClient;
 import io.dpsemu.server.provisioning.DeviceIdentity;
 import io.dpsemu.server.provisioning.DeviceResponse;
 import io.dpsemu.server.provisioning.RegistrationService;
@@ -77,17 +78,18 @@ public final class DeviceApi {
         }
         DeviceIdentity identity = new DeviceIdentity(idScope, registrationId,
                 request.headers().get(HttpHeaderNames.AUTHORIZATION), certificateChain);
+        DeviceClient client = new DeviceClient(Transport.HTTPS, uri.parameters().get("api-version").get(0));
         byte[] body = ByteBufUtil.getBytes(request.content());
         return switch (route) {
-            case REGISTER -> register(identity, request, body);
-            case OPERATION -> registrations.operationStatus(identity, Transport.HTTPS, decodeOrRaw(path.get(4)), false)
+            case REGISTER -> register(identity, client, request, body);
+            case OPERATION -> registrations.operationStatus(identity, client, decodeOrRaw(path.get(4)), false)
                     .thenApply(DeviceApi::toHttp);
-            case LOOKUP -> registrations.registrationStatus(identity).thenApply(DeviceApi::toHttp);
+            case LOOKUP -> registrations.registrationStatus(identity, client).thenApply(DeviceApi::toHttp);
         };
     }
 
-    private CompletableFuture<FullHttpResponse> register(DeviceIdentity identity, FullHttpRequest request,
-            byte[] body) {
+    private CompletableFuture<FullHttpResponse> register(DeviceIdentity identity, DeviceClient client,
+            FullHttpRequest request, byte[] body) {
         String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (!isBlank(body) && contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
             return done(HttpResponses.error(ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
@@ -106,7 +108,7 @@ public final class DeviceApi {
         String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
         String location = "https://" + host + "/" + identity.idScope() + "/registrations/" + identity.registrationId()
                 + "/register";
-        return registrations.register(identity, Transport.HTTPS, registration).thenApply(answer -> {
+        return registrations.register(identity, client, registration).thenApply(answer -> {
             FullHttpResponse response = toHttp(answer);
             if (answer.status() == 202) {
                 response.headers().set(HttpHeaderNames.LOCATION, location);

@@ -7,6 +7,7 @@ import io.dpsemu.server.netty.CloseReason;
 import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.HandlerNames;
 import io.dpsemu.server.netty.TlsPeer;
+import io.dpsemu.server.provisioning.DeviceClient;
 import io.dpsemu.server.provisioning.DeviceIdentity;
 import io.dpsemu.server.provisioning.Transport;
 import io.dpsemu.server.x509.CertificateFacts;
@@ -114,13 +115,14 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
                 return;
             }
         }
-        accept(ctx, connect, identity);
+        Transport transport = ctx.pipeline().get(HandlerNames.WS_MQTT) != null ? Transport.MQTT_WS : Transport.MQTT;
+        accept(ctx, connect, identity, new DeviceClient(transport, username.apiVersion()));
     }
 
-    private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, DeviceIdentity identity) {
+    private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, DeviceIdentity identity,
+            DeviceClient client) {
         Channel channel = ctx.channel();
-        Transport transport = ctx.pipeline().get(HandlerNames.WS_MQTT) != null ? Transport.MQTT_WS : Transport.MQTT;
-        channel.attr(DeviceSession.KEY).set(new DeviceSession(identity, transport));
+        channel.attr(DeviceSession.KEY).set(new DeviceSession(identity, client));
         channel.attr(Disconnector.REGISTRATION_ID).set(identity.registrationId());
 
         Channel previous = services.sessions().register(identity.registrationId(), channel);

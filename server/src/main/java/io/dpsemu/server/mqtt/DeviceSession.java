@@ -1,7 +1,7 @@
 package io.dpsemu.server.mqtt;
 
+import io.dpsemu.server.provisioning.DeviceClient;
 import io.dpsemu.server.provisioning.DeviceIdentity;
-import io.dpsemu.server.provisioning.Transport;
 import io.netty.util.AttributeKey;
 
 /**
@@ -13,7 +13,7 @@ final class DeviceSession {
     static final AttributeKey<DeviceSession> KEY = AttributeKey.valueOf("dps.session");
 
     private final DeviceIdentity identity;
-    private final Transport transport;
+    private final DeviceClient client;
     /** Granted QoS of the response subscription, or -1 when not subscribed. */
     private int responseQos = -1;
     private boolean authenticated;
@@ -21,18 +21,18 @@ final class DeviceSession {
     private int inflight;
     private int nextPacketId;
 
-    DeviceSession(DeviceIdentity identity, Transport transport) {
+    DeviceSession(DeviceIdentity identity, DeviceClient client) {
         this.identity = identity;
-        this.transport = transport;
+        this.client = client;
     }
 
     DeviceIdentity identity() {
         return identity;
     }
 
-    /** MQTT on 8883, or MQTT over WebSocket on 443. */
-    Transport transport() {
-        return transport;
+    /** MQTT on 8883 or MQTT over WebSocket on 443, and the username's api-version. */
+    DeviceClient client() {
+        return client;
     }
 
     int responseQos() {

@@ -138,7 +138,7 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
         if (request instanceof RegisterTopic) {
             answer = register(session, ByteBufUtil.getBytes(publish.payload()));
         } else {
-            answer = services.registrations().operationStatus(session.identity(), session.transport(),
+            answer = services.registrations().operationStatus(session.identity(), session.client(),
                     ((StatusTopic) request).operationId(), session.authenticated());
         }
         answer.whenComplete((response, error) -> {
@@ -156,7 +156,7 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
             return CompletableFuture.completedFuture(DeviceResponse.error(
                     DpsError.of(ErrorCodes.BAD_REQUEST, "bad register body: " + e.getMessage()), null));
         }
-        return services.registrations().register(session.identity(), session.transport(), registration);
+        return services.registrations().register(session.identity(), session.client(), registration);
     }
 
     /**

@@ -25,11 +25,6 @@ public final class HubAllocator {
     private final Map<String, LinkedHub> byName;
     private final AllocationPolicy defaultPolicy;
 
-    /** With DPS's instance default, {@code hashed}. */
-    public HubAllocator(List<LinkedHub> linkedHubs) {
-        this(linkedHubs, AllocationPolicy.HASHED);
-    }
-
     /** @param defaultPolicy for enrollments that set no {@code allocationPolicy}; never {@code custom} */
     public HubAllocator(List<LinkedHub> linkedHubs, AllocationPolicy defaultPolicy) {
         this.linkedHubs = List.copyOf(linkedHubs);
@@ -53,11 +48,8 @@ public final class HubAllocator {
         if (policy == AllocationPolicy.CUSTOM) {
             throw new IllegalArgumentException("custom allocation is decided by the webhook");
         }
-        if (match.iotHubHostName() != null && !match.iotHubHostName().isEmpty()) {
-            return linked(match.iotHubHostName());
-        }
-        List<String> named = match.iotHubs() == null ? List.of() : match.iotHubs();
-        if (policy == AllocationPolicy.STATIC) {
+        List<String> named = namedHubs(match);
+        if (policy == AllocationPolicy.STATIC || hasLegacyHub(match)) {
             return named.isEmpty() ? Optional.empty() : linked(named.get(0));
         }
         return weightedPick(registrationId.toLowerCase(Locale.ROOT), candidates(named));
@@ -69,14 +61,19 @@ public final class HubAllocator {
      * takes part in allocation.
      */
     public List<String> candidateHubs(EnrollmentMatch match) {
-        List<String> named = new ArrayList<>();
-        if (match.iotHubs() != null) {
-            named.addAll(match.iotHubs());
+        return candidates(namedHubs(match)).stream().map(LinkedHub::hostName).toList();
+    }
+
+    /** The hubs the enrollment names: the legacy {@code iotHubHostName} alone when set, else its {@code iotHubs}. */
+    private static List<String> namedHubs(EnrollmentMatch match) {
+        if (hasLegacyHub(match)) {
+            return List.of(match.iotHubHostName());
         }
-        if (named.isEmpty() && match.iotHubHostName() != null && !match.iotHubHostName().isEmpty()) {
-            named.add(match.iotHubHostName());
-        }
-        return candidates(named).stream().map(LinkedHub::hostName).toList();
+        return match.iotHubs() == null ? List.of() : match.iotHubs();
+    }
+
+    private static boolean hasLegacyHub(EnrollmentMatch match) {
+        return match.iotHubHostName() != null && !match.iotHubHostName().isEmpty();
     }
 
     /** The linked hub's own spelling of a host name, or empty when no such hub is linked. */

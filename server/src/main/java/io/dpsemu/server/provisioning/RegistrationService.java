@@ -3,6 +3,7 @@ package io.dpsemu.server.provisioning;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
 import io.dpsemu.protocol.enrollment.DeviceCapabilities;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.dpsemu.protocol.model.DeviceRegistrationResult;
@@ -10,9 +11,11 @@ import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;
 import io.dpsemu.protocol.model.RegistrationStatus;
+import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.protocol.model.SymmetricKeyRegistrationResult;
 import io.dpsemu.protocol.model.X509RegistrationResult;
 import io.dpsemu.server.allocation.AllocationRequest;
+import io.dpsemu.server.allocation.AllocationResponse;
 import io.dpsemu.server.allocation.CustomAllocationException;
 import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.ProvisioningConfig;
@@ -81,7 +84,7 @@ public final class RegistrationService {
         this.metrics = metrics;
     }
 
-    public CompletableFuture<DeviceResponse> register(DeviceIdentity identity, Transport transport,
+    public CompletableFuture<DeviceResponse> register(DeviceIdentity identity, DeviceClient client,
             DeviceRegistration body) {
         String registrationId = identity.registrationId();
         if (body.registrationId() != null && !body.registrationId().equalsIgnoreCase(registrationId)) {
@@ -102,8 +105,8 @@ public final class RegistrationService {
             }
             AuthOutcome.Attested attested = (AuthOutcome.Attested) outcome;
             String groupId = attested.match().enrollmentGroupId();
-            FaultAction fault = gate.fault(new DeviceRequest(registrationId, transport, RequestKind.REGISTER, groupId,
-                    groupId == null)).orElse(null);
+            FaultAction fault = gate.fault(new DeviceRequest(registrationId, client.transport(), RequestKind.REGISTER,
+                    groupId, groupId == null)).orElse(null);
             Optional<DeviceResponse> faulted = RequestGate.answerOf(fault);
             if (faulted.isPresent()) {
                 answer.complete(faulted.get());
@@ -129,16 +132,28 @@ public final class RegistrationService {
                 return;
             }
             Operation operation = started.get();
-            mirror.started(operation);
-            gate.complete(answer, DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
-                    RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds()), fault);
+            try {
+                mirror.started(operation);
+            } catch (RuntimeException e) {
+                // the device gets 503 and never learns this operation: end it and give the slot back
+                webhookSlot.ifPresent(WebhookClient.Slot::release);
+                operation.finish(failed(registrationId, ErrorCodes.STORE_UNAVAILABLE, "not started"), System.nanoTime());
+                throw e;
+            }
+            DeviceResponse accepted = DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
+                    RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds());
+            if (fault instanceof FaultAction.Delay delay) {
+                gate.later(delay.millis(), () -> answer.complete(accepted));
+            } else {
+                answer.complete(accepted);
+            }
             // the device has its 202; the assignment goes on in this task, so it needs no second queue slot
             if (fault instanceof FaultAction.FailOperation failure) {
                 metrics.registration("failed");
                 finish(operation, failed(registrationId, failure.errorCode(), failure.message()));
                 return;
             }
-            Assignment assignment = new Assignment(operation, registrationId, attested, body.payload());
+            Assignment assignment = new Assignment(operation, registrationId, client, attested, body.payload());
             if (webhookSlot.isPresent()) {
                 allocateByWebhook(assignment, webhookSlot.get());
             } else {
@@ -149,9 +164,10 @@ public final class RegistrationService {
 
     /**
      * The status of an operation. A connection that has not yet passed authentication has its
-     * credentials checked first, so an operation's result is only shown to its device.
+     * credentials checked first, so an operation's result is only shown to its device, and fault
+     * rules see only devices that proved who they are.
      */
-    public CompletableFuture<DeviceResponse> operationStatus(DeviceIdentity identity, Transport transport,
+    public CompletableFuture<DeviceResponse> operationStatus(DeviceIdentity identity, DeviceClient client,
             String operationId, boolean authenticated) {
         String registrationId = identity.registrationId();
         Optional<DeviceResponse> throttled = gate.throttle(RequestKind.POLL, registrationId);
@@ -161,15 +177,13 @@ public final class RegistrationService {
         Optional<Operation> local = operations.find(operationId, registrationId);
         // a poll answered by another node's operation does not know the device's enrollment
         String groupId = local.map(Operation::enrollmentGroupId).orElse(null);
-        FaultAction fault = gate.fault(new DeviceRequest(registrationId, transport, RequestKind.POLL, groupId,
-                local.isPresent() && groupId == null)).orElse(null);
-        Optional<DeviceResponse> faulted = RequestGate.answerOf(fault);
-        if (faulted.isPresent()) {
-            return CompletableFuture.completedFuture(faulted.get());
-        }
+        DeviceRequest request = new DeviceRequest(registrationId, client.transport(), RequestKind.POLL, groupId,
+                local.isPresent() && groupId == null);
+        Supplier<DeviceResponse> status = () -> statusOf(identity, operationId, local);
         if (authenticated && (local.isPresent() || !mirror.shared())) {
+            // the status is in this node's memory: answered here, on the event loop
             CompletableFuture<DeviceResponse> answer = new CompletableFuture<>();
-            gate.complete(answer, statusOf(identity, operationId, local), fault);
+            answerPoll(answer, request, status, () -> answer.complete(status.get()));
             return answer;
         }
         return onStore(answer -> {
@@ -180,8 +194,26 @@ public final class RegistrationService {
                     return;
                 }
             }
-            gate.complete(answer, statusOf(identity, operationId, local), fault);
+            answerPoll(answer, request, status, () -> onStore(later -> later.complete(status.get()))
+                    .thenAccept(answer::complete));
         });
+    }
+
+    /**
+     * Answers a poll with a fault rule's answer, or with its status; a delayed status is read when
+     * it leaves ({@code delayed} runs after the delay), so it is never older than the delay.
+     */
+    private void answerPoll(CompletableFuture<DeviceResponse> answer, DeviceRequest request,
+            Supplier<DeviceResponse> status, Runnable delayed) {
+        FaultAction fault = gate.fault(request).orElse(null);
+        Optional<DeviceResponse> faulted = RequestGate.answerOf(fault);
+        if (faulted.isPresent()) {
+            answer.complete(faulted.get());
+        } else if (fault instanceof FaultAction.Delay delay) {
+            gate.later(delay.millis(), delayed);
+        } else {
+            answer.complete(status.get());
+        }
     }
 
     /**
@@ -189,7 +221,7 @@ public final class RegistrationService {
      * lookup), after its credentials are checked; 404 when it never registered. DPS counts a lookup
      * as a registration toward its quotas, and so does dpsemu; fault rules do not apply to it.
      */
-    public CompletableFuture<DeviceResponse> registrationStatus(DeviceIdentity identity) {
+    public CompletableFuture<DeviceResponse> registrationStatus(DeviceIdentity identity, DeviceClient client) {
         Optional<DeviceResponse> throttled = gate.throttle(RequestKind.REGISTER, identity.registrationId());
         if (throttled.isPresent()) {
             return CompletableFuture.completedFuture(throttled.get());
@@ -201,7 +233,7 @@ public final class RegistrationService {
                 return;
             }
             answer.complete(store.findRegistration(identity.registrationId())
-                    .map(record -> DeviceResponse.ok(resultOf(record, null)))
+                    .map(record -> DeviceResponse.ok(resultOf(record, null, client)))
                     .orElseGet(() -> DeviceResponse.error(DpsError.of(ErrorCodes.REGISTRATION_NOT_FOUND,
                             "'" + identity.registrationId() + "' has no registration record"), null)));
         });
@@ -286,8 +318,8 @@ public final class RegistrationService {
     }
 
     /** One registration between its 202 and its terminal result. */
-    private record Assignment(Operation operation, String registrationId, AuthOutcome.Attested attested,
-            JsonNode payload) {
+    private record Assignment(Operation operation, String registrationId, DeviceClient client,
+            AuthOutcome.Attested attested, JsonNode payload) {
 
         EnrollmentMatch match() {
             return attested.match();
@@ -353,10 +385,19 @@ public final class RegistrationService {
         String registrationId = assignment.registrationId();
         EnrollmentMatch match = assignment.match();
         Reprovisioning.Before before;
-        Optional<AllocationRequest> request;
+        CompletableFuture<AllocationResponse> reply;
         try {
             before = before(registrationId);
-            request = webhookRequest(assignment, before);
+            Optional<AllocationRequest> request = webhookRequest(assignment, before);
+            CustomAllocationDefinition definition = match.customAllocationDefinition();
+            if (request.isEmpty() || definition == null || definition.webhookUrl() == null) {
+                slot.release();
+                finish(assignment.operation(), request.isEmpty() ? notAssignable(registrationId)
+                        : customAllocationFailed(registrationId,
+                                "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
+                return;
+            }
+            reply = slot.call(definition.webhookUrl(), request.get());
         } catch (RuntimeException e) {
             slot.release();
             settle(assignment, () -> {
@@ -364,21 +405,18 @@ public final class RegistrationService {
             });
             return;
         }
-        if (request.isEmpty()) {
-            slot.release();
-            finish(assignment.operation(), notAssignable(registrationId));
-            return;
-        }
-        slot.call(match.customAllocationDefinition().webhookUrl(), request.get()).whenComplete((reply, error) -> {
+        reply.whenComplete((allocation, error) -> {
             try {
                 executor.execute(() -> settle(assignment, () -> error == null
-                        ? record(assignment, before, reply.iotHubHostName(),
-                                reply.initialTwin() != null ? reply.initialTwin() : match.initialTwin(), reply.payload())
+                        ? record(assignment, before, allocation.iotHubHostName(), allocation.initialTwin() != null
+                                ? allocation.initialTwin() : match.initialTwin(), allocation.payload())
                         : customAllocationFailed(registrationId, reasonOf(error))));
             } catch (RejectedExecutionException busy) {
+                // no store write from a webhook thread: the result stays in this node's memory
                 EventLog.overloaded("store queue full");
-                finish(assignment.operation(), failed(registrationId, ErrorCodes.INTERNAL_ERROR,
-                        "the server was too busy to store the custom allocation; register again"));
+                metrics.registration("error");
+                assignment.operation().finish(failed(registrationId, ErrorCodes.SERVER_BUSY,
+                        "the server was too busy to store the custom allocation; register again"), System.nanoTime());
             }
         });
     }
@@ -428,7 +466,7 @@ public final class RegistrationService {
                 outcome.substatus(), null, null, payload, null, null, null, outcome.twin(), capabilities));
         EventLog.assigned(registrationId, outcome.hub(), deviceId);
         metrics.registration("assigned");
-        return resultOf(stored, assignment.attested().x509());
+        return resultOf(stored, assignment.attested().x509(), assignment.client());
     }
 
     private DeviceRegistrationResult notAssignable(String registrationId) {
@@ -446,16 +484,23 @@ public final class RegistrationService {
 
     /**
      * The device-facing view of a registration record. An X.509 device is told about its
-     * certificates when they are at hand (at registration); the record keeps only the group.
+     * certificates when they are at hand (at registration); the record keeps only the group. A device
+     * whose api-version predates {@code reprovisionedToInitialAssignment} is told
+     * {@code initialAssignment}, as DPS does; the record keeps the newer substatus.
      */
-    private static DeviceRegistrationResult resultOf(RegistrationRecord record, X509RegistrationResult x509) {
+    private static DeviceRegistrationResult resultOf(RegistrationRecord record, X509RegistrationResult x509,
+            DeviceClient client) {
         boolean certificate = record.attestationType() == AttestationType.X509;
         String groupId = record.enrollmentGroupId();
-        return new DeviceRegistrationResult(record.registrationId(), record.createdDateTimeUtc(), record.assignedHub(),
-                record.deviceId(), record.status(), record.substatus(), record.errorCode(), record.errorMessage(),
-                record.lastUpdatedDateTimeUtc(), record.etag(), record.payload(),
+        DeviceRegistrationResult result = new DeviceRegistrationResult(record.registrationId(),
+                record.createdDateTimeUtc(), record.assignedHub(), record.deviceId(), record.status(),
+                record.substatus(), record.errorCode(), record.errorMessage(), record.lastUpdatedDateTimeUtc(),
+                record.etag(), record.payload(),
                 certificate || groupId == null ? null : new SymmetricKeyRegistrationResult(groupId),
                 !certificate ? null : x509 != null ? x509 : new X509RegistrationResult(null, groupId, null));
+        return record.substatus() == RegistrationSubstatus.REPROVISIONED_TO_INITIAL_ASSIGNMENT
+                && !client.knowsReprovisionedSubstatus()
+                ? result.withSubstatus(RegistrationSubstatus.INITIAL_ASSIGNMENT) : result;
     }
 
     private DeviceRegistrationResult disabled(String registrationId, EnrollmentMatch match) {

@@ -7,7 +7,6 @@ import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.server.throttling.Throttled;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -64,12 +63,8 @@ public final class RequestGate {
         return Optional.empty();
     }
 
-    /** Completes the answer now, or after the fault's delay. */
-    void complete(CompletableFuture<DeviceResponse> answer, DeviceResponse response, FaultAction action) {
-        if (action instanceof FaultAction.Delay delay) {
-            timer.schedule(() -> answer.complete(response), delay.millis(), TimeUnit.MILLISECONDS);
-        } else {
-            answer.complete(response);
-        }
+    /** Runs the task after a fault's delay, on the gate's timer thread. */
+    void later(long millis, Runnable task) {
+        timer.schedule(task, millis, TimeUnit.MILLISECONDS);
     }
 }

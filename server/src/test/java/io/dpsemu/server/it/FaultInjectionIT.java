@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceHubException;
 import io.dpsemu.protocol.auth.DerivedKeys;
 import io.dpsemu.protocol.auth.SasTokens;
@@ -190,6 +191,42 @@ class FaultInjectionIT {
             assertThat(reply.status()).isEqualTo(202);
             assertThat(elapsedMillis).isGreaterThanOrEqualTo(1500);
         }
+    }
+
+    @Test
+    void delayRuleOnPolls_whenOperationFinishesDuringTheDelay_thenTheDelayedAnswerIsTheFinishedStatus()
+            throws Exception {
+        RawMqttDevice device = enroll("fault-delay-poll");
+        addRule("{\"registrationId\":\"fault-delay-poll\",\"kinds\":[\"poll\"],\"delayMillis\":1000,"
+                + "\"maxHits\":1}");
+
+        try (RawMqttClient client = connected(device)) {
+            client.send(register("r", 0, 0, ""));
+            String operationId = client.next(MqttMessageType.PUBLISH).json().path("operationId").asText();
+            client.send(poll("p", operationId, 0, 0));
+            RawMqttReply reply = client.next(MqttMessageType.PUBLISH);
+
+            assertThat(reply.status()).as("read when it leaves, not when it was asked").isEqualTo(200);
+            assertThat(reply.json().path("status").asText()).isEqualTo("assigned");
+        }
+    }
+
+    @Test
+    void webSocketOnlyRule_whenSdkRegistersOverWebSocketAndOverMqtt_thenOnlyTheWebSocketRegistrationFails()
+            throws Exception {
+        String key = SymmetricKeyProvisioningIT.newKey();
+        server.store().putEnrollment(IndividualEnrollment.symmetricKey("fault-ws-device", key, key), null);
+        addRule("{\"registrationId\":\"fault-ws-device\",\"transports\":[\"mqttws\"],\"status\":500,"
+                + "\"message\":\"injected over websocket\"}");
+
+        AzureSdkDevice overWebSocket = new AzureSdkDevice(server.idScope(), server.caCertificate(),
+                ProvisioningDeviceClientTransportProtocol.MQTT_WS);
+        assertThatThrownBy(() -> overWebSocket.register("fault-ws-device", key))
+                .satisfies(e -> assertThat(SymmetricKeyProvisioningIT.fullMessage(e)).contains("injected over websocket"));
+
+        AzureSdkDevice overMqtt = new AzureSdkDevice(server.idScope(), server.caCertificate());
+        assertThat(overMqtt.register("fault-ws-device", key).getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.dpsemu.server.it;
 
 import static io.dpsemu.server.it.SymmetricKeyProvisioningIT.newKey;
+import static io.dpsemu.server.rawhttp.RawHttpsClient.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,9 +14,12 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
 import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
 import io.dpsemu.protocol.json.DpsJson;
+import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.server.DpsServer;
 import io.dpsemu.server.allocation.WebhookServer;
 import io.dpsemu.server.config.LinkedHub;
+import io.dpsemu.server.rawhttp.RawHttpsClient;
+import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -124,7 +128,8 @@ class ReprovisioningIT {
     }
 
     @Test
-    void deletedRecord_whenDeviceRegistersAgainToTheSameHub_thenReprovisionedToInitialAssignment() throws Exception {
+    void deletedRecord_whenSdkOnApi20190331RegistersAgainToTheSameHub_thenToldInitialAssignmentAndRecordSaysMore()
+            throws Exception {
         String key = newKey();
         enrollOn("reprov-deleted", key, HUB_A, MIGRATE);
         device.register("reprov-deleted", key);
@@ -133,7 +138,47 @@ class ReprovisioningIT {
         ProvisioningDeviceClientRegistrationResult again = device.register("reprov-deleted", key);
 
         assertThat(again.getIothubUri()).isEqualTo(HUB_A);
-        assertThat(again.getSubstatus()).isEqualTo(ProvisioningDeviceClientSubstatus.REPROVISIONED_TO_INITIAL_ASSIGNMENT);
+        // the Java SDK speaks api-version 2019-03-31, older than the substatus (2019-04-15)
+        assertThat(again.getSubstatus()).isEqualTo(ProvisioningDeviceClientSubstatus.INITIAL_ASSIGNMENT);
+        assertThat(server.store().findRegistration("reprov-deleted").orElseThrow().substatus())
+                .isEqualTo(RegistrationSubstatus.REPROVISIONED_TO_INITIAL_ASSIGNMENT);
+    }
+
+    @Test
+    void deletedRecord_whenDeviceOnApi20211001RegistersAgainToTheSameHub_thenReprovisionedToInitialAssignment()
+            throws Exception {
+        String key = newKey();
+        enrollOn("reprov-deleted-new-api", key, HUB_A, MIGRATE);
+        RawMqttDevice raw = new RawMqttDevice(server.idScope(), "reprov-deleted-new-api", key);
+        assertThat(registerOverHttps(raw).path("substatus").asText()).isEqualTo("initialAssignment");
+        assertThat(server.store().deleteRegistration("reprov-deleted-new-api", null)).isTrue();
+
+        JsonNode again = registerOverHttps(raw);
+
+        assertThat(again.path("assignedHub").asText()).isEqualTo(HUB_A);
+        assertThat(again.path("substatus").asText()).isEqualTo("reprovisionedToInitialAssignment");
+    }
+
+    /** Registers with api-version 2021-10-01 over the HTTPS device API; the final registrationState. */
+    private static JsonNode registerOverHttps(RawMqttDevice raw) throws Exception {
+        String base = "/" + server.idScope() + "/registrations/" + raw.registrationId();
+        try (RawHttpsClient client = RawHttpsClient.connect(server.httpsPort(), server.caCertificate())) {
+            RawHttpsClient.Response accepted = client.exchange(request("PUT", base + "/register?api-version=2021-10-01")
+                    .header("Host", client.host()).header("Content-Type", "application/json")
+                    .header("Authorization", raw.sasToken()).body("{}"));
+            assertThat(accepted.status()).isEqualTo(202);
+            String operationId = accepted.json().path("operationId").asText();
+            for (int i = 0; i < 100; i++) {
+                RawHttpsClient.Response polled = client.exchange(request("GET", base + "/operations/" + operationId
+                        + "?api-version=2021-10-01").header("Host", client.host())
+                        .header("Authorization", raw.sasToken()));
+                if (polled.status() == 200) {
+                    return polled.json().path("registrationState");
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("still assigning");
+        }
     }
 
     @Test

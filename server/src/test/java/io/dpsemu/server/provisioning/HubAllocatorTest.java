@@ -37,6 +37,11 @@ class HubAllocatorTest {
 
     private static final EnrollmentMatch DEFAULT = individual(null, null, null);
 
+    /** An allocator whose service default is DPS's, {@code hashed}. */
+    private static HubAllocator hashed(List<LinkedHub> hubs) {
+        return new HubAllocator(hubs, AllocationPolicy.HASHED);
+    }
+
     private static String id(int i) {
         return "sensor-" + i;
     }
@@ -52,8 +57,8 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenSameRegistrationIdTwice_thenSameHub() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
-        HubAllocator rebuilt = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator rebuilt = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
 
         for (int i = 0; i < 200; i++) {
             Optional<String> first = allocator.allocate(id(i), DEFAULT);
@@ -65,7 +70,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenRegistrationIdDiffersOnlyInCase_thenSameHub() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
 
         for (int i = 0; i < 200; i++) {
             String lower = "device-abc-" + i;
@@ -75,8 +80,8 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenHubListOrderDiffers_thenSameHub() {
-        HubAllocator forward = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
-        HubAllocator backward = new HubAllocator(List.of(LinkedHub.of(HUB_C), LinkedHub.of(HUB_B), LinkedHub.of(HUB_A)));
+        HubAllocator forward = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator backward = hashed(List.of(LinkedHub.of(HUB_C), LinkedHub.of(HUB_B), LinkedHub.of(HUB_A)));
 
         for (int i = 0; i < 500; i++) {
             assertThat(backward.allocate(id(i), DEFAULT)).isEqualTo(forward.allocate(id(i), DEFAULT));
@@ -85,7 +90,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenWeightsEqual_thenShareIsEven() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
 
         Map<String, Integer> counts = spread(allocator, DEFAULT);
 
@@ -95,7 +100,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenWeightsDiffer_thenShareFollowsWeights() {
-        HubAllocator allocator = new HubAllocator(List.of(new LinkedHub(HUB_A, 1, true),
+        HubAllocator allocator = hashed(List.of(new LinkedHub(HUB_A, 1, true),
                 new LinkedHub(HUB_B, 3, true), new LinkedHub(HUB_C, 6, true)));
 
         Map<String, Integer> counts = spread(allocator, DEFAULT);
@@ -107,7 +112,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenOneHeavyHub_thenMostDevicesGoThere() {
-        HubAllocator allocator = new HubAllocator(List.of(new LinkedHub(HUB_A, 1000, true),
+        HubAllocator allocator = hashed(List.of(new LinkedHub(HUB_A, 1000, true),
                 new LinkedHub(HUB_B, 1, true)));
 
         Map<String, Integer> counts = spread(allocator, DEFAULT);
@@ -117,7 +122,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenHubDoesNotApplyAllocationPolicy_thenNeverChosenByHashing() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 1000, false)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 1000, false)));
 
         Map<String, Integer> counts = spread(allocator, DEFAULT);
 
@@ -126,7 +131,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenEnrollmentNamesHubExcludedFromAllocation_thenItCanBeChosen() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 1, false)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 1, false)));
 
         assertThat(allocator.allocate("device-1", individual(AllocationPolicy.HASHED, List.of(HUB_B), null)))
                 .contains(HUB_B);
@@ -136,14 +141,14 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenOnlyExcludedHubsAreLinked_thenEmpty() {
-        HubAllocator allocator = new HubAllocator(List.of(new LinkedHub(HUB_A, 1, false)));
+        HubAllocator allocator = hashed(List.of(new LinkedHub(HUB_A, 1, false)));
 
         assertThat(allocator.allocate("device-1", DEFAULT)).isEmpty();
     }
 
     @Test
     void allocate_whenEnrollmentNamesHubs_thenOnlyThoseAreCandidates() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
         EnrollmentMatch match = group(AllocationPolicy.HASHED, List.of(HUB_B, HUB_C));
 
         Map<String, Integer> counts = spread(allocator, match);
@@ -153,7 +158,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenStaticPolicy_thenFirstNamedHub() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
         EnrollmentMatch match = individual(AllocationPolicy.STATIC, List.of(HUB_C, HUB_A), null);
 
         for (int i = 0; i < 100; i++) {
@@ -163,7 +168,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenStaticPolicyNamesNoHub_thenEmpty() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A)));
 
         assertThat(allocator.allocate("device-1", individual(AllocationPolicy.STATIC, null, null))).isEmpty();
         assertThat(allocator.allocate("device-1", individual(AllocationPolicy.STATIC, List.of(), null))).isEmpty();
@@ -171,7 +176,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenNamedHubDiffersInCase_thenLinkedSpellingReturned() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
 
         assertThat(allocator.allocate("device-1", individual(AllocationPolicy.STATIC, List.of(HUB_B.toUpperCase()), null)))
                 .contains(HUB_B);
@@ -179,7 +184,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenLegacyIotHubHostName_thenThatHub() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 1, false)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 1, false)));
 
         for (int i = 0; i < 100; i++) {
             assertThat(allocator.allocate(id(i), individual(null, null, HUB_B))).contains(HUB_B);
@@ -190,28 +195,28 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenLegacyIotHubHostNameNotLinked_thenEmpty() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A)));
 
         assertThat(allocator.allocate("device-1", individual(null, null, "gone.azure-devices.net"))).isEmpty();
     }
 
     @Test
     void allocate_whenStaticHubNotLinked_thenEmpty() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A)));
 
         assertThat(allocator.allocate("device-1", individual(AllocationPolicy.STATIC, List.of(HUB_B), null))).isEmpty();
     }
 
     @Test
     void allocate_whenNamedHubsAreNotLinked_thenEmpty() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A)));
 
         assertThat(allocator.allocate("device-1", group(AllocationPolicy.HASHED, List.of(HUB_B, HUB_C)))).isEmpty();
     }
 
     @Test
     void allocate_whenSomeNamedHubsAreNotLinked_thenOnlyLinkedOnesChosen() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
         EnrollmentMatch match = group(AllocationPolicy.HASHED, List.of(HUB_B, HUB_C));
 
         assertThat(spread(allocator, match)).containsOnlyKeys(HUB_B);
@@ -219,8 +224,8 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenHubAdded_thenOnlyPartOfDevicesMoveAndOnlyToNewHub() {
-        HubAllocator before = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
-        HubAllocator after = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator before = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
+        HubAllocator after = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
 
         List<String> moved = new ArrayList<>();
         for (int i = 0; i < DEVICES; i++) {
@@ -237,8 +242,8 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenHubRemoved_thenOnlyItsDevicesMove() {
-        HubAllocator before = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
-        HubAllocator after = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
+        HubAllocator before = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B), LinkedHub.of(HUB_C)));
+        HubAllocator after = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
 
         for (int i = 0; i < DEVICES; i++) {
             String was = before.allocate(id(i), DEFAULT).orElseThrow();
@@ -250,7 +255,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenCustomOrGeoLatencyPolicy_thenWeightedHashOverCandidates() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
 
         assertThat(spread(allocator, group(AllocationPolicy.GEO_LATENCY, null))).containsOnlyKeys(HUB_A, HUB_B);
         assertThat(allocator.allocate("device-1", group(AllocationPolicy.GEO_LATENCY, null)))
@@ -284,7 +289,7 @@ class HubAllocatorTest {
 
     @Test
     void allocate_whenCustomPolicy_thenRefusedBecauseTheWebhookDecides() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A)));
 
         assertThatThrownBy(() -> allocator.allocate("device-1", group(AllocationPolicy.CUSTOM, null)))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -292,7 +297,7 @@ class HubAllocatorTest {
 
     @Test
     void candidateHubs_whenEnrollmentNamesNone_thenEveryHubTakingPartInAllocation() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 5, false),
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 5, false),
                 LinkedHub.of(HUB_C)));
 
         assertThat(allocator.candidateHubs(group(AllocationPolicy.CUSTOM, null))).containsExactly(HUB_A, HUB_C);
@@ -300,7 +305,7 @@ class HubAllocatorTest {
 
     @Test
     void candidateHubs_whenEnrollmentNamesHubs_thenItsLinkedOnesInLinkedSpelling() {
-        HubAllocator allocator = new HubAllocator(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 5, false)));
+        HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 5, false)));
 
         assertThat(allocator.candidateHubs(group(AllocationPolicy.CUSTOM, List.of(HUB_B.toUpperCase(),
                 "gone.azure-devices.net", HUB_B)))).containsExactly(HUB_B);

@@ -8,6 +8,7 @@ import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.AttestationMechanism;
+import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
@@ -19,6 +20,8 @@ import io.dpsemu.protocol.model.RegistrationOperationStatus;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.server.allocation.WebhookClient;
+import io.dpsemu.server.allocation.WebhookServer;
+import io.dpsemu.server.config.AllocationConfig;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.config.ServerConfig;
@@ -72,14 +75,23 @@ class RegistrationServiceTest {
     }
 
     private RegistrationService service(StoreExecutor executor, int maxOperations, boolean detailedErrors) {
+        return service(executor, maxOperations, detailedErrors, new WebhookClient(ServerConfig.defaults().allocation()));
+    }
+
+    private RegistrationService service(StoreExecutor executor, int maxOperations, boolean detailedErrors,
+            WebhookClient webhooks) {
         executors.add(executor);
         SasVerifier verifier = new SasVerifier(Duration.ofSeconds(300), Clock.systemUTC());
         DeviceAuthenticator authenticator = new DeviceAuthenticator(store, verifier, SCOPE, Clock.systemUTC());
         DpsMetrics metrics = new DpsMetrics(registry);
-        return new RegistrationService(store, executor, authenticator, new HubAllocator(List.of(LinkedHub.of(HUB))),
-                new WebhookClient(ServerConfig.defaults().allocation()), openGate(metrics), config(detailedErrors), maxOperations,
-                false, metrics, new StoreHealth(metrics));
+        return new RegistrationService(store, executor, authenticator,
+                new HubAllocator(List.of(LinkedHub.of(HUB)), AllocationPolicy.HASHED),
+                webhooks, openGate(metrics), config(detailedErrors), maxOperations, false, metrics,
+                new StoreHealth(metrics));
     }
+
+    /** A device on MQTT with the api-version the Java, Node, Python and C# SDKs send. */
+    static final DeviceClient MQTT = new DeviceClient(Transport.MQTT, "2019-03-31");
 
     /** No quotas, no fault rules: what the engine sees by default. */
     static RequestGate openGate(DpsMetrics metrics) {
@@ -127,14 +139,14 @@ class RegistrationServiceTest {
     }
 
     private String register(RegistrationService service, DeviceIdentity identity) {
-        DeviceResponse response = answer(service.register(identity, Transport.MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(identity, MQTT, DeviceRegistration.EMPTY));
         assertThat(response.status()).isEqualTo(202);
         return status(response).operationId();
     }
 
     /** Polls as an authenticated connection until the operation has finished. */
     private DeviceResponse finished(RegistrationService service, DeviceIdentity identity, String operationId) {
-        return await().atMost(WAIT).until(() -> answer(service.operationStatus(identity, Transport.MQTT, operationId, true)),
+        return await().atMost(WAIT).until(() -> answer(service.operationStatus(identity, MQTT, operationId, true)),
                 response -> response.status() != 202);
     }
 
@@ -148,7 +160,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, Transport.MQTT, new DeviceRegistration("device-1", null, null)));
+        DeviceResponse response = answer(service.register(identity, MQTT, new DeviceRegistration("device-1", null, null)));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -243,7 +255,7 @@ class RegistrationServiceTest {
         String operationId = register(service, identity);
         await().atMost(WAIT).until(store::registrationWriteReached);
 
-        DeviceResponse response = answer(service.operationStatus(identity, Transport.MQTT, operationId, true));
+        DeviceResponse response = answer(service.operationStatus(identity, MQTT, operationId, true));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -262,7 +274,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.operationStatus(identity, Transport.MQTT, "4.0000000000000000.nope", true));
+        DeviceResponse response = answer(service.operationStatus(identity, MQTT, "4.0000000000000000.nope", true));
 
         assertThat(response.status()).isEqualTo(404);
         DpsError error = error(response);
@@ -278,7 +290,7 @@ class RegistrationServiceTest {
         String operationId = register(service, owner);
         finished(service, owner, operationId);
 
-        DeviceResponse response = answer(service.operationStatus(other, Transport.MQTT, operationId, true));
+        DeviceResponse response = answer(service.operationStatus(other, MQTT, operationId, true));
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.OPERATION_NOT_FOUND);
@@ -292,7 +304,7 @@ class RegistrationServiceTest {
         finished(service, identity, operationId);
 
         DeviceResponse response = answer(service.operationStatus(new DeviceIdentity(SCOPE, "DEVICE-1", null),
-                Transport.MQTT, operationId, true));
+                MQTT, operationId, true));
 
         assertThat(response.status()).isEqualTo(200);
     }
@@ -304,8 +316,8 @@ class RegistrationServiceTest {
         String operationId = register(service, identity);
         finished(service, identity, operationId);
 
-        DeviceResponse stranger = answer(service.operationStatus(device("device-1", newKey()), Transport.MQTT, operationId, false));
-        DeviceResponse owner = answer(service.operationStatus(identity, Transport.MQTT, operationId, false));
+        DeviceResponse stranger = answer(service.operationStatus(device("device-1", newKey()), MQTT, operationId, false));
+        DeviceResponse owner = answer(service.operationStatus(identity, MQTT, operationId, false));
 
         assertThat(stranger.status()).isEqualTo(401);
         assertThat(stranger.authFailure()).isTrue();
@@ -319,7 +331,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, Transport.MQTT, new DeviceRegistration("device-2", null, null)));
+        DeviceResponse response = answer(service.register(identity, MQTT, new DeviceRegistration("device-2", null, null)));
 
         assertThat(response.status()).isEqualTo(400);
         DpsError error = error(response);
@@ -333,7 +345,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, Transport.MQTT, new DeviceRegistration("DEVICE-1", null, null)));
+        DeviceResponse response = answer(service.register(identity, MQTT, new DeviceRegistration("DEVICE-1", null, null)));
 
         assertThat(response.status()).isEqualTo(202);
     }
@@ -343,7 +355,7 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(device("device-1", newKey()), Transport.MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(device("device-1", newKey()), MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.authFailure()).isTrue();
@@ -358,7 +370,7 @@ class RegistrationServiceTest {
     void register_whenRegistrationUnknown_thenUnauthorizedInvalidCredentials() {
         RegistrationService service = service();
 
-        DeviceResponse response = answer(service.register(device("stranger", newKey()), Transport.MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(device("stranger", newKey()), MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.INVALID_CREDENTIALS);
@@ -373,7 +385,7 @@ class RegistrationServiceTest {
         DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
                 key, Instant.now().minus(Duration.ofDays(1)), "registration"));
 
-        DeviceResponse response = answer(service.register(expired, Transport.MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(expired, MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.authFailure()).isTrue();
@@ -389,7 +401,7 @@ class RegistrationServiceTest {
         DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
                 key, Instant.now().minus(Duration.ofDays(1)), "registration"));
 
-        DeviceResponse response = answer(service.register(expired, Transport.MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(expired, MQTT, DeviceRegistration.EMPTY));
 
         assertThat(error(response).message()).contains("expired");
     }
@@ -471,7 +483,7 @@ class RegistrationServiceTest {
         await().atMost(WAIT).until(() -> executor.queued() == 0);
         executor.execute(() -> { });
 
-        DeviceResponse response = answer(service.register(identity, Transport.MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(identity, MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(429);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -481,7 +493,7 @@ class RegistrationServiceTest {
 
         blocker.countDown();
         await().atMost(WAIT).until(() -> executor.queued() == 0);
-        assertThat(answer(service.register(identity, Transport.MQTT, DeviceRegistration.EMPTY)).status()).isEqualTo(202);
+        assertThat(answer(service.register(identity, MQTT, DeviceRegistration.EMPTY)).status()).isEqualTo(202);
     }
 
     @Test
@@ -501,7 +513,7 @@ class RegistrationServiceTest {
         await().atMost(WAIT).until(() -> executor.queued() == 0);
         executor.execute(() -> { });
 
-        DeviceResponse response = answer(service.operationStatus(identity, Transport.MQTT, "4.0000000000000000.x", false));
+        DeviceResponse response = answer(service.operationStatus(identity, MQTT, "4.0000000000000000.x", false));
 
         assertThat(response.status()).isEqualTo(429);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -514,7 +526,7 @@ class RegistrationServiceTest {
         DeviceIdentity second = enrolled("device-2");
         finished(service, first, register(service, first));
 
-        DeviceResponse response = answer(service.register(second, Transport.MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(second, MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(429);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -524,13 +536,64 @@ class RegistrationServiceTest {
         assertThat(store.findRegistration("device-2")).isEmpty();
     }
 
+    /** One webhook call at a time; the webhook answers {@code hub} after {@code delayMillis}. */
+    private static WebhookClient oneCallAtATime() {
+        return new WebhookClient(new AllocationConfig(AllocationPolicy.HASHED, 10_000, 1, 65_536));
+    }
+
+    private DeviceIdentity enrolledCustom(String registrationId, WebhookServer webhook) {
+        String key = newKey();
+        store.putEnrollment(new IndividualEnrollment(registrationId, null, null,
+                AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED, null,
+                null, null, AllocationPolicy.CUSTOM, null, new CustomAllocationDefinition(webhook.url(), "2021-10-01")),
+                null);
+        return device(registrationId, key);
+    }
+
+    @Test
+    void register_whenWebhookCallsAtTheirLimit_thenTooManyRequestsUntilTheCallEnds() throws Exception {
+        try (WebhookServer webhook = new WebhookServer(request -> new WebhookServer.Reply(200,
+                "{\"iotHubHostName\":\"" + HUB + "\"}", 1000))) {
+            RegistrationService service = service(new StoreExecutor(2, 100), 1000, true, oneCallAtATime());
+            DeviceIdentity first = enrolledCustom("custom-1", webhook);
+            DeviceIdentity second = enrolledCustom("custom-2", webhook);
+            String operationId = register(service, first);
+
+            DeviceResponse refused = answer(service.register(second, MQTT, DeviceRegistration.EMPTY));
+
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+            assertThat(error(refused).message()).contains("webhook calls");
+            assertThat(status(finished(service, first, operationId)).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+            assertThat(answer(service.register(second, MQTT, DeviceRegistration.EMPTY)).status()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void register_whenOperationTableFullForCustomEnrollment_thenWebhookSlotIsGivenBack() throws Exception {
+        try (WebhookServer webhook = new WebhookServer(request -> WebhookServer.Reply.ok(
+                "{\"iotHubHostName\":\"" + HUB + "\"}"))) {
+            WebhookClient webhooks = oneCallAtATime();
+            RegistrationService service = service(new StoreExecutor(2, 100), 1, true, webhooks);
+            DeviceIdentity plain = enrolled("plain-1");
+            finished(service, plain, register(service, plain));
+
+            DeviceResponse refused = answer(service.register(enrolledCustom("custom-3", webhook), MQTT,
+                    DeviceRegistration.EMPTY));
+
+            assertThat(error(refused).message()).contains("too many registrations in progress");
+            assertThat(webhooks.reserve()).as("the slot was given back").isPresent();
+            assertThat(webhook.requests()).isEmpty();
+        }
+    }
+
     @Test
     void register_whenStoreUnavailable_thenServiceUnavailableWithRetryAfter() {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
         store.failAll(true);
 
-        DeviceResponse response = answer(service.register(identity, Transport.MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response = answer(service.register(identity, MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -551,7 +614,7 @@ class RegistrationServiceTest {
         finished(service, identity, operationId);
         store.failAll(true);
 
-        DeviceResponse response = answer(service.operationStatus(identity, Transport.MQTT, operationId, false));
+        DeviceResponse response = answer(service.operationStatus(identity, MQTT, operationId, false));
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -607,6 +670,6 @@ class RegistrationServiceTest {
 
         service.sweep();
 
-        assertThat(answer(service.operationStatus(identity, Transport.MQTT, operationId, true)).status()).isEqualTo(200);
+        assertThat(answer(service.operationStatus(identity, MQTT, operationId, true)).status()).isEqualTo(200);
     }
 }

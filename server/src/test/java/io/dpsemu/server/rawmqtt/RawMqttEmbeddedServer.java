@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.LimitsConfig;
@@ -83,7 +84,7 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         RegistrationService registrations = new RegistrationService(store, storeExecutor,
                 new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300), clock), ID_SCOPE, clock),
-                new HubAllocator(List.of(LinkedHub.of(HUB))),
+                new HubAllocator(List.of(LinkedHub.of(HUB)), AllocationPolicy.HASHED),
                 new WebhookClient(ServerConfig.defaults().allocation()),
                 new RequestGate(new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics)),
                 provisioning, 1000, false, metrics,

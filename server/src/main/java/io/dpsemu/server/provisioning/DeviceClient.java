@@ -1,0 +1,20 @@
+package io.dpsemu.server.provisioning;
+
+/**
+ * How a device talks to the server: the transport it came in on and the {@code api-version} it
+ * asked for (MQTT username or HTTPS query).
+ */
+public record DeviceClient(Transport transport, String apiVersion) {
+
+    /**
+     * The api-version that brought substatus {@code reprovisionedToInitialAssignment}; DPS tells
+     * devices on older versions (Java, Node, Python, C# and embedded C send 2019-03-31, and C#'s enum
+     * lacks the value) {@code initialAssignment} instead.
+     */
+    static final String REPROVISIONED_SUBSTATUS_SINCE = "2019-04-15";
+
+    /** Whether the device may be told {@code reprovisionedToInitialAssignment}; api-versions are dates, so they sort as text. */
+    boolean knowsReprovisionedSubstatus() {
+        return apiVersion != null && apiVersion.compareTo(REPROVISIONED_SUBSTATUS_SINCE) >= 0;
+    }
+}
