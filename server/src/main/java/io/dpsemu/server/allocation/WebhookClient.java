@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
@@ -100,8 +99,10 @@ public final class WebhookClient {
                     late.set(true);
                     exchange.cancel(true);
                 }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+                // past the deadline every failure is the deadline's (the cancellation may arrive wrapped,
+                // or race the client's own header timeout)
                 result = exchange.handle((response, error) -> answer(webhook, request, response,
-                        error instanceof CancellationException && late.get() ? new TimeoutException() : error));
+                        error != null && late.get() ? new TimeoutException() : error));
                 result.whenComplete((response, error) -> deadline.cancel(false));
             } catch (URISyntaxException | IllegalArgumentException e) {
                 result = CompletableFuture.failedFuture(new CustomAllocationException(
