@@ -3,7 +3,6 @@ package io.dpsemu.server.it;
 import static io.dpsemu.server.rawhttp.RawHttpsClient.request;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.poll;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.register;
-import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,12 +86,7 @@ class FaultInjectionIT {
     }
 
     private static RawMqttClient connected(RawMqttDevice device) throws IOException {
-        RawMqttClient client = RawMqttClient.connect(server.mqttPort(), server.caCertificate());
-        client.send(device.connect().bytes());
-        assertThat(client.next(MqttMessageType.CONNACK).returnCode()).isZero();
-        client.send(subscribeResponses(1, 0));
-        client.next(MqttMessageType.SUBACK);
-        return client;
+        return RawMqttClient.session(server.mqttPort(), server.caCertificate(), device);
     }
 
     private static int retryAfter(RawMqttReply reply) {

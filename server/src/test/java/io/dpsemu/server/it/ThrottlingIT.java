@@ -3,7 +3,6 @@ package io.dpsemu.server.it;
 import static io.dpsemu.server.rawhttp.RawHttpsClient.request;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.poll;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.register;
-import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
@@ -62,12 +61,7 @@ class ThrottlingIT {
     }
 
     private static RawMqttClient connected(DpsServer server, RawMqttDevice device) throws IOException {
-        RawMqttClient client = RawMqttClient.connect(server.mqttPort(), server.caCertificate());
-        client.send(device.connect().bytes());
-        assertThat(client.next(MqttMessageType.CONNACK).returnCode()).isZero();
-        client.send(subscribeResponses(1, 0));
-        client.next(MqttMessageType.SUBACK);
-        return client;
+        return RawMqttClient.session(server.mqttPort(), server.caCertificate(), device);
     }
 
     @Test

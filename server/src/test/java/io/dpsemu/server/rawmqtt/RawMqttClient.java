@@ -44,6 +44,23 @@ public final class RawMqttClient implements AutoCloseable {
         return connect(port, caPem, null);
     }
 
+    /**
+     * A device session ready to register: connected as {@code device} (CONNACK 0 required) and
+     * subscribed to the response topic at QoS 0.
+     */
+    public static RawMqttClient session(int port, Path caPem, RawMqttDevice device) throws IOException {
+        RawMqttClient client = connect(port, caPem);
+        client.send(device.connect().bytes());
+        RawMqttReply connAck = client.next(MqttMessageType.CONNACK);
+        if (connAck.returnCode() != 0) {
+            client.close();
+            throw new AssertionError("CONNECT of " + device.registrationId() + " refused: " + connAck);
+        }
+        client.send(RawMqttPackets.subscribeResponses(1, 0));
+        client.next(MqttMessageType.SUBACK);
+        return client;
+    }
+
     /** As {@link #connect(int, Path)}, presenting the key managers' client certificate in the handshake. */
     public static RawMqttClient connect(int port, Path caPem, KeyManager[] clientCertificate) throws IOException {
         SSLSocket socket = (SSLSocket) trusting(caPem, clientCertificate).getSocketFactory()
