@@ -2,7 +2,8 @@ package io.dpsemu.server.config;
 
 /**
  * Every bound the server enforces. When one is hit the device gets a clear answer (a refusing
- * CONNACK, a close, or {@code 429} with retry-after), never an unbounded queue.
+ * CONNACK, a close, or {@code 429} with retry-after), never an unbounded queue. The defaults are
+ * the {@link Builder}'s initial values.
  *
  * @param maxConnections            open device connections on one node
  * @param connectTimeoutSeconds     from TCP accept to CONNACK (TLS handshake included)
@@ -34,8 +35,103 @@ public record LimitsConfig(
         int httpRequestTimeoutSeconds,
         int httpIdleTimeoutSeconds) {
 
-    static LimitsConfig defaults() {
-        return new LimitsConfig(100_000, 10, 8 * 1024, 96 * 1024 + 1024, 1800, 4, 10_000, 200_000, 16, 8 * 1024,
-                96 * 1024, 10, 120);
+    public static LimitsConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding the defaults; set what differs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Named defaults, so a test or a caller changes one limit without repeating the others. */
+    public static final class Builder {
+        private int maxConnections = 100_000;
+        private int connectTimeoutSeconds = 10;
+        private int maxConnectPacketBytes = 8 * 1024;
+        private int maxPacketBytes = 96 * 1024 + 1024;
+        private int maxKeepAliveSeconds = 1800;
+        private int storeThreads = 4;
+        private int storeQueue = 10_000;
+        private int maxOperations = 200_000;
+        private int maxInflightPerConnection = 16;
+        private int maxHttpHeaderBytes = 8 * 1024;
+        private int maxHttpBodyBytes = 96 * 1024;
+        private int httpRequestTimeoutSeconds = 10;
+        private int httpIdleTimeoutSeconds = 120;
+
+        private Builder() {
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder connectTimeoutSeconds(int value) {
+            connectTimeoutSeconds = value;
+            return this;
+        }
+
+        public Builder maxConnectPacketBytes(int value) {
+            maxConnectPacketBytes = value;
+            return this;
+        }
+
+        public Builder maxPacketBytes(int value) {
+            maxPacketBytes = value;
+            return this;
+        }
+
+        public Builder maxKeepAliveSeconds(int value) {
+            maxKeepAliveSeconds = value;
+            return this;
+        }
+
+        public Builder storeThreads(int value) {
+            storeThreads = value;
+            return this;
+        }
+
+        public Builder storeQueue(int value) {
+            storeQueue = value;
+            return this;
+        }
+
+        public Builder maxOperations(int value) {
+            maxOperations = value;
+            return this;
+        }
+
+        public Builder maxInflightPerConnection(int value) {
+            maxInflightPerConnection = value;
+            return this;
+        }
+
+        public Builder maxHttpHeaderBytes(int value) {
+            maxHttpHeaderBytes = value;
+            return this;
+        }
+
+        public Builder maxHttpBodyBytes(int value) {
+            maxHttpBodyBytes = value;
+            return this;
+        }
+
+        public Builder httpRequestTimeoutSeconds(int value) {
+            httpRequestTimeoutSeconds = value;
+            return this;
+        }
+
+        public Builder httpIdleTimeoutSeconds(int value) {
+            httpIdleTimeoutSeconds = value;
+            return this;
+        }
+
+        public LimitsConfig build() {
+            return new LimitsConfig(maxConnections, connectTimeoutSeconds, maxConnectPacketBytes, maxPacketBytes,
+                    maxKeepAliveSeconds, storeThreads, storeQueue, maxOperations, maxInflightPerConnection,
+                    maxHttpHeaderBytes, maxHttpBodyBytes, httpRequestTimeoutSeconds, httpIdleTimeoutSeconds);
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.dpsemu.server.config;
 
 /**
- * How the provisioning engine answers devices.
+ * How the provisioning engine answers devices. The defaults are the {@link Builder}'s initial values.
  *
  * @param retryAfterSeconds          retry-after advertised while an operation is assigning
  * @param minResponseDelayMillis     no response leaves sooner than this after its request (the Java
@@ -25,7 +25,73 @@ public record ProvisioningConfig(
         int operationRetentionSeconds,
         int abandonedOperationSeconds) {
 
-    static ProvisioningConfig defaults() {
-        return new ProvisioningConfig(3, 50, 300, true, false, 3, 600, 10);
+    public static ProvisioningConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding the defaults; set what differs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Named defaults, so a test or a caller changes one setting without repeating the others. */
+    public static final class Builder {
+        private int retryAfterSeconds = 3;
+        private int minResponseDelayMillis = 50;
+        private int sasClockSkewSeconds = 300;
+        private boolean detailedErrors = true;
+        private boolean strictCleanSession;
+        private int maxAuthFailuresPerConnection = 3;
+        private int operationRetentionSeconds = 600;
+        private int abandonedOperationSeconds = 10;
+
+        private Builder() {
+        }
+
+        public Builder retryAfterSeconds(int value) {
+            retryAfterSeconds = value;
+            return this;
+        }
+
+        public Builder minResponseDelayMillis(int value) {
+            minResponseDelayMillis = value;
+            return this;
+        }
+
+        public Builder sasClockSkewSeconds(int value) {
+            sasClockSkewSeconds = value;
+            return this;
+        }
+
+        public Builder detailedErrors(boolean value) {
+            detailedErrors = value;
+            return this;
+        }
+
+        public Builder strictCleanSession(boolean value) {
+            strictCleanSession = value;
+            return this;
+        }
+
+        public Builder maxAuthFailuresPerConnection(int value) {
+            maxAuthFailuresPerConnection = value;
+            return this;
+        }
+
+        public Builder operationRetentionSeconds(int value) {
+            operationRetentionSeconds = value;
+            return this;
+        }
+
+        public Builder abandonedOperationSeconds(int value) {
+            abandonedOperationSeconds = value;
+            return this;
+        }
+
+        public ProvisioningConfig build() {
+            return new ProvisioningConfig(retryAfterSeconds, minResponseDelayMillis, sasClockSkewSeconds,
+                    detailedErrors, strictCleanSession, maxAuthFailuresPerConnection, operationRetentionSeconds,
+                    abandonedOperationSeconds);
+        }
     }
 }

@@ -67,7 +67,8 @@ class RegistrationServiceTest {
     }
 
     private static ProvisioningConfig config(boolean detailedErrors) {
-        return new ProvisioningConfig(RETRY_AFTER, 0, 300, detailedErrors, false, 3, 600, 10);
+        return ProvisioningConfig.builder().retryAfterSeconds(RETRY_AFTER).minResponseDelayMillis(0)
+                .detailedErrors(detailedErrors).build();
     }
 
     private RegistrationService service() {

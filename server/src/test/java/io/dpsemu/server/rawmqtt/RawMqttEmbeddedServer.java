@@ -77,10 +77,22 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         Store memory = new InMemoryStore();
         this.hold = options.holdRegistrationWrites ? new RegistrationWriteHold() : null;
         this.store = hold == null ? memory : hold.wrap(memory);
-        ProvisioningConfig provisioning = new ProvisioningConfig(RETRY_AFTER_SECONDS, options.minResponseDelayMillis,
-                300, true, options.strictCleanSession, options.maxAuthFailures, 600, 10);
-        LimitsConfig limits = new LimitsConfig(100, CONNECT_TIMEOUT_SECONDS, MAX_CONNECT_PACKET_BYTES,
-                MAX_PACKET_BYTES, MAX_KEEP_ALIVE_SECONDS, 1, 64, 1000, 16, 8192, 96 * 1024, 10, 120);
+        ProvisioningConfig provisioning = ProvisioningConfig.builder()
+                .retryAfterSeconds(RETRY_AFTER_SECONDS)
+                .minResponseDelayMillis(options.minResponseDelayMillis)
+                .strictCleanSession(options.strictCleanSession)
+                .maxAuthFailuresPerConnection(options.maxAuthFailures)
+                .build();
+        LimitsConfig limits = LimitsConfig.builder()
+                .maxConnections(100)
+                .connectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS)
+                .maxConnectPacketBytes(MAX_CONNECT_PACKET_BYTES)
+                .maxPacketBytes(MAX_PACKET_BYTES)
+                .maxKeepAliveSeconds(MAX_KEEP_ALIVE_SECONDS)
+                .storeThreads(1)
+                .storeQueue(64)
+                .maxOperations(1000)
+                .build();
         Clock clock = Clock.systemUTC();
         RegistrationService registrations = new RegistrationService(store, storeExecutor,
                 new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300), clock), ID_SCOPE, clock),
