@@ -97,6 +97,7 @@ final class ConfigValidator {
         range(p.maxAuthFailuresPerConnection(), 1, 1000, "provisioning.maxAuthFailuresPerConnection");
         range(p.operationRetentionSeconds(), 10, 86_400, "provisioning.operationRetentionSeconds");
         range(p.abandonedOperationSeconds(), 1, 3600, "provisioning.abandonedOperationSeconds");
+        range(p.pollWaitMillis(), 0, 60_000, "provisioning.pollWaitMillis");
         LimitsConfig l = c.limits();
         require(l != null, "limits", "must be set");
         range(l.maxConnections(), 1, 10_000_000, "limits.maxConnections");
@@ -107,11 +108,15 @@ final class ConfigValidator {
         range(l.storeThreads(), 1, 256, "limits.storeThreads");
         range(l.storeQueue(), 1, 10_000_000, "limits.storeQueue");
         range(l.maxOperations(), 100, 100_000_000, "limits.maxOperations");
+        range(l.maxInflightPerCredential(), 1, 100_000_000, "limits.maxInflightPerCredential");
         range(l.maxInflightPerConnection(), 1, 10_000, "limits.maxInflightPerConnection");
         range(l.maxHttpHeaderBytes(), 1024, 1024 * 1024, "limits.maxHttpHeaderBytes");
         range(l.maxHttpBodyBytes(), 1024, 16 * 1024 * 1024, "limits.maxHttpBodyBytes");
         range(l.httpRequestTimeoutSeconds(), 1, 600, "limits.httpRequestTimeoutSeconds");
         range(l.httpIdleTimeoutSeconds(), 1, 86_400, "limits.httpIdleTimeoutSeconds");
+        range(l.storeCallTimeoutMillis(), 100, 600_000, "limits.storeCallTimeoutMillis");
+        range(l.groupCommitMaxRecords(), 1, 100_000, "limits.groupCommitMaxRecords");
+        range(l.groupCommitMaxWaitMicros(), 0, 1_000_000, "limits.groupCommitMaxWaitMicros");
         ThrottlingConfig t = c.throttling();
         require(t != null, "throttling", "must be set");
         range(t.registrationsPerMinute(), 0, MAX_QUOTA, "throttling.registrationsPerMinute");

@@ -11,9 +11,8 @@ import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.metrics.DpsMetrics;
-import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
-import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.provisioning.TestStoreThreads;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.WebSocketFrames;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
@@ -67,18 +66,18 @@ class HttpsRouterTest {
     @TempDir
     Path dataDir;
 
-    private final StoreExecutor serviceExecutor = new StoreExecutor(1, 16);
+    private final DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+    private final TestStoreThreads serviceThreads = new TestStoreThreads(metrics, 1, 16);
 
     @AfterEach
-    void stopServiceExecutor() {
-        serviceExecutor.close();
+    void stopServiceThreads() {
+        serviceThreads.close();
     }
 
     /** The service API beside the device API, so that routing between them is what production runs. */
     private ServiceApi serviceApi() {
         ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), 10, 100);
-        DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
-        return new ServiceApi(server.store(), serviceExecutor, new StoreHealth(metrics), new ServiceAuthenticator(
+        return new ServiceApi(server.store(), serviceThreads.executor(), serviceThreads.health(), new ServiceAuthenticator(
                 ServicePolicies.load(dataDir, config), new SasVerifier(Duration.ZERO, Clock.systemUTC()), "localhost"),
                 new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),

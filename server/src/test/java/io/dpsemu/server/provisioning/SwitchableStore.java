@@ -8,6 +8,7 @@ import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreUnavailableException;
+import io.dpsemu.store.WriteBatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -111,6 +112,21 @@ final class SwitchableStore implements Store {
 
     @Override
     public RegistrationRecord putRegistration(RegistrationRecord record) {
+        beforeRegistrationWrite();
+        return delegate.putRegistration(record);
+    }
+
+    @Override
+    public List<RegistrationRecord> write(WriteBatch batch) {
+        if (!batch.registrations().isEmpty()) {
+            beforeRegistrationWrite();
+        } else {
+            check();
+        }
+        return delegate.write(batch);
+    }
+
+    private void beforeRegistrationWrite() {
         registrationWriteReached.countDown();
         CountDownLatch gate = registrationGate;
         if (gate != null) {
@@ -127,7 +143,6 @@ final class SwitchableStore implements Store {
         if (failRegistrationWrites) {
             throw new StoreUnavailableException("cannot write the registration record (test)", null);
         }
-        return delegate.putRegistration(record);
     }
 
     @Override

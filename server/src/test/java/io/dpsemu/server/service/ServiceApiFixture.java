@@ -12,8 +12,7 @@ import io.dpsemu.server.config.ThrottlingConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
-import io.dpsemu.server.metrics.StoreHealth;
-import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.provisioning.TestStoreThreads;
 import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -55,7 +54,8 @@ final class ServiceApiFixture implements AutoCloseable {
     final ServicePolicies policies;
     final ServiceApi api;
     final String ownerKey;
-    private final StoreExecutor executor = new StoreExecutor(2, 64);
+    private final DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+    private final TestStoreThreads threads = new TestStoreThreads(metrics, 2, 64);
 
     ServiceApiFixture(Path dataDir) {
         this(dataDir, 10, 100);
@@ -67,8 +67,7 @@ final class ServiceApiFixture implements AutoCloseable {
                 maxQueryPageSize);
         policies = ServicePolicies.load(dataDir, config);
         ownerKey = policies.find(ServicePolicies.OWNER).orElseThrow().primaryKey();
-        DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
-        api = new ServiceApi(store, executor, new StoreHealth(metrics),
+        api = new ServiceApi(store, threads.executor(), threads.health(),
                 new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), HOST),
                 new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
@@ -82,7 +81,7 @@ final class ServiceApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.close();
+        threads.close();
         store.close();
     }
 
