@@ -71,9 +71,12 @@ class RegistrationServiceTest {
         store.close();
     }
 
-    private static ProvisioningConfig config(boolean detailedErrors) {
+    /** Polls of an operation still assigning answer at once unless a test asks them to wait. */
+    private int pollWaitMillis;
+
+    private ProvisioningConfig config(boolean detailedErrors) {
         return ProvisioningConfig.builder().retryAfterSeconds(RETRY_AFTER).minResponseDelayMillis(0)
-                .detailedErrors(detailedErrors).build();
+                .detailedErrors(detailedErrors).pollWaitMillis(pollWaitMillis).build();
     }
 
     private RegistrationService service() {
@@ -698,6 +701,63 @@ class RegistrationServiceTest {
         store.failAll(false);
         String operationId = register(service, identity);
         assertThat(status(finished(service, identity, operationId)).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void register_whenStoreStalls_thenServiceUnavailableAtTheDeadlineAndServedAgainWhenItReturns() {
+        TestStoreThreads threads = new TestStoreThreads(metrics, 2, 100, Duration.ofMillis(300));
+        closeables.add(threads);
+        RegistrationService service = service(threads, 1000, true);
+        DeviceIdentity identity = enrolled("device-1");
+        CountDownLatch frozen = store.stallAll();
+        gates.add(frozen);
+
+        DeviceResponse timedOut = answer(service.register(identity, MQTT, DeviceRegistration.EMPTY));
+
+        assertThat(timedOut.status()).isEqualTo(503);
+        assertThat(timedOut.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        assertThat(error(timedOut).message()).contains("300 ms");
+        await().atMost(WAIT).until(() -> !health.isUp());
+        DeviceResponse refusedAtOnce = answer(service.register(identity, MQTT, DeviceRegistration.EMPTY));
+        assertThat(refusedAtOnce.status()).as("no new work queues behind the hung call").isEqualTo(503);
+
+        frozen.countDown();
+
+        await().atMost(WAIT).until(health::isUp);
+        String operationId = register(service, identity);
+        assertThat(status(finished(service, identity, operationId)).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void operationStatus_whenRecordIsBeingCommitted_thenThePollWaitsForTheResult() {
+        pollWaitMillis = 60_000;
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        CountDownLatch gate = store.holdRegistrationWrites();
+        gates.add(gate);
+        String operationId = register(service, identity);
+        await().atMost(WAIT).until(store::registrationWriteReached);
+
+        CompletableFuture<DeviceResponse> poll = service.operationStatus(identity, MQTT, operationId, true);
+        gate.countDown();
+
+        DeviceResponse response = answer(poll);
+        assertThat(response.status()).as("answered with the result, not 202 assigning").isEqualTo(200);
+        assertThat(status(response).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void register_whenRegistrationIdBreaksTheRules_thenBadRequestWhateverTheTransport() {
+        RegistrationService service = service();
+        DeviceIdentity identity = new DeviceIdentity(SCOPE, "bad id \u00e9", "SharedAccessSignature sr=x&sig=y&se=1");
+
+        DeviceResponse response = answer(service.register(identity, new DeviceClient(Transport.HTTPS, "2021-06-01"),
+                DeviceRegistration.EMPTY));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.BAD_REQUEST);
+        assertThat(error(response).message()).contains("not allowed");
+        assertThat(store.findRegistration("bad id \u00e9")).isEmpty();
     }
 
     @Test
