@@ -2,6 +2,7 @@ package io.dpsemu.server.http;
 
 import io.dpsemu.protocol.DpsProtocolException;
 import io.dpsemu.protocol.PercentEncoding;
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.dpsemu.protocol.model.ErrorCodes;
@@ -9,7 +10,6 @@ import io.dpsemu.server.provisioning.DeviceClient;
 import io.dpsemu.server.provisioning.DeviceIdentity;
 import io.dpsemu.server.provisioning.DeviceResponse;
 import io.dpsemu.server.provisioning.RegistrationService;
-import io.dpsemu.server.provisioning.Transport;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;

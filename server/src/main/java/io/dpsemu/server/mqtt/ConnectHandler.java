@@ -1,6 +1,7 @@
 package io.dpsemu.server.mqtt;
 
 import io.dpsemu.protocol.DpsProtocolException;
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.MqttUsername;
 import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
@@ -9,7 +10,6 @@ import io.dpsemu.server.channel.TlsPeer;
 import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.server.provisioning.DeviceClient;
 import io.dpsemu.server.provisioning.DeviceIdentity;
-import io.dpsemu.server.provisioning.Transport;
 import io.dpsemu.server.x509.CertificateFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,5 +1,7 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.Transport;
+
 /**
  * How a device talks to the server: the transport it came in on and the {@code api-version} it
  * asked for (MQTT username or HTTPS query).

@@ -1,5 +1,8 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.RequestKind;
+import io.dpsemu.protocol.Transport;
+
 /**
  * A device request as fault rules see it.
  *

@@ -1,6 +1,7 @@
 package io.dpsemu.server.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;

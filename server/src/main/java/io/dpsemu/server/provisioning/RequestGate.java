@@ -1,5 +1,6 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.faults.FaultAction;

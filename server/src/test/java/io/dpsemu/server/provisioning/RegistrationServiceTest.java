@@ -3,6 +3,7 @@ package io.dpsemu.server.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.DerivedKeys;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.SasVerifier;
