@@ -5,7 +5,7 @@ import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.faults.FaultRuleChecks;
 import io.dpsemu.protocol.faults.FaultRuleSpec;
 import io.dpsemu.protocol.faults.InvalidFaultRuleException;
-import io.dpsemu.server.provisioning.DeviceRequest;
+import io.dpsemu.server.device.DeviceRequest;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.dpsemu.server.faults;
 
 import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.Transport;
-import io.dpsemu.server.provisioning.DeviceRequest;
+import io.dpsemu.server.device.DeviceRequest;
 import java.util.Set;
 
 /**

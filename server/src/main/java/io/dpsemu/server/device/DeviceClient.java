@@ -1,4 +1,4 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.server.device;
 
 import io.dpsemu.protocol.Transport;
 
@@ -16,7 +16,7 @@ public record DeviceClient(Transport transport, String apiVersion) {
     static final String REPROVISIONED_SUBSTATUS_SINCE = "2019-04-15";
 
     /** Whether the device may be told {@code reprovisionedToInitialAssignment}; api-versions are dates, so they sort as text. */
-    boolean knowsReprovisionedSubstatus() {
+    public boolean knowsReprovisionedSubstatus() {
         return apiVersion != null && apiVersion.compareTo(REPROVISIONED_SUBSTATUS_SINCE) >= 0;
     }
 }

@@ -1,4 +1,4 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.server.device;
 
 import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.Transport;
