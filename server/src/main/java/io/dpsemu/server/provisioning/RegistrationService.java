@@ -1,6 +1,7 @@
 package io.dpsemu.server.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
@@ -19,6 +20,10 @@ import io.dpsemu.server.allocation.AllocationResponse;
 import io.dpsemu.server.allocation.CustomAllocationException;
 import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.device.DeviceRequest;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.faults.FaultAction;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
