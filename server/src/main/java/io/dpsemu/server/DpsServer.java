@@ -2,6 +2,7 @@ package io.dpsemu.server;
 
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.server.allocation.WebhookClient;
+import io.dpsemu.server.channel.Disconnector;
 import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.config.OperationsConfig;
 import io.dpsemu.server.config.ServerConfig;
@@ -13,7 +14,6 @@ import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.dpsemu.server.mqtt.SessionRegistry;
 import io.dpsemu.server.netty.ConnectionLimiter;
-import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.ExceptionHandler;
 import io.dpsemu.server.netty.HttpsChannelInitializer;
 import io.dpsemu.server.netty.MqttChannelInitializer;

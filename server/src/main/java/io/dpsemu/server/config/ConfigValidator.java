@@ -2,10 +2,9 @@ package io.dpsemu.server.config;
 
 import io.dpsemu.protocol.auth.SymmetricKeys;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
-import io.dpsemu.server.faults.FaultRule;
-import io.dpsemu.server.faults.FaultRuleSpec;
-import io.dpsemu.server.faults.FaultRules;
-import io.dpsemu.server.faults.InvalidFaultRuleException;
+import io.dpsemu.protocol.faults.FaultRuleChecks;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
+import io.dpsemu.protocol.faults.InvalidFaultRuleException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -127,12 +126,12 @@ final class ConfigValidator {
 
     private static void faults(List<FaultRuleSpec> faults) {
         require(faults != null, "faults", "must be a list of fault rules");
-        range(faults.size(), 0, FaultRules.MAX_RULES, "faults (number of rules)");
+        range(faults.size(), 0, FaultRuleChecks.MAX_RULES, "faults (number of rules)");
         for (int i = 0; i < faults.size(); i++) {
             String key = "faults[" + i + "]";
             require(faults.get(i) != null, key, "is empty");
             try {
-                FaultRule.of(key, faults.get(i));
+                FaultRuleChecks.check(key, faults.get(i));
             } catch (InvalidFaultRuleException e) {
                 throw new ConfigException("configuration key '" + key + "." + e.field() + "' " + e.problem());
             }

@@ -1,15 +1,15 @@
 package io.dpsemu.server.mqtt;
 
 import io.dpsemu.protocol.DpsProtocolException;
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.MqttUsername;
+import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.channel.HandlerNames;
+import io.dpsemu.server.channel.TlsPeer;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.metrics.EventLog;
-import io.dpsemu.server.netty.CloseReason;
-import io.dpsemu.server.netty.Disconnector;
-import io.dpsemu.server.netty.HandlerNames;
-import io.dpsemu.server.netty.TlsPeer;
-import io.dpsemu.server.provisioning.DeviceClient;
-import io.dpsemu.server.provisioning.DeviceIdentity;
-import io.dpsemu.server.provisioning.Transport;
 import io.dpsemu.server.x509.CertificateFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,9 +1,14 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.auth.RegistrationIds;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.dpsemu.server.allocation.WebhookClient;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.device.DeviceRequest;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.faults.FaultAction;
 import io.dpsemu.server.metrics.DpsMetrics;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package io.dpsemu.server.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.server.allocation.WebhookClient;
+import io.dpsemu.server.device.DeviceClient;
 import io.dpsemu.server.faults.FaultAction;
 
 /**

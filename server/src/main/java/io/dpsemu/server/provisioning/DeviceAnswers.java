@@ -4,6 +4,8 @@ import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;
 import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
 

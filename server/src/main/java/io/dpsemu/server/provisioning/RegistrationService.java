@@ -1,10 +1,14 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.Store;

@@ -1,7 +1,10 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.device.DeviceRequest;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.faults.FaultAction;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.throttling.Quotas;

@@ -5,6 +5,7 @@ import io.dpsemu.protocol.model.DeviceRegistrationResult;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.protocol.model.SymmetricKeyRegistrationResult;
 import io.dpsemu.protocol.model.X509RegistrationResult;
+import io.dpsemu.server.device.DeviceClient;
 import io.dpsemu.store.RegistrationRecord;
 
 /** How a registration record reads to the device that asks for it. */

@@ -1,7 +1,12 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.device.DeviceRequest;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.faults.FaultAction;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.Store;

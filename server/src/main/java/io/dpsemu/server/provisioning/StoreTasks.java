@@ -1,5 +1,6 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.StoreException;

@@ -4,10 +4,10 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.connect;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.pingreq;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;
-import io.dpsemu.server.netty.CloseReason;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

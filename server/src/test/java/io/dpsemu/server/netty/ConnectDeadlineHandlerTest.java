@@ -2,6 +2,8 @@ package io.dpsemu.server.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;

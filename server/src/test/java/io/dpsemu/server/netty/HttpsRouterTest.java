@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
+import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ThrottlingConfig;

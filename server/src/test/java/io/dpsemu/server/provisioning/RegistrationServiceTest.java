@@ -3,6 +3,7 @@ package io.dpsemu.server.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.DerivedKeys;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.SasVerifier;
@@ -27,6 +28,9 @@ import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.config.ThrottlingConfig;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;

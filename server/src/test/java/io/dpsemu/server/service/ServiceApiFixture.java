@@ -3,6 +3,7 @@ package io.dpsemu.server.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.protocol.auth.ServicePolicyNames;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.server.config.LinkedHub;
@@ -66,7 +67,7 @@ final class ServiceApiFixture implements AutoCloseable {
                 List.of("EnrollmentRead", "RegistrationStatusRead"), READER_KEY, newKey())), maxBulkItems,
                 maxQueryPageSize);
         policies = ServicePolicies.load(dataDir, config);
-        ownerKey = policies.find(ServicePolicies.OWNER).orElseThrow().primaryKey();
+        ownerKey = policies.find(ServicePolicyNames.OWNER).orElseThrow().primaryKey();
         api = new ServiceApi(store, threads.executor(), threads.health(),
                 new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), HOST),
                 new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config,
@@ -103,7 +104,7 @@ final class ServiceApiFixture implements AutoCloseable {
             this.uri = uri;
             headers.set("Host", HOST);
             headers.set("Authorization", SasTokens.create(HOST, ownerKey, Instant.now().plusSeconds(600),
-                    ServicePolicies.OWNER));
+                    ServicePolicyNames.OWNER));
         }
 
         Call header(String name, String value) {
