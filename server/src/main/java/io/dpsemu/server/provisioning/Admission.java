@@ -103,7 +103,7 @@ final class Admission {
             return new Refused(answers.busy(full.reason()));
         }
         if (start instanceof OperationTable.Start.Joined joined) {
-            return new Admitted(answers.assigning(joined.operation().status()), delayMillis, null);
+            return new Admitted(answers.accepted(joined.operation()), delayMillis, null);
         }
         Operation operation = ((OperationTable.Start.Started) start).operation();
         FaultAction.FailOperation injectedFailure = fault instanceof FaultAction.FailOperation failure ? failure : null;
@@ -127,7 +127,7 @@ final class Admission {
             operations.abandon(operation);
             throw e;
         }
-        return new Admitted(answers.assigning(operation.status()), delayMillis,
+        return new Admitted(answers.accepted(operation), delayMillis,
                 new Assignment(operation, client, attested, body.payload(), injectedFailure, slot));
     }
 }

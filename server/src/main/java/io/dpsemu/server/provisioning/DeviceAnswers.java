@@ -3,6 +3,7 @@ package io.dpsemu.server.provisioning;
 import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;
+import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.device.DeviceResponse;
@@ -23,7 +24,13 @@ final class DeviceAnswers {
         this.metrics = metrics;
     }
 
-    /** {@code 202} while assigning, or while a poll's operation has not finished yet. */
+    /** The register's {@code 202}: the operation id and {@code assigning}, no registration state (as DPS answers). */
+    DeviceResponse accepted(Operation operation) {
+        return DeviceResponse.accepted(new RegistrationOperationStatus(operation.operationId(),
+                RegistrationStatus.ASSIGNING, null), config.retryAfterSeconds());
+    }
+
+    /** A poll's {@code 202} while its operation has not finished yet. */
     DeviceResponse assigning(RegistrationOperationStatus status) {
         return DeviceResponse.accepted(status, config.retryAfterSeconds());
     }

@@ -84,6 +84,8 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
                 .minResponseDelayMillis(options.minResponseDelayMillis)
                 .strictCleanSession(options.strictCleanSession)
                 .maxAuthFailuresPerConnection(options.maxAuthFailures)
+                // the channel is driven by hand: a poll is answered at once, never after a wait
+                .pollWaitMillis(0)
                 .build();
         LimitsConfig limits = LimitsConfig.builder()
                 .maxConnections(100)
