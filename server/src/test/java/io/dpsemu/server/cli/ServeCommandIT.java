@@ -83,7 +83,9 @@ class ServeCommandIT {
     }
 
     private static ProcessBuilder builder(String... args) {
+        // the server's own logging, not the tests' (which hides the lines this test reads)
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), DpsemuCommand.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);

@@ -515,6 +515,8 @@ class CrashDurabilityIT {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    // the server's own logging, not the tests' (which hides the ready line)
+                    "-Dlogback.configurationFile=logback.xml",
                     "-cp", System.getProperty("java.class.path"),
                     DpsemuCommand.class.getName()));
             command.addAll(args);

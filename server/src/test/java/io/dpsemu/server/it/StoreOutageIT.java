@@ -3,6 +3,7 @@ package io.dpsemu.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -98,7 +99,20 @@ class StoreOutageIT {
     void databaseGoesAwayAndReturns_thenDevicesAreToldToRetryAndServedAgainWithoutARestart() throws Exception {
         ListAppender<ILoggingEvent> events = new ListAppender<>();
         events.start();
-        ((Logger) LoggerFactory.getLogger("dps.events")).addAppender(events);
+        Logger eventLog = (Logger) LoggerFactory.getLogger("dps.events");
+        Level testLevel = eventLog.getLevel();
+        // the tests' logging config turns the event log off; this test reads it
+        eventLog.setLevel(Level.INFO);
+        eventLog.addAppender(events);
+        try {
+            outageAndReturn(events);
+        } finally {
+            eventLog.detachAppender(events);
+            eventLog.setLevel(testLevel);
+        }
+    }
+
+    private void outageAndReturn(ListAppender<ILoggingEvent> events) throws Exception {
         assertThat(registerNewDevice().statusCode()).isEqualTo(202);
         // let that registration's store work finish, so only the outage decides what comes next
         await().atMost(Duration.ofSeconds(10)).until(() -> server.store()
