@@ -48,6 +48,7 @@ public record RegistrationRecord(
     /** The record as the store keeps it: server-owned fields replaced. */
     public RegistrationRecord withStoreFields(String newEtag, Instant created, Instant lastUpdated) {
         return new RegistrationRecord(registrationId, enrollmentGroupId, attestationType, deviceId, assignedHub,
-                status, substatus, errorCode, errorMessage, payload, created, lastUpdated, newEtag, initialTwin, capabilities);
+                status, substatus, errorCode, errorMessage, payload, created, lastUpdated, newEtag, initialTwin,
+                capabilities);
     }
 }

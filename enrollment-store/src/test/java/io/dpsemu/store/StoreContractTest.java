@@ -270,7 +270,8 @@ public abstract class StoreContractTest {
         Page<IndividualEnrollment> first = store.listEnrollments(null, 2);
         Page<IndividualEnrollment> last = store.listEnrollments(first.continuation(), 2);
 
-        assertThat(last.items()).extracting(IndividualEnrollment::registrationId).containsExactly("device-2", "device-3");
+        assertThat(last.items()).extracting(IndividualEnrollment::registrationId)
+                .containsExactly("device-2", "device-3");
         assertThat(last.continuation()).isNull();
     }
 
@@ -423,7 +424,8 @@ public abstract class StoreContractTest {
     void putRegistration_whenCallerMutatesPayloadsAfterwards_thenStoredRecordIsUnaffected() {
         ObjectNode payload = (ObjectNode) json("{\"hub\":\"a\"}");
         RegistrationRecord sent = new RegistrationRecord("device-1", null, AttestationType.SYMMETRIC_KEY, "device-1",
-                "hub1.azure-devices.net", RegistrationStatus.ASSIGNED, null, null, null, payload, null, null, null, null, null);
+                "hub1.azure-devices.net", RegistrationStatus.ASSIGNED, null, null, null, payload, null, null, null,
+                null, null);
         ObjectNode returned = (ObjectNode) store.putRegistration(sent).payload();
 
         payload.put("hub", "b");

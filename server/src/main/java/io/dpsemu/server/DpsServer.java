@@ -88,8 +88,9 @@ public final class DpsServer implements AutoCloseable {
     private final Quotas quotas;
 
     private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
-            RegistrationService registrations, EngineTimer timer, EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel,
-            Channel operationsChannel, DpsMetrics metrics, FaultRules faultRules, Quotas quotas) {
+            RegistrationService registrations, EngineTimer timer, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+            Channel mqttChannel, Channel httpsChannel, Channel operationsChannel, DpsMetrics metrics,
+            FaultRules faultRules, Quotas quotas) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
@@ -169,7 +170,8 @@ public final class DpsServer implements AutoCloseable {
 
             boolean epoll = Epoll.isAvailable();
             boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            workers = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            workers =
+                    new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class
                     : NioServerSocketChannel.class;
             ExceptionHandler exceptions = new ExceptionHandler(disconnector);
@@ -208,8 +210,8 @@ public final class DpsServer implements AutoCloseable {
             }
             workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
 
-            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, registrations, timer, boss, workers,
-                    mqttChannel, httpsChannel, operationsChannel, metrics, faultRules, quotas);
+            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, registrations, timer, boss,
+                    workers, mqttChannel, httpsChannel, operationsChannel, metrics, faultRules, quotas);
             LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
             if (tlsFiles.caCertificate() != null) {
                 LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
@@ -345,7 +347,8 @@ public final class DpsServer implements AutoCloseable {
                 Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
             }
         } catch (java.io.IOException e) {
-            throw new ConfigException("configuration key 'dataDir': cannot create " + dataDir + ": " + e.getMessage(), e);
+            throw new ConfigException("configuration key 'dataDir': cannot create " + dataDir + ": "
+                    + e.getMessage(), e);
         }
     }
 }

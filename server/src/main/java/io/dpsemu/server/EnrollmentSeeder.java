@@ -64,7 +64,8 @@ final class EnrollmentSeeder {
             try {
                 X509Certificate parsed = PemCertificates.parseOne(ca.certificate());
                 if (parsed.getBasicConstraints() < 0) {
-                    throw new ConfigException(where + ": " + CertificateFacts.describe(parsed) + " is not a CA certificate");
+                    throw new ConfigException(where + ": " + CertificateFacts.describe(parsed)
+                            + " is not a CA certificate");
                 }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(where + ": " + e.getMessage(), e);

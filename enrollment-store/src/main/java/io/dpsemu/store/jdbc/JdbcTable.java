@@ -168,7 +168,9 @@ final class JdbcTable<T> {
         }
     }
 
-    /** @return false only if the row is gone, which the row lock (or the single writer) rules out; then put tries again */
+    /**
+     * @return false only if the row is gone, which the row lock (or the single writer) rules out; then put tries again
+     */
     private boolean update(Connection connection, String key, T stored, String json) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(update)) {
             int next = bindWritten(statement, 1, stored, json);

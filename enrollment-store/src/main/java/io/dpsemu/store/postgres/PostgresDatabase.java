@@ -72,7 +72,8 @@ final class PostgresDatabase implements JdbcDatabase {
                     + (jdbcUrl == null ? "none" : "'" + redacted(jdbcUrl) + "'"));
         }
         if (poolSize < 1) {
-            throw new IllegalArgumentException("the PostgreSQL connection pool size must be at least 1; got " + poolSize);
+            throw new IllegalArgumentException("the PostgreSQL connection pool size must be at least 1; got "
+                    + poolSize);
         }
         PGSimpleDataSource dataSource = dataSource(jdbcUrl, user, password);
         String description = redacted(jdbcUrl) + (dataSource.getUser() == null ? "" : " as " + dataSource.getUser());
@@ -195,7 +196,8 @@ final class PostgresDatabase implements JdbcDatabase {
         try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery(
-                     "SELECT current_setting('server_version'), current_schema(), current_setting('synchronous_commit')")) {
+                     "SELECT current_setting('server_version'), current_schema(),"
+                             + " current_setting('synchronous_commit')")) {
             row.next();
             version = row.getString(1);
             schema = row.getString(2);
@@ -256,7 +258,10 @@ final class PostgresDatabase implements JdbcDatabase {
         return url.replaceFirst("//[^/@]*@", "//");
     }
 
-    /** The exception's message and its causes' messages, each once, e.g. the pool's time-out and the refused connection behind it. */
+    /**
+     * The exception's message and its causes' messages, each once, e.g. the pool's time-out and the refused connection
+     * behind it.
+     */
     private static String causes(Throwable e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
         Throwable cause = e.getCause();

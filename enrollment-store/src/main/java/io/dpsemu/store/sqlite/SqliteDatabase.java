@@ -156,7 +156,8 @@ final class SqliteDatabase implements JdbcDatabase {
     }
 
     private StoreUnavailableException unavailable(String operation, SQLException e) {
-        return new StoreUnavailableException("SQLite store " + file + ": " + operation + " failed: " + e.getMessage(), e);
+        return new StoreUnavailableException("SQLite store " + file + ": " + operation + " failed: "
+                + e.getMessage(), e);
     }
 
     private static void requireWal(Connection connection, Path file) throws SQLException {

@@ -25,7 +25,8 @@ public record MqttUsername(
         Map<String, String> parameters) {
 
     private static final String REGISTRATIONS = "registrations/";
-    private static final String EXPECTED_FORM = "expected {idScope}/registrations/{registrationId}/api-version=2019-03-31";
+    private static final String EXPECTED_FORM =
+            "expected {idScope}/registrations/{registrationId}/api-version=2019-03-31";
 
     public MqttUsername {
         Objects.requireNonNull(idScope, "idScope");

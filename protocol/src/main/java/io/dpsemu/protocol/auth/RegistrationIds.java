@@ -31,7 +31,8 @@ public final class RegistrationIds {
         }
         char last = id.charAt(id.length() - 1);
         if (!isAlphanumeric(last) && last != '-') {
-            return Optional.of("registration id ends with '" + last + "'; the last character must be a letter, a digit or '-'");
+            return Optional.of("registration id ends with '" + last
+                    + "'; the last character must be a letter, a digit or '-'");
         }
         return Optional.empty();
     }

@@ -108,7 +108,8 @@ public final class FaultRuleChecks {
 
     private static ActionFields respond(FaultRuleSpec spec, String message) {
         int status = spec.status();
-        require(status >= 400 && status <= 599, "status", "must be an HTTP error status from 400 to 599, not " + status);
+        require(status >= 400 && status <= 599, "status", "must be an HTTP error status from 400 to 599, not "
+                + status);
         int errorCode = spec.errorCode() != null ? spec.errorCode()
                 : DEFAULT_ERROR_CODES.getOrDefault(status, status * 1000);
         require(errorCode >= 100_000 && errorCode <= 999_999 && errorCode / 1000 == status, "errorCode",

@@ -29,7 +29,8 @@ class MqttUsernameTest {
                     + "| 2019-03-31 | azure-iot-device-provisioning-py/2.14.0(py;Linux 5.15.0;x86_64)",
             "C#           | api-version=2019-03-31&ClientVersion=Microsoft.Azure.Devices.Provisioning.Client%2F1.19.3"
                     + "%20%28.NET%206.0.25%3B%20Ubuntu%2022.04%3B%20X64%29 "
-                    + "| 2019-03-31 | Microsoft.Azure.Devices.Provisioning.Client/1.19.3 (.NET 6.0.25; Ubuntu 22.04; X64)",
+                    + "| 2019-03-31 | Microsoft.Azure.Devices.Provisioning.Client/1.19.3 (.NET 6.0.25; "
+                    + "Ubuntu 22.04; X64)",
             "CSR preview  | api-version=2025-07-01-preview&ClientVersion=2019-03-31 | 2025-07-01-preview | 2019-03-31"
     })
     void parse_whenSdkForm_thenScopeIdVersionAndClientVersion(String sdk, String query, String apiVersion,

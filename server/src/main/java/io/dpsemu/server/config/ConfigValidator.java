@@ -77,7 +77,8 @@ final class ConfigValidator {
                     key + ".name", "must be 1-64 letters, digits, '_', '.' or '-'");
             require(policyNames.add(policy.name().toLowerCase(Locale.ROOT)), key + ".name",
                     "'" + policy.name() + "' is listed twice");
-            require(policy.rights() != null && !policy.rights().isEmpty(), key + ".rights", "must name at least one right");
+            require(policy.rights() != null && !policy.rights().isEmpty(), key + ".rights",
+                    "must name at least one right");
             for (String right : policy.rights()) {
                 require(ServiceRights.isKnown(right), key + ".rights",
                         "'" + right + "' is not one of " + ServiceRights.NAMES);

@@ -53,7 +53,8 @@ public final class EnrollmentRules {
         requireId("registrationId", enrollment.registrationId());
         if (enrollment.deviceId() != null && !enrollment.deviceId().isEmpty()
                 && !DEVICE_ID.matcher(enrollment.deviceId()).matches()) {
-            throw new InvalidEnrollmentException("deviceId: '" + enrollment.deviceId() + "' is not an IoT Hub device id "
+            throw new InvalidEnrollmentException("deviceId: '" + enrollment.deviceId()
+                    + "' is not an IoT Hub device id "
                     + "(up to 128 letters, digits and - . % _ * ? ! ( ) , : = @ $ ')");
         }
         AttestationMechanism attestation = attestation(enrollment.attestation(), stored, false);
@@ -181,7 +182,8 @@ public final class EnrollmentRules {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new InvalidEnrollmentException("customAllocationDefinition.webhookUrl is not a URL: " + e.getMessage());
+            throw new InvalidEnrollmentException("customAllocationDefinition.webhookUrl is not a URL: "
+                    + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {

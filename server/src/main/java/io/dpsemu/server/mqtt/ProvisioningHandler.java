@@ -143,7 +143,8 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
         }
         answer.whenComplete((response, error) -> {
             DeviceResponse result = error == null ? response : DeviceResponse.error(
-                    DpsError.of(ErrorCodes.INTERNAL_ERROR, "internal error"), services.provisioning().retryAfterSeconds());
+                    DpsError.of(ErrorCodes.INTERNAL_ERROR, "internal error"),
+                    services.provisioning().retryAfterSeconds());
             respond(ctx, session, request.rid(), receivedNanos, result, true);
         });
     }

@@ -50,12 +50,13 @@ public final class HttpsChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast(HandlerNames.CONNECTION_LIMIT, limiter);
         p.addLast(HandlerNames.TLS, tls);
         p.addLast(HandlerNames.HTTP_DEADLINE, deadline);
-        p.addLast(HandlerNames.HTTP_IDLE, new IdleStateHandler(0, 0, limits.httpIdleTimeoutSeconds(), TimeUnit.SECONDS));
+        p.addLast(HandlerNames.HTTP_IDLE,
+                new IdleStateHandler(0, 0, limits.httpIdleTimeoutSeconds(), TimeUnit.SECONDS));
         p.addLast(HandlerNames.HTTP_CODEC,
                 new HttpServerCodec(MAX_INITIAL_LINE_BYTES, limits.maxHttpHeaderBytes(), MAX_CHUNK_BYTES));
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new LimitedHttpAggregator(limits.maxHttpBodyBytes()));
-        p.addLast(HandlerNames.UPGRADE_GUARD, new HttpsRouter(deviceApi, serviceApi, new WebSocketUpgrade(services, exceptions),
-                deadline, services.disconnector()));
+        p.addLast(HandlerNames.UPGRADE_GUARD, new HttpsRouter(deviceApi, serviceApi,
+                new WebSocketUpgrade(services, exceptions), deadline, services.disconnector()));
         p.addLast(HandlerNames.EXCEPTIONS, exceptions);
     }
 }

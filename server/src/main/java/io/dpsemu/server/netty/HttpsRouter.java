@@ -85,14 +85,16 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (answer.isEmpty()) {
             respond(ctx, HttpResponses.error(ErrorCodes.NOT_FOUND,
-                    "nothing at " + request.method() + " " + new QueryStringDecoder(request.uri()).rawPath()), keepAlive);
+                    "nothing at " + request.method() + " " + new QueryStringDecoder(request.uri()).rawPath()),
+                    keepAlive);
             return;
         }
         busy = true;
         ctx.channel().config().setAutoRead(false);
         answer.get().whenComplete((response, error) -> ctx.executor().execute(() -> {
             busy = false;
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
             if (cause instanceof DropConnection) {
                 closing = true;
                 disconnector.close(ctx.channel(), CloseReason.FAULT_INJECTED, cause.getMessage());

@@ -141,7 +141,8 @@ final class Assigner {
         if (request.isEmpty() || definition == null || definition.webhookUrl() == null) {
             releaseSlot(assignment);
             finish(assignment, request.isEmpty() ? notAssignable(registrationId) : customAllocationFailed(
-                    registrationId, "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
+                    registrationId,
+                    "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
             return;
         }
         assignment.webhookSlot().call(definition.webhookUrl(), request.get()).whenComplete((allocation, error) -> {

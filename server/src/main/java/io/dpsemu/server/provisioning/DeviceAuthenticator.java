@@ -72,7 +72,8 @@ public final class DeviceAuthenticator {
             return refused("the enrollment of '" + identity.registrationId() + "' uses "
                     + typeOf(enrollment.attestation()) + " attestation, not a symmetric key");
         }
-        SasCheck check = verifier.verify(token, identity.sasResource(), keyList(keys.primaryKey(), keys.secondaryKey()));
+        SasCheck check =
+                verifier.verify(token, identity.sasResource(), keyList(keys.primaryKey(), keys.secondaryKey()));
         if (check == SasCheck.VALID) {
             return new AuthOutcome.Attested(new EnrollmentMatch.Individual(enrollment), null);
         }

@@ -132,7 +132,9 @@ final class RecordCommitter implements AutoCloseable {
         }
     }
 
-    /** Writes the items in one transaction; when the store refuses the group, each alone, so only an invalid one fails. */
+    /**
+     * Writes the items in one transaction; when the store refuses the group, each alone, so only an invalid one fails.
+     */
     private void commit(List<Object> items, int slot) throws InterruptedException {
         List<Pending> pending = new ArrayList<>();
         List<OperationRecord> operations = new ArrayList<>();

@@ -62,7 +62,8 @@ public final class Pem {
         Object key = firstKeyObject(file);
         if (key == null) {
             throw invalid(file,
-                    "contains no PEM private key (expected 'PRIVATE KEY', 'EC PRIVATE KEY' or 'RSA PRIVATE KEY')", null);
+                    "contains no PEM private key (expected 'PRIVATE KEY', 'EC PRIVATE KEY' or 'RSA PRIVATE KEY')",
+                    null);
         }
         if (key instanceof PKCS8EncryptedPrivateKeyInfo || key instanceof PEMEncryptedKeyPair) {
             throw invalid(file, "the private key is encrypted; supply an unencrypted key", null);
@@ -70,7 +71,8 @@ public final class Pem {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try {
             // SEC1 keys may omit the public key, so only the private part is converted.
-            return converter.getPrivateKey(key instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : (PrivateKeyInfo) key);
+            return converter.getPrivateKey(key instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo()
+                    : (PrivateKeyInfo) key);
         } catch (IOException | RuntimeException e) {
             throw invalid(file, "unusable private key (" + e.getMessage() + ")", e);
         }

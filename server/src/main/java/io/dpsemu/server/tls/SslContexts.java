@@ -97,7 +97,8 @@ public final class SslContexts {
         if (certificates == null || certificates.length == 0) {
             return Optional.empty();
         }
-        return Optional.of(Arrays.stream(certificates).map(X509Certificate.class::cast).toArray(X509Certificate[]::new));
+        return Optional.of(Arrays.stream(certificates).map(X509Certificate.class::cast)
+                .toArray(X509Certificate[]::new));
     }
 
     /**
@@ -108,13 +109,15 @@ public final class SslContexts {
         List<String> missing = new ArrayList<>(cipherSuites);
         missing.removeAll(context.cipherSuites());
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("the " + provider + " TLS provider does not support the cipher suites " + missing);
+            throw new IllegalStateException("the " + provider + " TLS provider does not support the cipher suites "
+                    + missing);
         }
     }
 
     private static void warnIfNotCurrentlyValid(X509Certificate certificate, Path file) {
         Instant now = Instant.now();
-        if (now.isAfter(certificate.getNotAfter().toInstant()) || now.isBefore(certificate.getNotBefore().toInstant())) {
+        if (now.isAfter(certificate.getNotAfter().toInstant())
+                || now.isBefore(certificate.getNotBefore().toInstant())) {
             log.warn("TLS server certificate in {} is not valid now (valid from {} until {}); devices will reject it",
                     file, certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
         }

@@ -94,7 +94,8 @@ public final class X509Matcher {
             Instant now) {
         String problem = ChainVerifier.problem(new ArrayList<>(path), signer, now);
         if (problem != null) {
-            return new X509Decision.Refused(problem + " (enrollment group '" + group.group().enrollmentGroupId() + "')");
+            return new X509Decision.Refused(problem + " (enrollment group '" + group.group().enrollmentGroupId()
+                    + "')");
         }
         return new X509Decision.Group(group.group(), new X509RegistrationResult(CertificateFacts.info(path.get(0)),
                 group.group().enrollmentGroupId(), CertificateFacts.info(signer)));

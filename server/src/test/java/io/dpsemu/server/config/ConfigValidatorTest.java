@@ -18,20 +18,23 @@ class ConfigValidatorTest {
 
     private static ServerConfig hubs(LinkedHub... hubs) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
-                Arrays.asList(hubs), d.allocation(), d.tls(), d.provisioning(), d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
+                d.postgres(), d.enrollments(), Arrays.asList(hubs), d.allocation(), d.tls(), d.provisioning(),
+                d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
     }
 
     private static ServerConfig provisioning(ProvisioningConfig p) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
-                d.linkedHubs(), d.allocation(), d.tls(), p, d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
+                d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), p, d.limits(), d.service(),
+                d.operations(), d.throttling(), d.faults());
     }
 
     private static ServerConfig limits(LimitsConfig l) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
-                d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), l, d.service(), d.operations(), d.throttling(), d.faults());
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
+                d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), l,
+                d.service(), d.operations(), d.throttling(), d.faults());
     }
 
     @Test
@@ -42,8 +45,9 @@ class ConfigValidatorTest {
     @Test
     void validate_whenDataDirBlank_thenNamesDataDir() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
-                d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
+        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
+                d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), d.limits(),
+                d.service(), d.operations(), d.throttling(), d.faults());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'dataDir'");
@@ -101,8 +105,10 @@ class ConfigValidatorTest {
     @Test
     void validate_whenKeyFileWithoutCertFile_thenNamesTls() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(),
-                d.enrollments(), d.linkedHubs(), d.allocation(), new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
+        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(),
+                d.store(), d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(),
+                new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits(), d.service(), d.operations(),
+                d.throttling(), d.faults());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class)
@@ -152,8 +158,9 @@ class ConfigValidatorTest {
 
     @Test
     void validate_whenBindBlank_thenNamesBind() {
-        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.httpsPort(), d.store(), d.postgres(),
-                d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), d.limits(), d.service(), d.operations(), d.throttling(), d.faults()));
+        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.httpsPort(),
+                d.store(), d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(),
+                d.limits(), d.service(), d.operations(), d.throttling(), d.faults()));
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'bind'");

@@ -168,7 +168,8 @@ class DeviceApiTest {
         RawMqttDevice device = server.enroll("api-tpm");
 
         Answer answer = answer(register(device, null,
-                "{\"registrationId\":\"api-tpm\",\"tpm\":{\"endorsementKey\":\"AToAAQ\",\"storageRootKey\":\"ARgAAQ\"}}"));
+                "{\"registrationId\":\"api-tpm\","
+                        + "\"tpm\":{\"endorsementKey\":\"AToAAQ\",\"storageRootKey\":\"ARgAAQ\"}}"));
 
         assertThat(answer.status()).isEqualTo(400);
         assertDpsError(answer, 400001);

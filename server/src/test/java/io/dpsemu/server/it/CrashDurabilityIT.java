@@ -264,7 +264,8 @@ class CrashDurabilityIT {
                 + " restart\n%s", report).isEmpty();
         assertThat(storm.problems).as("unexpected answers during the storm\n%s", report).isEmpty();
         assertThat(records).as("records in the store\n%s", report).isGreaterThanOrEqualTo(storm.told.size());
-        assertThat(storm.told).as("the storm must have reached the server\n%s", report).hasSizeGreaterThanOrEqualTo(CYCLES);
+        assertThat(storm.told).as("the storm must have reached the server\n%s", report)
+                .hasSizeGreaterThanOrEqualTo(CYCLES);
         assertThat(outcome.cycles.stream().filter(c -> c.exchangesInFlight > 0 || c.operationsAssigning > 0).count())
                 .as("kills that hit work in progress\n%s", report).isGreaterThanOrEqualTo(CYCLES / 2);
     }
@@ -429,7 +430,8 @@ class CrashDurabilityIT {
                             if (status.equals("assigned")) {
                                 String hub = state.path("assignedHub").asText(null);
                                 String deviceId = state.path("deviceId").asText(null);
-                                if (hub == null || deviceId == null || !id.equals(state.path("registrationId").asText())) {
+                                if (hub == null || deviceId == null
+                                        || !id.equals(state.path("registrationId").asText())) {
                                     problems.add(id + ": assigned without hub or device id: " + response);
                                 } else {
                                     told.put(id, new Told(hub, deviceId, generation.get()));

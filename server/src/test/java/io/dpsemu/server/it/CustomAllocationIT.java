@@ -132,7 +132,8 @@ class CustomAllocationIT {
         JsonNode request = requestOf("custom-device-1");
         assertThat(request.get("deviceRuntimeContext")).isEqualTo(json("{\"registrationId\":\"custom-device-1\","
                 + "\"symmetricKey\":{},\"payload\":{\"model\":\"thermostat\",\"line\":7}}"));
-        assertThat(request.get("individualEnrollment").get("attestation")).isEqualTo(json("{\"type\":\"symmetricKey\"}"));
+        assertThat(request.get("individualEnrollment").get("attestation"))
+                .isEqualTo(json("{\"type\":\"symmetricKey\"}"));
         assertThat(request.toString()).doesNotContain(key);
         // hub C is linked with applyAllocationPolicy false: offered only to enrollments that name it
         assertThat(request.get("linkedHubs")).isEqualTo(json("[\"" + HUB_A + "\",\"" + HUB_B + "\"]"));
@@ -151,7 +152,8 @@ class CustomAllocationIT {
         ProvisioningDeviceClientRegistrationResult result = device.register("custom-device-2", key);
 
         assertThat(result.getIothubUri()).isEqualTo(HUB_C);
-        assertThat(requestOf("custom-device-2").get("linkedHubs")).isEqualTo(json("[\"" + HUB_A + "\",\"" + HUB_C + "\"]"));
+        assertThat(requestOf("custom-device-2").get("linkedHubs"))
+                .isEqualTo(json("[\"" + HUB_A + "\",\"" + HUB_C + "\"]"));
         RegistrationRecord record = server.store().findRegistration("custom-device-2").orElseThrow();
         assertThat(record.initialTwin()).isEqualTo(json("{\"tags\":{\"plant\":\"north\"},"
                 + "\"properties\":{\"desired\":{\"interval\":30}}}"));

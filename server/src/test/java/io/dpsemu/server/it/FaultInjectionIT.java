@@ -216,7 +216,8 @@ class FaultInjectionIT {
         AzureSdkDevice overWebSocket = new AzureSdkDevice(server.idScope(), server.caCertificate(),
                 ProvisioningDeviceClientTransportProtocol.MQTT_WS);
         assertThatThrownBy(() -> overWebSocket.register("fault-ws-device", key))
-                .satisfies(e -> assertThat(SymmetricKeyProvisioningIT.fullMessage(e)).contains("injected over websocket"));
+                .satisfies(e -> assertThat(SymmetricKeyProvisioningIT.fullMessage(e))
+                        .contains("injected over websocket"));
 
         AzureSdkDevice overMqtt = new AzureSdkDevice(server.idScope(), server.caCertificate());
         assertThat(overMqtt.register("fault-ws-device", key).getProvisioningDeviceClientStatus())

@@ -43,8 +43,8 @@ class ReprovisioningIT {
     private static final ReprovisionPolicy MIGRATE = new ReprovisionPolicy(true, true);
     private static final ReprovisionPolicy RESET = new ReprovisionPolicy(true, false);
     private static final ReprovisionPolicy NEVER = new ReprovisionPolicy(false, false);
-    private static final JsonNode ENROLLMENT_TWIN = DpsJson.read("{\"properties\":{\"desired\":{\"mode\":\"factory\"}}}",
-            JsonNode.class);
+    private static final JsonNode ENROLLMENT_TWIN =
+            DpsJson.read("{\"properties\":{\"desired\":{\"mode\":\"factory\"}}}", JsonNode.class);
 
     @TempDir
     static Path dataDir;

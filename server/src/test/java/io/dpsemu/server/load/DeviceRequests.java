@@ -14,7 +14,9 @@ public record DeviceRequests(String idScope, String registrationId, String autho
 
     public static final String API_VERSION = "2019-03-31";
 
-    /** A device of the symmetric-key group whose primary key is {@code groupKey}, with a SAS token valid for an hour. */
+    /**
+     * A device of the symmetric-key group whose primary key is {@code groupKey}, with a SAS token valid for an hour.
+     */
     public static DeviceRequests ofGroupMember(String idScope, String groupKey, String registrationId) {
         String deviceKey = DerivedKeys.deviceKey(groupKey, registrationId);
         String token = SasTokens.create(idScope + "/registrations/" + registrationId, deviceKey,

@@ -26,7 +26,8 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Each client is a thread with one keep-alive TLS connection per endpoint, kept from the
  * {@code --warmup} devices (registered first, not measured: they warm both JITs and open the
- * connections) to the measured ones: this measures the engine and the store, not TLS handshakes. Device {@code i} registers on endpoint
+ * connections) to the measured ones: this measures the engine and the store, not TLS handshakes.
+ * Device {@code i} registers on endpoint
  * {@code i mod E}; it polls every {@code --poll-ms} on the same node ({@code --poll-routing same}),
  * or first on the next node and then round-robin ({@code rotate}: what a load balancer that spreads
  * requests does). A cross-node poll answered 404 is counted and retried on the node that took the
@@ -119,7 +120,8 @@ public final class LoadGenerator {
     private boolean run() throws InterruptedException {
         System.out.printf(Locale.ROOT, "dpsemu load: %d devices (+%d warm-up), concurrency %d, endpoints %s, "
                         + "poll %s on %s node, prefix %s%n", options.devices, options.warmup, options.concurrency,
-                options.endpoints, options.honorRetryAfter ? "after Retry-After" : "every " + options.pollMillis + " ms",
+                options.endpoints,
+                options.honorRetryAfter ? "after Retry-After" : "every " + options.pollMillis + " ms",
                 options.rotatePolls ? "the next (round-robin)" : "the register's", options.prefix);
         if (options.warmup > 0) {
             LoadGenerator warmup = new LoadGenerator(options.forWarmup(), connections);
@@ -161,7 +163,8 @@ public final class LoadGenerator {
         ready.countDown();
         try {
             go.await();
-            for (int i; unreachableDevices.get() < MAX_UNREACHABLE_DEVICES && (i = nextDevice.getAndIncrement()) < last; ) {
+            for (int i; unreachableDevices.get() < MAX_UNREACHABLE_DEVICES
+                    && (i = nextDevice.getAndIncrement()) < last; ) {
                 provision(i, connections);
             }
         } catch (InterruptedException e) {

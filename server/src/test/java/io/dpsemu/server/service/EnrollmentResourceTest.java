@@ -82,7 +82,8 @@ class EnrollmentResourceTest {
 
     @Test
     void put_whenBodyIdDiffersFromPath_thenInvalid() {
-        Reply reply = put("/enrollments/dev-1", "{\"registrationId\":\"dev-2\",\"attestation\":{\"type\":\"symmetricKey\"}}");
+        Reply reply = put("/enrollments/dev-1",
+                "{\"registrationId\":\"dev-2\",\"attestation\":{\"type\":\"symmetricKey\"}}");
 
         assertInvalid(reply, "registrationId");
         assertThat(fixture.store.findEnrollment("dev-1")).isEmpty();
@@ -99,14 +100,18 @@ class EnrollmentResourceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"AAAAAAAAAAA=\"}}}|attestation.symmetricKey.primaryKey",
-            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"secondaryKey\":\"not base64!\"}}}|attestation.symmetricKey.secondaryKey",
+            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"AAAAAAAAAAA=\"}}}"
+                    + "|attestation.symmetricKey.primaryKey",
+            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"secondaryKey\":\"not base64!\"}}}"
+                    + "|attestation.symmetricKey.secondaryKey",
             "{}|attestation.type",
             "{\"attestation\":{\"type\":\"tpm\"}}|attestation.tpm.endorsementKey",
             "{\"deviceId\":\"bad id\",\"attestation\":{\"type\":\"symmetricKey\"}}|deviceId",
-            "{\"allocationPolicy\":\"static\",\"iotHubs\":[\"hub-a.example\",\"hub-b.example\"],\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
+            "{\"allocationPolicy\":\"static\",\"iotHubs\":[\"hub-a.example\",\"hub-b.example\"],"
+                    + "\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
             "{\"iotHubs\":[\"hub-a.example\"],\"attestation\":{\"type\":\"symmetricKey\"}}|allocationPolicy",
-            "{\"allocationPolicy\":\"hashed\",\"iotHubs\":[\"nowhere.example\"],\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
+            "{\"allocationPolicy\":\"hashed\",\"iotHubs\":[\"nowhere.example\"],"
+                    + "\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
             "{\"allocationPolicy\":\"custom\",\"attestation\":{\"type\":\"symmetricKey\"}}|customAllocationDefinition"})
     void put_whenDocumentBreaksARule_thenInvalidNamingTheField(String bodyAndField) {
         String[] parts = bodyAndField.split("\\|");
@@ -125,7 +130,8 @@ class EnrollmentResourceTest {
 
     @Test
     void put_whenGroupUsesTpm_thenInvalid() {
-        assertInvalid(put("/enrollmentGroups/g1", "{\"attestation\":{\"type\":\"tpm\",\"tpm\":{\"endorsementKey\":\"AAAA\"}}}"),
+        assertInvalid(put("/enrollmentGroups/g1",
+                "{\"attestation\":{\"type\":\"tpm\",\"tpm\":{\"endorsementKey\":\"AAAA\"}}}"),
                 "attestation.type");
     }
 
@@ -353,7 +359,8 @@ class EnrollmentResourceTest {
     void query_whenNotUnderstood_thenBadRequest() {
         Reply unknownField = fixture.call("POST", "/enrollments/query" + Q)
                 .body("{\"query\":\"SELECT * FROM enrollments WHERE iotHubs = 'x'\"}").send();
-        Reply badSyntax = fixture.call("POST", "/enrollments/query" + Q).body("{\"query\":\"SELECT id FROM x\"}").send();
+        Reply badSyntax = fixture.call("POST", "/enrollments/query" + Q)
+                .body("{\"query\":\"SELECT id FROM x\"}").send();
         Reply badPageSize = fixture.call("POST", "/enrollments/query" + Q).header("x-ms-max-item-count", "ten")
                 .body("{\"query\":\"SELECT * FROM enrollments\"}").send();
         Reply badContinuation = fixture.call("POST", "/enrollments/query" + Q).header("x-ms-continuation", "%%%")

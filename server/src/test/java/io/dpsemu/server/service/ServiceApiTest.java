@@ -109,7 +109,8 @@ class ServiceApiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/enrollments/%zz", "/enrollments/dev-1%", "/registrations/%C3%28", "/enrollmentGroups/%/query"})
+    @ValueSource(strings = {"/enrollments/%zz", "/enrollments/dev-1%", "/registrations/%C3%28",
+        "/enrollmentGroups/%/query"})
     void path_whenPercentEncodingIsBroken_thenBadRequestRatherThanAnException(String path) {
         Reply reply = fixture.call("GET", path + Q).send();
 

@@ -46,7 +46,8 @@ class SslContextsTest {
 
         assertThat(context.isServer()).isTrue();
         assertThat(context.cipherSuites()).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(SslContexts.TLS13_CIPHER_SUITES.stream(), SslContexts.TLS12_CIPHER_SUITES.stream()).toList());
+                Stream.concat(SslContexts.TLS13_CIPHER_SUITES.stream(), SslContexts.TLS12_CIPHER_SUITES.stream())
+                        .toList());
     }
 
     @ParameterizedTest
@@ -55,7 +56,8 @@ class SslContextsTest {
         assumeProvider(provider);
         Path sec1 = writeSec1ServerKey(true);
 
-        assertThat(Files.readAllLines(sec1)).contains("-----BEGIN EC PARAMETERS-----", "-----BEGIN EC PRIVATE KEY-----");
+        assertThat(Files.readAllLines(sec1))
+                .contains("-----BEGIN EC PARAMETERS-----", "-----BEGIN EC PRIVATE KEY-----");
         assertThat(SslContexts.forServer(files.certificateChain(), sec1, provider).isServer()).isTrue();
     }
 
@@ -139,7 +141,8 @@ class SslContextsTest {
 
     @Test
     void forServer_whenKeyIsEncrypted_thenThrowsNamingIt() {
-        Path encrypted = TestPki.writeEncryptedKey(dir.resolve("encrypted-key.pem"), Pem.readPrivateKey(files.privateKey()));
+        Path encrypted =
+                TestPki.writeEncryptedKey(dir.resolve("encrypted-key.pem"), Pem.readPrivateKey(files.privateKey()));
 
         assertThatThrownBy(() -> SslContexts.forServer(files.certificateChain(), encrypted))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -168,6 +171,7 @@ class SslContextsTest {
     }
 
     private static void assumeProvider(SslProvider provider) {
-        assumeTrue(provider != SslProvider.OPENSSL || OpenSsl.isAvailable(), "OpenSSL (netty-tcnative) is not available");
+        assumeTrue(provider != SslProvider.OPENSSL || OpenSsl.isAvailable(),
+                "OpenSSL (netty-tcnative) is not available");
     }
 }

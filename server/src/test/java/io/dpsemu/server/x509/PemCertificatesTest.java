@@ -85,7 +85,8 @@ class PemCertificatesTest {
 
     @Test
     void parse_whenAPrivateKeyBlockIsBundled_thenOnlyTheCertificatesAreRead() {
-        String text = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"
+        String text = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n"
+                + "-----END PRIVATE KEY-----\n"
                 + pem(leaf);
 
         assertThat(PemCertificates.parse(text)).containsExactly(leaf.getCertificate());

@@ -33,17 +33,20 @@ final class DeviceCommand extends IssueCommand {
             description = "registration id: at most 64 characters of A-Z a-z 0-9 - . _ :")
     String registrationId;
 
-    @Option(names = "--ca", order = 2, paramLabel = "FILE", required = true, description = "certificate of the issuing CA (PEM)")
+    @Option(names = "--ca", order = 2, paramLabel = "FILE", required = true,
+            description = "certificate of the issuing CA (PEM)")
     Path ca;
 
-    @Option(names = "--ca-key", order = 3, paramLabel = "FILE", required = true, description = "private key of the issuing CA (PEM)")
+    @Option(names = "--ca-key", order = 3, paramLabel = "FILE", required = true,
+            description = "private key of the issuing CA (PEM)")
     Path caKey;
 
     @Option(names = "--chain", order = 4, paramLabel = "FILE", arity = "1..*",
             description = "further issuer certificates to append after the issuing CA, in order (repeatable)")
     List<Path> chain = new ArrayList<>();
 
-    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "365", description = "validity in days (default: ${DEFAULT-VALUE})")
+    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "365",
+            description = "validity in days (default: ${DEFAULT-VALUE})")
     int days;
 
     @Option(names = "--out-cert", order = 13, paramLabel = "FILE",
@@ -115,7 +118,8 @@ final class DeviceCommand extends IssueCommand {
         return intermediates;
     }
 
-    private static void add(List<X509Certificate> intermediates, X509Certificate certificate, Path file, PrintWriter err) {
+    private static void add(List<X509Certificate> intermediates, X509Certificate certificate, Path file,
+            PrintWriter err) {
         if (intermediates.contains(certificate)) {
             return;
         }

@@ -21,10 +21,12 @@ import picocli.CommandLine.Option;
                 + " and, for deeper chains, each --chain file (such as the intermediate that signed this one)."})
 final class IntermediateCommand extends IssueCommand {
 
-    @Option(names = "--ca", order = 2, paramLabel = "FILE", required = true, description = "certificate of the issuing CA (PEM)")
+    @Option(names = "--ca", order = 2, paramLabel = "FILE", required = true,
+            description = "certificate of the issuing CA (PEM)")
     Path ca;
 
-    @Option(names = "--ca-key", order = 3, paramLabel = "FILE", required = true, description = "private key of the issuing CA (PEM)")
+    @Option(names = "--ca-key", order = 3, paramLabel = "FILE", required = true,
+            description = "private key of the issuing CA (PEM)")
     Path caKey;
 
     @Option(names = "--cn", order = 1, paramLabel = "NAME", defaultValue = "dpsemu test intermediate CA",
@@ -36,7 +38,8 @@ final class IntermediateCommand extends IssueCommand {
                     + " device certificates)")
     int pathLength;
 
-    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "1825", description = "validity in days (default: ${DEFAULT-VALUE})")
+    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "1825",
+            description = "validity in days (default: ${DEFAULT-VALUE})")
     int days;
 
     @Option(names = "--out-cert", order = 13, paramLabel = "FILE", defaultValue = "intermediate.pem",
@@ -79,11 +82,13 @@ final class IntermediateCommand extends IssueCommand {
                 issuer.certificate(), issuer.key(), validity.notBefore(), validity.notAfter());
         write(certificateFile, List.of(certificate), keyFile, keys.getPrivate());
 
-        Certificates.reportCertificateFile(out, "intermediate CA certificate", certificateFile, List.of(certificate), now);
+        Certificates.reportCertificateFile(out, "intermediate CA certificate", certificateFile, List.of(certificate),
+                now);
         out.printf("  %-12s %s%n", "path length:", pathLength);
         Certificates.reportKeyFile(out, keyFile, keys.getPublic());
         if (!Certificates.isSelfSigned(issuer.certificate())) {
-            out.println("Note: " + certificateFile.getFileName() + " holds only the new certificate; devices signed by it"
+            out.println("Note: " + certificateFile.getFileName()
+                    + " holds only the new certificate; devices signed by it"
                     + " also need --chain " + issuer.file() + " so that their chain reaches the root.");
         }
     }

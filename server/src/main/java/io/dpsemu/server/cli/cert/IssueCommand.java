@@ -86,7 +86,8 @@ abstract class IssueCommand implements Callable<Integer> {
     private static String message(Throwable e) {
         String message = e.getMessage();
         Throwable cause = e.getCause();
-        return cause == null || cause.getMessage() == null ? String.valueOf(message) : message + ": " + cause.getMessage();
+        return cause == null || cause.getMessage() == null ? String.valueOf(message)
+                : message + ": " + cause.getMessage();
     }
 
     record Validity(Instant notBefore, Instant notAfter) {
@@ -173,7 +174,8 @@ abstract class IssueCommand implements Callable<Integer> {
         }
         boolean[] keyUsage = ca.getKeyUsage();
         if (keyUsage != null && !keyUsage[Certificates.KEY_CERT_SIGN]) {
-            throw new BadInputException("--ca", caFile + ": " + name + " may not sign certificates (keyUsage lacks keyCertSign)");
+            throw new BadInputException("--ca", caFile + ": " + name
+                    + " may not sign certificates (keyUsage lacks keyCertSign)");
         }
         return new Issuer(caFile, certificates, key);
     }

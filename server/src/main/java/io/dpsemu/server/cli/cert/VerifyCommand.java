@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * SQLite store can be read while the server runs).
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Tell whether a device certificate chain would be accepted by the enrollments of a data directory.")
+        description = "Tell whether a device certificate chain would be accepted by the enrollments of a data"
+                + " directory.")
 final class VerifyCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -53,7 +54,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "the server's YAML configuration file")
     private Path configFile;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "the server's data directory (default ./dpsemu-data)")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "the server's data directory (default ./dpsemu-data)")
     private String dataDir;
 
     @Override

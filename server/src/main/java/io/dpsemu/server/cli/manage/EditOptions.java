@@ -92,7 +92,8 @@ final class EditOptions {
         if (allocationPolicy != null) {
             allocationPolicyWire();
         }
-        if (reprovisionPolicy != null && !REPROVISION_POLICIES.containsKey(reprovisionPolicy.toLowerCase(Locale.ROOT))) {
+        if (reprovisionPolicy != null
+                && !REPROVISION_POLICIES.containsKey(reprovisionPolicy.toLowerCase(Locale.ROOT))) {
             throw new BadInputException("--reprovision-policy", "'" + reprovisionPolicy
                     + "' is not a policy; expected reprovisionandmigratedata, reprovisionandresetdata or never");
         }

@@ -6,8 +6,8 @@ import picocli.CommandLine.Mixin;
 /** {@code dpsemu enrollment}: individual enrollments, through the service API of a running server. */
 @Command(name = "enrollment", mixinStandardHelpOptions = true,
         description = "Manage individual enrollments of a running server through its service API.",
-        subcommands = {EnrollmentCommand.Add.class, EnrollmentCommand.Show.class, EnrollmentCommand.ListEnrollments.class,
-            EnrollmentCommand.Update.class, EnrollmentCommand.Delete.class},
+        subcommands = {EnrollmentCommand.Add.class, EnrollmentCommand.Show.class,
+            EnrollmentCommand.ListEnrollments.class, EnrollmentCommand.Update.class, EnrollmentCommand.Delete.class},
         footer = {"",
             "Connection: --connection-string, else $DPSEMU_CONNECTION_STRING, else the owner key in --data-dir"
                 + " (default ./dpsemu-data) for localhost:--port (default 443).",
