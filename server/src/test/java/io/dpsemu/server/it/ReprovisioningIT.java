@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SDK: the enrollment's hub is changed between two registrations, as the Azure SDK's own
  * reprovisioning test does, and the device is told the documented substatus.
  */
+@Tag("sdk")
 @Timeout(120)
 class ReprovisioningIT {
 

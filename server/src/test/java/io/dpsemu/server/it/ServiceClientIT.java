@@ -64,6 +64,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,7 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate is trusted: this class replaces it with one trusting the server's CA, and puts the
  * previous one back afterwards.
  */
+@Tag("sdk")
 @Timeout(180)
 class ServiceClientIT {
 
