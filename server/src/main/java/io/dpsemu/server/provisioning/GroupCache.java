@@ -6,7 +6,7 @@ import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CaReferences;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.enrollment.X509Certificates;
-import io.dpsemu.server.x509.PemCertificates;
+import io.dpsemu.server.tls.Pem;
 import io.dpsemu.server.x509.X509Group;
 import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.Page;
@@ -116,7 +116,7 @@ final class GroupCache {
 
     private static void parseInto(List<X509Certificate> signers, String pem, EnrollmentGroup group, String field) {
         try {
-            signers.add(PemCertificates.parseOne(pem));
+            signers.add(Pem.parseCertificate(pem));
         } catch (IllegalArgumentException e) {
             LOG.warn("enrollment group '{}': {} is unusable: {}", group.enrollmentGroupId(), field, e.getMessage());
         }

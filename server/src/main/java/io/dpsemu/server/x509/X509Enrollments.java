@@ -5,6 +5,7 @@ import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.enrollment.X509Certificates;
+import io.dpsemu.server.tls.Pem;
 
 /**
  * Checks the X.509 part of an enrollment document as it is written and fills in the {@code info}
@@ -68,7 +69,7 @@ public final class X509Enrollments {
         String where = "attestation.x509." + field + ".certificate";
         java.security.cert.X509Certificate parsed;
         try {
-            parsed = PemCertificates.parseOne(certificate.certificate());
+            parsed = Pem.parseCertificate(certificate.certificate());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

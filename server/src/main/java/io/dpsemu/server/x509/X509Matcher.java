@@ -5,6 +5,7 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.model.X509RegistrationResult;
+import io.dpsemu.server.tls.Pem;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class X509Matcher {
             return null;
         }
         try {
-            return CertificateFacts.sha256(PemCertificates.parseOne(enrolled.certificate()));
+            return CertificateFacts.sha256(Pem.parseCertificate(enrolled.certificate()));
         } catch (IllegalArgumentException e) {
             return null;
         }
