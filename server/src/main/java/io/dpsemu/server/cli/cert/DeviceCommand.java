@@ -90,12 +90,12 @@ final class DeviceCommand extends IssueCommand {
 
     static void checkRegistrationId(String id) {
         if (id.length() > MAX_REGISTRATION_ID) {
-            throw new BadInputException("--cn", "the registration id is " + id.length()
+            throw new CertInputException("--cn", "the registration id is " + id.length()
                     + " characters long; the maximum for X.509 attestation is " + MAX_REGISTRATION_ID);
         }
         Optional<String> problem = RegistrationIds.problem(id);
         if (problem.isPresent()) {
-            throw new BadInputException("--cn", problem.get());
+            throw new CertInputException("--cn", problem.get());
         }
     }
 

@@ -59,7 +59,7 @@ final class IntermediateCommand extends IssueCommand {
     void issue(Instant now, PrintWriter out, PrintWriter err) {
         String name = checkCaName(commonName);
         if (pathLength < 0) {
-            throw new BadInputException("--path-length", "must not be negative, got " + pathLength);
+            throw new CertInputException("--path-length", "must not be negative, got " + pathLength);
         }
         Issuer issuer = loadIssuer(ca, caKey);
         Path certificateFile = resolve(outCert);
@@ -67,7 +67,7 @@ final class IntermediateCommand extends IssueCommand {
         checkOutputs(certificateFile, keyFile, Map.of("--ca", issuer.file(), "--ca-key", resolve(caKey)));
         int issuerPathLength = issuer.certificate().getBasicConstraints();
         if (issuerPathLength == 0) {
-            throw new BadInputException("--ca", issuer.file() + ": " + Certificates.subject(issuer.certificate())
+            throw new CertInputException("--ca", issuer.file() + ": " + Certificates.subject(issuer.certificate())
                     + " has path length 0: it may sign device certificates but no further CA");
         }
         if (issuerPathLength != Integer.MAX_VALUE && pathLength > issuerPathLength - 1) {

@@ -65,7 +65,7 @@ final class DeriveKeyCommand extends ServiceSubcommand {
     }
 
     private String fetchGroupKey() {
-        JsonNode attestation = client().post(DocumentKind.GROUP.attestationPath(groupId),
+        JsonNode attestation = client().post(EnrollmentKind.GROUP.attestationPath(groupId),
                 JsonNodeFactory.instance.objectNode());
         if (!"symmetricKey".equalsIgnoreCase(attestation.path("type").asText(""))) {
             throw new ManageException("group '" + groupId + "' uses " + attestation.path("type").asText("?")

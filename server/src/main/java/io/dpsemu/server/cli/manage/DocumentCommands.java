@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The subcommands enrollments and groups share, written once over a {@link DocumentKind}; the
+ * The subcommands enrollments and groups share, written once over a {@link EnrollmentKind}; the
  * {@code enrollment} and {@code group} commands subclass them with their names and attestation options.
  */
 final class DocumentCommands {
@@ -29,13 +29,13 @@ final class DocumentCommands {
         @Mixin
         EditOptions edit;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         abstract AttestationOptions attestationOptions();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             ObjectNode file = edit.fileDocument();
             String documentId = documentId(kind, id, file);
             ObjectNode document = JsonNodeFactory.instance.objectNode();
@@ -89,13 +89,13 @@ final class DocumentCommands {
         @Option(names = "--show-keys", order = 81, description = "print the symmetric keys too")
         boolean showKeys;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         abstract AttestationOptions attestationOptions();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             ObjectNode file = edit.fileDocument();
             String documentId = documentId(kind, id, file);
             AttestationOptions attestation = attestationOptions();
@@ -153,11 +153,11 @@ final class DocumentCommands {
                         + " document with that attestation")
         boolean showKeys;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             ServiceClient client = client();
             JsonNode document = client.get(kind.path(id));
             if (showKeys && document instanceof ObjectNode object) {
@@ -187,11 +187,11 @@ final class DocumentCommands {
                         + " attestation.type, e.g. \"provisioningStatus = 'disabled'\"")
         String where;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             requirePositive(top, "--top");
             requirePositive(pageSize, "--page-size");
             String query = "SELECT * FROM " + kind.collection;
@@ -214,7 +214,7 @@ final class DocumentCommands {
             } else if (items.isEmpty()) {
                 out.line("No " + kind.noun + "s.");
             } else {
-                out.table(kind == DocumentKind.ENROLLMENT ? Views.ENROLLMENT_COLUMNS : Views.GROUP_COLUMNS,
+                out.table(kind == EnrollmentKind.ENROLLMENT ? Views.ENROLLMENT_COLUMNS : Views.GROUP_COLUMNS,
                         items.stream().map(item -> Views.row(kind, item)).toList());
             }
         }
@@ -231,11 +231,11 @@ final class DocumentCommands {
                 description = "delete only if the document still has this etag")
         String etag;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             client().delete(kind.path(id), etag);
             if (!json) {
                 out.line("Deleted " + kind.noun + " '" + id + "'.");
@@ -244,10 +244,10 @@ final class DocumentCommands {
     }
 
     /** The id the command names, else the one in the file; both given must agree. */
-    static String documentId(DocumentKind kind, String id, ObjectNode file) {
+    static String documentId(EnrollmentKind kind, String id, ObjectNode file) {
         String inFile = file != null && file.hasNonNull(kind.idField) ? file.get(kind.idField).asText() : null;
         if (id == null && inFile == null) {
-            throw new BadInputException("ID", "give the " + (kind == DocumentKind.ENROLLMENT ? "registration id"
+            throw new BadInputException("ID", "give the " + (kind == EnrollmentKind.ENROLLMENT ? "registration id"
                     : "enrollment group id") + " (or a --file with " + kind.idField + ")");
         }
         if (id != null && inFile != null && !id.equalsIgnoreCase(inFile)) {

@@ -30,8 +30,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
         IndividualOptions options;
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
 
         @Override
@@ -49,8 +49,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
         IndividualOptions options;
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
 
         @Override
@@ -64,8 +64,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
     static final class Show extends DocumentCommands.Show {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
     }
 
@@ -74,8 +74,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
     static final class ListEnrollments extends DocumentCommands.ListDocuments {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
     }
 
@@ -84,8 +84,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
     static final class Delete extends DocumentCommands.Delete {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
     }
 }

@@ -213,12 +213,12 @@ final class ServiceClient {
             JsonNode error = READER.readTree(body);
             if (error != null && error.isObject() && error.hasNonNull("message")) {
                 Integer errorCode = error.path("errorCode").canConvertToInt() ? error.path("errorCode").asInt() : null;
-                return new ServiceException(status, errorCode, Printable.of(error.path("message").asText()));
+                return new ServiceException(status, errorCode, TerminalText.of(error.path("message").asText()));
             }
         } catch (IOException notJson) {
             // described below
         }
-        String text = Printable.of(new String(body, StandardCharsets.UTF_8));
+        String text = TerminalText.of(new String(body, StandardCharsets.UTF_8));
         return new ServiceException(status, null, method + " " + path + " answered HTTP " + status
                 + (text.isBlank() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "..." : text)));
     }

@@ -1,9 +1,9 @@
 package io.dpsemu.server.cli.manage;
 
 /** Text from the server or from files, made safe for a terminal: control characters become '?'. */
-final class Printable {
+final class TerminalText {
 
-    private Printable() {
+    private TerminalText() {
     }
 
     static String of(String text) {

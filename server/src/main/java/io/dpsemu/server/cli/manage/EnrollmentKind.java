@@ -1,7 +1,7 @@
 package io.dpsemu.server.cli.manage;
 
 /** Individual enrollments or enrollment groups: where they live in the service API and what they are called. */
-enum DocumentKind {
+enum EnrollmentKind {
     ENROLLMENT("enrollments", "registrationId", "enrollment", "enrollment"),
     GROUP("enrollmentGroups", "enrollmentGroupId", "enrollment group", "group");
 
@@ -14,7 +14,7 @@ enum DocumentKind {
     /** The dpsemu command that manages them. */
     final String command;
 
-    DocumentKind(String collection, String idField, String noun, String command) {
+    EnrollmentKind(String collection, String idField, String noun, String command) {
         this.collection = collection;
         this.idField = idField;
         this.noun = noun;
