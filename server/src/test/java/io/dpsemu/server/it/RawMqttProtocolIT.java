@@ -13,8 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.DpsServer;
-import io.dpsemu.server.config.ConfigLoader;
-import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.rawmqtt.RawMqttClient;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttPackets;
@@ -22,14 +20,9 @@ import io.dpsemu.server.rawmqtt.RawMqttReply;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Raw MQTT 3.1.1 bytes over real TLS sockets against a real dpsemu on an ephemeral port: one test
@@ -40,27 +33,8 @@ class RawMqttProtocolIT {
 
     private static final int MAX_POLLS = 50;
 
-    @TempDir
-    static Path dataDir;
-
-    private static DpsServer server;
-
-    @BeforeAll
-    static void startServer() {
-        ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(
-                "dataDir", dataDir.toString(),
-                "store", "memory",
-                "bind", "127.0.0.1",
-                "mqttPort", 0, "httpsPort", 0));
-        server = DpsServer.start(config);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @EphemeralServer
+    static DpsServer server;
 
     @Test
     void connect_whenProtocolLevel3_thenConnack01AndClose() throws IOException {

@@ -12,8 +12,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.DpsServer;
-import io.dpsemu.server.config.ConfigLoader;
-import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Request;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Response;
@@ -25,18 +23,13 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,27 +45,8 @@ class RawWebSocketIT {
     private static final String HUB = "dpsemu-hub.local";
     private static final int MAX_POLLS = 50;
 
-    @TempDir
-    static Path dataDir;
-
-    private static DpsServer server;
-
-    @BeforeAll
-    static void startServer() {
-        ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(
-                "dataDir", dataDir.toString(),
-                "store", "memory",
-                "bind", "127.0.0.1",
-                "mqttPort", 0, "httpsPort", 0));
-        server = DpsServer.start(config);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @EphemeralServer
+    static DpsServer server;
 
     // --- the upgrade --------------------------------------------------------------------------
 
