@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.DpsServer;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
-import io.dpsemu.server.rawhttp.RawHttpsClient.Request;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Response;
 import io.dpsemu.server.rawhttp.WebSocketFrames;
 import io.dpsemu.server.rawhttp.WebSocketFrames.Frame;
@@ -72,8 +71,8 @@ class RawWebSocketIT {
             throws IOException {
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, target, key).header("Sec-WebSocket-Protocol",
-                    subprotocol));
+            Response response = client.exchange(client.webSocketUpgrade(target, key)
+                    .header("Sec-WebSocket-Protocol", subprotocol));
 
             assertSwitched(response, key, subprotocol);
         }
@@ -83,7 +82,8 @@ class RawWebSocketIT {
     void upgrade_whenPathIsMqttAndSubprotocolUpperCase_then101EchoesMQTT() throws IOException {
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/mqtt", key).header("Sec-WebSocket-Protocol", "MQTT"));
+            Response response = client.exchange(client.webSocketUpgrade("/mqtt", key)
+                    .header("Sec-WebSocket-Protocol", "MQTT"));
 
             assertSwitched(response, key, "MQTT");
             assertThat(response.headers("Sec-WebSocket-Protocol")).containsExactly("MQTT");
@@ -94,7 +94,7 @@ class RawWebSocketIT {
     void upgrade_whenSeveralSubprotocolsOffered_thenMqttSelectedInClientSpelling() throws IOException {
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/$iothub/websocket", key)
+            Response response = client.exchange(client.webSocketUpgrade("/$iothub/websocket", key)
                     .header("Sec-WebSocket-Protocol", "wamp, Mqtt, mqttv3.1"));
 
             assertSwitched(response, key, "Mqtt");
@@ -106,7 +106,7 @@ class RawWebSocketIT {
         RawMqttDevice device = enroll("ws-deflate");
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/$iothub/websocket", key)
+            Response response = client.exchange(client.webSocketUpgrade("/$iothub/websocket", key)
                     .header("Sec-WebSocket-Protocol", "mqtt")
                     .header("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
 
@@ -124,7 +124,7 @@ class RawWebSocketIT {
     void upgrade_whenOriginHeaderPresent_then101() throws IOException {
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/mqtt", key)
+            Response response = client.exchange(client.webSocketUpgrade("/mqtt", key)
                     .header("Sec-WebSocket-Protocol", "mqtt")
                     .header("Origin", "https://example.com"));
 
@@ -189,7 +189,7 @@ class RawWebSocketIT {
     @Test
     void upgrade_whenPathUnknown_then404AndClose() throws IOException {
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/$iothub/other", WebSocketFrames.newKey())
+            Response response = client.exchange(client.webSocketUpgrade("/$iothub/other", WebSocketFrames.newKey())
                     .header("Sec-WebSocket-Protocol", "mqtt"));
 
             assertRefused(client, response, 404);
@@ -199,7 +199,8 @@ class RawWebSocketIT {
     @Test
     void upgrade_whenNoSubprotocol_then400AndClose() throws IOException {
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/$iothub/websocket", WebSocketFrames.newKey()));
+            Response response =
+                    client.exchange(client.webSocketUpgrade("/$iothub/websocket", WebSocketFrames.newKey()));
 
             assertRefused(client, response, 400);
             assertThat(response.json().path("message").asText()).contains("mqtt");
@@ -209,7 +210,7 @@ class RawWebSocketIT {
     @Test
     void upgrade_whenSubprotocolIsNotMqtt_then400AndClose() throws IOException {
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/mqtt", WebSocketFrames.newKey())
+            Response response = client.exchange(client.webSocketUpgrade("/mqtt", WebSocketFrames.newKey())
                     .header("Sec-WebSocket-Protocol", "amqpwsb10, mqttv3.1"));
 
             assertRefused(client, response, 400);
@@ -418,18 +419,9 @@ class RawWebSocketIT {
 
     // --- helpers ------------------------------------------------------------------------------
 
-    private static Request upgrade(RawHttpsClient client, String target, String key) {
-        return request("GET", target)
-                .header("Host", client.host())
-                .header("Upgrade", "websocket")
-                .header("Connection", "Upgrade")
-                .header("Sec-WebSocket-Key", key)
-                .header("Sec-WebSocket-Version", "13");
-    }
-
     private static void upgradeTo(RawHttpsClient client, String target, String subprotocol) throws IOException {
         String key = WebSocketFrames.newKey();
-        Response response = client.exchange(upgrade(client, target, key)
+        Response response = client.exchange(client.webSocketUpgrade(target, key)
                 .header("Sec-WebSocket-Protocol", subprotocol));
         assertSwitched(response, key, subprotocol);
     }

@@ -117,12 +117,7 @@ class PipelineOrderTest {
                     HandlerNames.HTTP_DEADLINE, HandlerNames.HTTP_IDLE, HandlerNames.HTTP_CODEC,
                     HandlerNames.HTTP_AGGREGATOR, HandlerNames.UPGRADE_GUARD, HandlerNames.EXCEPTIONS);
 
-            Response upgraded = client.exchange(RawHttpsClient.request("GET", "/$iothub/websocket")
-                    .header("Host", client.host())
-                    .header("Upgrade", "websocket")
-                    .header("Connection", "Upgrade")
-                    .header("Sec-WebSocket-Key", WebSocketFrames.newKey())
-                    .header("Sec-WebSocket-Version", "13")
+            Response upgraded = client.exchange(client.webSocketUpgrade("/$iothub/websocket", WebSocketFrames.newKey())
                     .header("Sec-WebSocket-Protocol", "mqtt"));
             assertThat(upgraded.status()).isEqualTo(101);
 
