@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dpsemu cert device}: a device (TLS client) certificate whose CN is the registration id. */
@@ -33,13 +34,8 @@ final class DeviceCommand extends IssueCommand {
             description = "registration id: at most 64 characters of A-Z a-z 0-9 - . _ :")
     String registrationId;
 
-    @Option(names = "--ca", order = 2, paramLabel = "FILE", required = true,
-            description = "certificate of the issuing CA (PEM)")
-    Path ca;
-
-    @Option(names = "--ca-key", order = 3, paramLabel = "FILE", required = true,
-            description = "private key of the issuing CA (PEM)")
-    Path caKey;
+    @Mixin
+    IssuingCaOptions issuingCa;
 
     @Option(names = "--chain", order = 4, paramLabel = "FILE", arity = "1..*",
             description = "further issuer certificates to append after the issuing CA, in order (repeatable)")
@@ -65,10 +61,10 @@ final class DeviceCommand extends IssueCommand {
     @Override
     void issue(Instant now, PrintWriter out, PrintWriter err) {
         checkRegistrationId(registrationId);
-        Issuer issuer = loadIssuer(ca, caKey);
+        Issuer issuer = loadIssuer(issuingCa);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--ca", issuer.file());
-        inputs.put("--ca-key", resolve(caKey));
+        inputs.put("--ca-key", issuer.keyFile());
         List<X509Certificate> intermediates = intermediates(issuer, inputs, err);
         Path certificateFile = resolve(outCert != null ? outCert : Path.of(registrationId + ".pem"));
         Path keyFile = resolve(outKey != null ? outKey : Path.of(registrationId + "-key.pem"));

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dpsemu cert intermediate}: a CA certificate signed by a root or another intermediate. */
@@ -21,13 +22,8 @@ import picocli.CommandLine.Option;
                 + " and, for deeper chains, each --chain file (such as the intermediate that signed this one)."})
 final class IntermediateCommand extends IssueCommand {
 
-    @Option(names = "--ca", order = 2, paramLabel = "FILE", required = true,
-            description = "certificate of the issuing CA (PEM)")
-    Path ca;
-
-    @Option(names = "--ca-key", order = 3, paramLabel = "FILE", required = true,
-            description = "private key of the issuing CA (PEM)")
-    Path caKey;
+    @Mixin
+    IssuingCaOptions issuingCa;
 
     @Option(names = "--cn", order = 1, paramLabel = "NAME", defaultValue = "dpsemu test intermediate CA",
             description = "subject common name (default: ${DEFAULT-VALUE})")
@@ -61,10 +57,10 @@ final class IntermediateCommand extends IssueCommand {
         if (pathLength < 0) {
             throw new CertInputException("--path-length", "must not be negative, got " + pathLength);
         }
-        Issuer issuer = loadIssuer(ca, caKey);
+        Issuer issuer = loadIssuer(issuingCa);
         Path certificateFile = resolve(outCert);
         Path keyFile = resolve(outKey);
-        checkOutputs(certificateFile, keyFile, Map.of("--ca", issuer.file(), "--ca-key", resolve(caKey)));
+        checkOutputs(certificateFile, keyFile, Map.of("--ca", issuer.file(), "--ca-key", issuer.keyFile()));
         int issuerPathLength = issuer.certificate().getBasicConstraints();
         if (issuerPathLength == 0) {
             throw new CertInputException("--ca", issuer.file() + ": " + Certificates.subject(issuer.certificate())

@@ -143,17 +143,17 @@ abstract class IssueCommand implements Callable<Integer> {
         return parent.resolve(path);
     }
 
-    /** The signing CA: the first certificate of --ca, with the --ca-key it must match. */
-    record Issuer(Path file, List<X509Certificate> certificates, PrivateKey key) {
+    /** The signing CA: the first certificate of --ca, with the --ca-key it must match (both files resolved). */
+    record Issuer(Path file, Path keyFile, List<X509Certificate> certificates, PrivateKey key) {
 
         X509Certificate certificate() {
             return certificates.get(0);
         }
     }
 
-    Issuer loadIssuer(Path caOption, Path caKeyOption) {
-        Path caFile = resolve(caOption);
-        Path caKeyFile = resolve(caKeyOption);
+    Issuer loadIssuer(IssuingCaOptions options) {
+        Path caFile = resolve(options.ca);
+        Path caKeyFile = resolve(options.caKey);
         List<X509Certificate> certificates = readCertificates("--ca", caFile);
         PrivateKey key;
         try {
@@ -177,7 +177,7 @@ abstract class IssueCommand implements Callable<Integer> {
             throw new CertInputException("--ca", caFile + ": " + name
                     + " may not sign certificates (keyUsage lacks keyCertSign)");
         }
-        return new Issuer(caFile, certificates, key);
+        return new Issuer(caFile, caKeyFile, certificates, key);
     }
 
     static List<X509Certificate> readCertificates(String option, Path file) {
