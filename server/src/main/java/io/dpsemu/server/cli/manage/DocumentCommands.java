@@ -59,12 +59,7 @@ final class DocumentCommands {
                 throw new ManageException(kind.noun + " '" + documentId + "' already exists; change it with"
                         + " 'dpsemu " + kind.command + " update " + documentId + "'");
             }
-            JsonNode stored = client.put(kind.path(documentId), document, null);
-            if (json) {
-                out.json(stored);
-            } else {
-                out.fields(Views.document(kind, stored, true, false));
-            }
+            print(out, json, kind, client.put(kind.path(documentId), document, null), true, false);
         }
     }
 
@@ -132,12 +127,7 @@ final class DocumentCommands {
             attestation.applyFields(document);
             edit.apply(document);
 
-            JsonNode stored = client.put(kind.path(documentId), document, ifMatch);
-            if (json) {
-                out.json(stored);
-            } else {
-                out.fields(Views.document(kind, stored, showKeys, false));
-            }
+            print(out, json, kind, client.put(kind.path(documentId), document, ifMatch), showKeys, false);
         }
     }
 
@@ -164,11 +154,7 @@ final class DocumentCommands {
                 object.set("attestation", client.post(kind.attestationPath(id),
                         JsonNodeFactory.instance.objectNode()));
             }
-            if (json) {
-                out.json(document);
-            } else {
-                out.fields(Views.document(kind, document, showKeys, !showKeys));
-            }
+            print(out, json, kind, document, showKeys, !showKeys);
         }
     }
 
@@ -255,5 +241,20 @@ final class DocumentCommands {
                     + id + "'");
         }
         return id != null ? id : inFile;
+    }
+
+    /**
+     * The document as the API's JSON with {@code --json}, else as fields.
+     *
+     * @param keys     whether to show the symmetric key values the document carries
+     * @param keysHint whether to say how to see keys the document does not carry
+     */
+    private static void print(Output out, boolean json, EnrollmentKind kind, JsonNode document, boolean keys,
+            boolean keysHint) {
+        if (json) {
+            out.json(document);
+        } else {
+            out.fields(Views.document(kind, document, keys, keysHint));
+        }
     }
 }
