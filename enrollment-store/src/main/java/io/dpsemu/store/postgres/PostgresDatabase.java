@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dpsemu.store.StoreException;
 import io.dpsemu.store.StoreUnavailableException;
 import io.dpsemu.store.jdbc.JdbcDatabase;
+import io.dpsemu.store.jdbc.SchemaMigrations;
 import io.dpsemu.store.jdbc.SqlWork;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.postgresql.Driver;
@@ -219,13 +219,7 @@ final class PostgresDatabase implements JdbcDatabase {
     private static MigrateResult migrate(PGSimpleDataSource dataSource, String description) {
         try {
             // Not through the pool: Flyway holds two connections at once, more than a pool of one has.
-            return Flyway.configure(PostgresDatabase.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations(MIGRATIONS)
-                    .failOnMissingLocations(true)
-                    .loggers("slf4j")
-                    .load()
-                    .migrate();
+            return SchemaMigrations.migrate(dataSource, MIGRATIONS);
         } catch (FlywayException e) {
             throw new StoreException("cannot migrate the schema of PostgreSQL store " + description + ": "
                     + e.getMessage(), e);

@@ -3,6 +3,7 @@ package io.dpsemu.store.sqlite;
 import io.dpsemu.store.StoreException;
 import io.dpsemu.store.StoreUnavailableException;
 import io.dpsemu.store.jdbc.JdbcDatabase;
+import io.dpsemu.store.jdbc.SchemaMigrations;
 import io.dpsemu.store.jdbc.SqlWork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -175,13 +175,7 @@ final class SqliteDatabase implements JdbcDatabase {
         SQLiteDataSource dataSource = new SQLiteDataSource(config());
         dataSource.setUrl(url(file));
         try {
-            MigrateResult result = Flyway.configure(SqliteDatabase.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations(MIGRATIONS)
-                    .failOnMissingLocations(true)
-                    .loggers("slf4j")
-                    .load()
-                    .migrate();
+            MigrateResult result = SchemaMigrations.migrate(dataSource, MIGRATIONS);
             LOG.info("SQLite store {}: schema at version {} ({} migrations applied now)", file,
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
                     result.migrationsExecuted);
