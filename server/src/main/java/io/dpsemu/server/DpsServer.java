@@ -318,7 +318,8 @@ public final class DpsServer implements AutoCloseable {
     private static Store openStore(ServerConfig config) {
         return switch (config.store()) {
             case ServerConfig.STORE_MEMORY -> new InMemoryStore();
-            case ServerConfig.STORE_SQLITE -> SqliteStore.open(config.dataPath().resolve("dpsemu.db"));
+            case ServerConfig.STORE_SQLITE -> SqliteStore.open(config.dataPath().resolve("dpsemu.db"),
+                    config.limits().storeThreads());
             case ServerConfig.STORE_POSTGRES -> PostgresStore.open(config.postgres().url(), config.postgres().user(),
                     config.postgres().password(), config.postgres().poolSize());
             default -> throw new ConfigException("configuration key 'store' has unknown value " + config.store());

@@ -103,9 +103,9 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
             return;
         }
         byte[] password = connect.payload().passwordInBytes();
-        DeviceIdentity identity = new DeviceIdentity(username.idScope(), username.registrationId(),
+        DeviceIdentity identity = DeviceIdentity.of(username.idScope(), username.registrationId(),
                 password == null ? null : new String(password, StandardCharsets.UTF_8),
-                TlsPeer.certificateChain(ctx.channel()));
+                () -> TlsPeer.certificateChain(ctx.channel()));
         if (identity.attestsWithCertificate()) {
             String commonName = CertificateFacts.commonName(identity.certificateChain().get(0));
             if (!username.registrationId().equalsIgnoreCase(commonName)) {
