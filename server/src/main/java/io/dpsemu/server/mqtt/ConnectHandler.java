@@ -24,9 +24,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Handles the CONNECT of a device connection and removes itself once it is accepted. CONNECT checks
@@ -122,7 +120,8 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
     private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, DeviceIdentity identity,
             DeviceClient client) {
         Channel channel = ctx.channel();
-        channel.attr(DeviceSession.KEY).set(new DeviceSession(identity, client));
+        DeviceSession session = new DeviceSession(identity, client, connect.variableHeader().keepAliveTimeSeconds());
+        channel.attr(DeviceSession.KEY).set(session);
         channel.attr(Disconnector.REGISTRATION_ID).set(identity.registrationId());
 
         Channel previous = services.sessions().register(identity.registrationId(), channel);
@@ -130,9 +129,7 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
             services.disconnector().close(previous, CloseReason.TAKEN_OVER, "a new connection used the same client id");
         }
         ctx.pipeline().remove(HandlerNames.CONNECT_DEADLINE);
-        ctx.pipeline().addAfter(HandlerNames.MQTT_DECODER, HandlerNames.KEEP_ALIVE,
-                new IdleStateHandler(idleTimeoutMillis(connect.variableHeader().keepAliveTimeSeconds()), 0, 0,
-                        TimeUnit.MILLISECONDS));
+        IdleTimeout.apply(ctx.pipeline(), session, services.limits());
         ctx.pipeline().remove(this);
         // session-present is always 0: DPS keeps no sessions, and C# fails on 1
         MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
@@ -140,15 +137,6 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
                 .sessionPresent(false)
                 .build();
         ctx.writeAndFlush(connAck);
-    }
-
-    /** 1.5 x the client's keep-alive (MQTT 3.1.1 §3.1.2.10), capped; the cap when the client asks for none. */
-    private long idleTimeoutMillis(int keepAliveSeconds) {
-        long cap = TimeUnit.SECONDS.toMillis(services.limits().maxKeepAliveSeconds());
-        if (keepAliveSeconds <= 0) {
-            return cap;
-        }
-        return Math.min(cap, keepAliveSeconds * 1500L);
     }
 
     /**

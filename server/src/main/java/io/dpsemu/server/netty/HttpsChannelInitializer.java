@@ -43,8 +43,8 @@ public final class HttpsChannelInitializer extends ChannelInitializer<SocketChan
         var limits = services.limits();
         SslHandler tls = sslContext.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(limits.connectTimeoutSeconds() * 1000L);
-        HttpRequestDeadline deadline = new HttpRequestDeadline(limits.httpRequestTimeoutSeconds() * 1000L,
-                services.disconnector());
+        HttpRequestDeadline deadline = new HttpRequestDeadline(limits.connectTimeoutSeconds() * 1000L,
+                limits.httpRequestTimeoutSeconds() * 1000L, services.disconnector());
         ChannelPipeline p = ch.pipeline();
         p.addLast(HandlerNames.CONNECTION_LIMIT, limiter);
         p.addLast(HandlerNames.TLS, tls);
