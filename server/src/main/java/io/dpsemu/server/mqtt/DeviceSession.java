@@ -54,7 +54,7 @@ final class DeviceSession {
         return authenticated;
     }
 
-    /** The device proved its identity: the engine answered one of its requests with a 2xx. */
+    /** The device proved its identity: a 2xx answer from the engine, or credentials verified at CONNECT. */
     void markAuthenticated() {
         authenticated = true;
     }

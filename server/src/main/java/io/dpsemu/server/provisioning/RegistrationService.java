@@ -519,4 +519,32 @@ public final class RegistrationService {
         return new DeviceRegistrationResult(registrationId, now, null, null, RegistrationStatus.FAILED, null,
                 errorCode, message, now, null, null, null, null);
     }
+
+    /**
+     * Checks a device's credentials on a store thread, without registering it: an MQTT connection
+     * that names a registration id a live session holds proves its identity this way before it takes
+     * over. The future fails with {@link RejectedExecutionException} when the store queue is full and
+     * with {@link StoreException} when the store is unavailable.
+     */
+    public CompletableFuture<AuthOutcome> verifyCredentials(DeviceIdentity identity) {
+        CompletableFuture<AuthOutcome> outcome = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    outcome.complete(authenticator.authenticate(identity));
+                    health.succeeded();
+                } catch (StoreException e) {
+                    health.failed(e);
+                    outcome.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    LOG.error("unexpected failure", e);
+                    outcome.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            EventLog.overloaded("store queue full");
+            outcome.completeExceptionally(e);
+        }
+        return outcome;
+    }
 }
