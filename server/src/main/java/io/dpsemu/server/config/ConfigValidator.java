@@ -112,6 +112,10 @@ final class ConfigValidator {
         range(l.maxHttpBodyBytes(), 1024, 16 * 1024 * 1024, "limits.maxHttpBodyBytes");
         range(l.httpRequestTimeoutSeconds(), 1, 600, "limits.httpRequestTimeoutSeconds");
         range(l.httpIdleTimeoutSeconds(), 1, 86_400, "limits.httpIdleTimeoutSeconds");
+        range(l.maxConnectionsPerAddress(), 1, 10_000_000, "limits.maxConnectionsPerAddress");
+        range(l.connectionsPerAddressPerSecond(), 1, 10_000_000, "limits.connectionsPerAddressPerSecond");
+        range(l.connectionBurstPerAddress(), 1, 10_000_000, "limits.connectionBurstPerAddress");
+        range(l.reservedFileDescriptors(), 0, 1_000_000, "limits.reservedFileDescriptors");
         ThrottlingConfig t = c.throttling();
         require(t != null, "throttling", "must be set");
         range(t.registrationsPerMinute(), 0, MAX_QUOTA, "throttling.registrationsPerMinute");

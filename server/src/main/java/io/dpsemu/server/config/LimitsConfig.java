@@ -5,8 +5,11 @@ package io.dpsemu.server.config;
  * CONNACK, a close, or {@code 429} with retry-after), never an unbounded queue. The defaults are
  * the {@link Builder}'s initial values.
  *
- * @param maxConnections            open device connections on one node
- * @param connectTimeoutSeconds     from TCP accept to CONNACK (TLS handshake included)
+ * @param maxConnections            open device connections on one node (lowered at start when the
+ *                                  process's file descriptor limit leaves fewer)
+ * @param connectTimeoutSeconds     from TCP accept to CONNACK (TLS handshake included), and to the
+ *                                  first HTTP request; also caps the idle timeout of an MQTT
+ *                                  connection until it has authenticated
  * @param maxConnectPacketBytes     largest packet accepted before CONNACK
  * @param maxPacketBytes            largest packet after CONNACK (DPS allows 96 KB bodies)
  * @param maxKeepAliveSeconds       cap of the idle timeout (1.5 x the client's keep-alive; also
@@ -19,6 +22,13 @@ package io.dpsemu.server.config;
  * @param maxHttpBodyBytes          body of one HTTP request (DPS accepts 96 KB)
  * @param httpRequestTimeoutSeconds from the first byte of an HTTP request to its last
  * @param httpIdleTimeoutSeconds    how long an idle keep-alive HTTP connection stays open
+ * @param maxConnectionsPerAddress  open connections from one source address (an IPv6 /64)
+ * @param connectionsPerAddressPerSecond new connections one source address may open per second,
+ *                                  sustained
+ * @param connectionBurstPerAddress new connections one source address may open at once, above the
+ *                                  sustained rate (a plant's devices behind one NAT restarting together)
+ * @param reservedFileDescriptors   file descriptors kept from connections (store, webhooks, logs),
+ *                                  so the server can always accept and close an excess connection
  */
 public record LimitsConfig(
         int maxConnections,
@@ -33,7 +43,11 @@ public record LimitsConfig(
         int maxHttpHeaderBytes,
         int maxHttpBodyBytes,
         int httpRequestTimeoutSeconds,
-        int httpIdleTimeoutSeconds) {
+        int httpIdleTimeoutSeconds,
+        int maxConnectionsPerAddress,
+        int connectionsPerAddressPerSecond,
+        int connectionBurstPerAddress,
+        int reservedFileDescriptors) {
 
     public static LimitsConfig defaults() {
         return builder().build();
@@ -59,6 +73,10 @@ public record LimitsConfig(
         private int maxHttpBodyBytes = 96 * 1024;
         private int httpRequestTimeoutSeconds = 10;
         private int httpIdleTimeoutSeconds = 120;
+        private int maxConnectionsPerAddress = 10_000;
+        private int connectionsPerAddressPerSecond = 1_000;
+        private int connectionBurstPerAddress = 10_000;
+        private int reservedFileDescriptors = 256;
 
         private Builder() {
         }
@@ -128,10 +146,32 @@ public record LimitsConfig(
             return this;
         }
 
+        public Builder maxConnectionsPerAddress(int value) {
+            maxConnectionsPerAddress = value;
+            return this;
+        }
+
+        public Builder connectionsPerAddressPerSecond(int value) {
+            connectionsPerAddressPerSecond = value;
+            return this;
+        }
+
+        public Builder connectionBurstPerAddress(int value) {
+            connectionBurstPerAddress = value;
+            return this;
+        }
+
+        public Builder reservedFileDescriptors(int value) {
+            reservedFileDescriptors = value;
+            return this;
+        }
+
         public LimitsConfig build() {
             return new LimitsConfig(maxConnections, connectTimeoutSeconds, maxConnectPacketBytes, maxPacketBytes,
                     maxKeepAliveSeconds, storeThreads, storeQueue, maxOperations, maxInflightPerConnection,
-                    maxHttpHeaderBytes, maxHttpBodyBytes, httpRequestTimeoutSeconds, httpIdleTimeoutSeconds);
+                    maxHttpHeaderBytes, maxHttpBodyBytes, httpRequestTimeoutSeconds, httpIdleTimeoutSeconds,
+                    maxConnectionsPerAddress, connectionsPerAddressPerSecond, connectionBurstPerAddress,
+                    reservedFileDescriptors);
         }
     }
 }
