@@ -31,6 +31,20 @@ public record RegistrationRecord(
         JsonNode initialTwin,
         DeviceCapabilities capabilities) {
 
+    /**
+     * A new {@code assigned} record; the store sets the etag and the times when it writes it.
+     *
+     * @param enrollmentGroupId null for a device of an individual enrollment
+     * @param payload           the custom allocation webhook's payload for the device, or null
+     */
+    public static RegistrationRecord assigned(String registrationId, String enrollmentGroupId,
+            AttestationType attestationType, String deviceId, String assignedHub, RegistrationSubstatus substatus,
+            JsonNode payload, JsonNode initialTwin, DeviceCapabilities capabilities) {
+        return new RegistrationRecord(registrationId, enrollmentGroupId, attestationType, deviceId, assignedHub,
+                RegistrationStatus.ASSIGNED, substatus, null, null, payload, null, null, null, initialTwin,
+                capabilities);
+    }
+
     /** The record as the store keeps it: server-owned fields replaced. */
     public RegistrationRecord withStoreFields(String newEtag, Instant created, Instant lastUpdated) {
         return new RegistrationRecord(registrationId, enrollmentGroupId, attestationType, deviceId, assignedHub,

@@ -60,6 +60,16 @@ public interface Store extends AutoCloseable {
     RegistrationRecord putRegistration(RegistrationRecord record);
 
     /**
+     * Writes a batch in one transaction (group commit): each registration record as
+     * {@link #putRegistration(RegistrationRecord)} writes it, then each operation as
+     * {@link #putOperation(OperationRecord)} does. Durable when this returns; when anything of the
+     * batch fails (an invalid item, a database failure), nothing of it is written.
+     *
+     * @return the registration records as stored, in the batch's order
+     */
+    List<RegistrationRecord> write(WriteBatch batch);
+
+    /**
      * Deletes the registration record and, in the same transaction, keeps it as the registration's
      * retired record (see {@link #findRetiredRegistration(String)}), replacing any earlier one.
      * A failed {@code ifMatch} deletes and keeps nothing.

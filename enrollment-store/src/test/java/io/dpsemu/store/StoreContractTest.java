@@ -434,6 +434,39 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void write_whenBatchHoldsRecordsAndOperations_thenAllStoredAndRecordsReturnedInOrder() {
+        RegistrationRecord existing = store.putRegistration(registration("device-2", null));
+
+        List<RegistrationRecord> stored = store.write(new WriteBatch(
+                List.of(registration("device-1", null), registration("DEVICE-2", "group-1")),
+                List.of(assignedOperation("op-1", "device-1"))));
+
+        assertThat(stored).extracting(RegistrationRecord::registrationId).containsExactly("device-1", "DEVICE-2");
+        assertThat(stored).allSatisfy(record -> assertThat(record.etag()).isNotBlank());
+        assertThat(store.findRegistration("device-1")).contains(stored.get(0));
+        assertThat(store.findRegistration("device-2")).contains(stored.get(1));
+        assertThat(stored.get(1).createdDateTimeUtc()).isEqualTo(existing.createdDateTimeUtc());
+        assertThat(store.findOperation("op-1").orElseThrow().status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void write_whenOneItemIsInvalid_thenNothingOfTheBatchIsWritten() {
+        RegistrationRecord invalid = registration(" ", null);
+
+        assertThatThrownBy(() -> store.write(new WriteBatch(List.of(registration("device-1", null), invalid),
+                List.of(assignedOperation("op-1", "device-1")))))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.findRegistration("device-1")).isEmpty();
+        assertThat(store.findOperation("op-1")).isEmpty();
+    }
+
+    @Test
+    void write_whenBatchIsEmpty_thenNothingHappens() {
+        assertThat(store.write(new WriteBatch(List.of(), List.of()))).isEmpty();
+    }
+
+    @Test
     void deleteRegistration_whenIfMatchStaleMatchingOrAbsent_thenDeletesOnlyWhenAllowed() {
         RegistrationRecord first = store.putRegistration(registration("device-1", null));
         RegistrationRecord current = store.putRegistration(registration("device-1", null));

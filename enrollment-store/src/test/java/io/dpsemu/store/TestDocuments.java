@@ -16,11 +16,11 @@ import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
 import io.dpsemu.protocol.enrollment.TpmAttestation;
 import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CaReferences;
-import io.dpsemu.protocol.enrollment.X509CertificateInfo;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.enrollment.X509Certificates;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
+import io.dpsemu.protocol.model.X509CertificateInfo;
 import java.time.Instant;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package io.dpsemu.server;
 
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.server.allocation.WebhookClient;
+import io.dpsemu.server.channel.Disconnector;
 import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.config.OperationsConfig;
 import io.dpsemu.server.config.ServerConfig;
@@ -17,18 +18,19 @@ import io.dpsemu.server.mqtt.SessionRegistry;
 import io.dpsemu.server.netty.AcceptErrorHandler;
 import io.dpsemu.server.netty.ConnectionCap;
 import io.dpsemu.server.netty.ConnectionLimiter;
-import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.ExceptionHandler;
-import io.dpsemu.server.netty.HandlerNames;
+import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.netty.HttpsChannelInitializer;
 import io.dpsemu.server.netty.MqttChannelInitializer;
 import io.dpsemu.server.netty.OperationsChannelInitializer;
 import io.dpsemu.server.netty.OperationsHandler;
 import io.dpsemu.server.provisioning.DeviceAuthenticator;
+import io.dpsemu.server.provisioning.EngineTimer;
 import io.dpsemu.server.provisioning.HubAllocator;
 import io.dpsemu.server.provisioning.RegistrationService;
 import io.dpsemu.server.provisioning.RequestGate;
 import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.provisioning.StoreWatchdog;
 import io.dpsemu.server.service.LinkedHubsResource;
 import io.dpsemu.server.service.ServiceApi;
 import io.dpsemu.server.service.ServiceAuthenticator;
@@ -81,6 +83,8 @@ public final class DpsServer implements AutoCloseable {
     private final Store store;
     private final TlsFiles tlsFiles;
     private final StoreExecutor storeExecutor;
+    private final RegistrationService registrations;
+    private final EngineTimer timer;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel mqttChannel;
@@ -91,12 +95,14 @@ public final class DpsServer implements AutoCloseable {
     private final Quotas quotas;
 
     private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
-            EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel,
+            RegistrationService registrations, EngineTimer timer, EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel,
             Channel operationsChannel, DpsMetrics metrics, FaultRules faultRules, Quotas quotas) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
         this.storeExecutor = storeExecutor;
+        this.registrations = registrations;
+        this.timer = timer;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.mqttChannel = mqttChannel;
@@ -126,7 +132,9 @@ public final class DpsServer implements AutoCloseable {
         SslContext sslContext = SslContexts.forServer(tlsFiles.certificateChain(), tlsFiles.privateKey());
 
         Store store = openStore(config);
+        EngineTimer timer = null;
         StoreExecutor storeExecutor = null;
+        RegistrationService registrations = null;
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
@@ -140,15 +148,29 @@ public final class DpsServer implements AutoCloseable {
             StoreHealth storeHealth = new StoreHealth(metrics);
             FaultRules faultRules = new FaultRules(config.faults(), metrics);
             Quotas quotas = new Quotas(config.throttling(), metrics);
-            storeExecutor = new StoreExecutor(config.limits().storeThreads(), config.limits().storeQueue());
+            timer = new EngineTimer();
+            // the store threads and the record committer
+            StoreWatchdog watchdog = new StoreWatchdog(storeHealth,
+                    Duration.ofMillis(config.limits().storeCallTimeoutMillis()), config.limits().storeThreads() + 1,
+                    timer);
+            storeExecutor = new StoreExecutor(config.limits().storeThreads(), config.limits().storeQueue(), watchdog,
+                    timer);
             SasVerifier verifier = new SasVerifier(Duration.ofSeconds(config.provisioning().sasClockSkewSeconds()),
                     clock);
-            RegistrationService registrations = new RegistrationService(store, storeExecutor,
-                    new DeviceAuthenticator(store, verifier, config.idScope(), clock),
-                    new HubAllocator(config.linkedHubs(), config.allocation().policy()),
-                    new WebhookClient(config.allocation()), new RequestGate(quotas, faultRules), config.provisioning(),
-                    config.limits().maxOperations(), ServerConfig.STORE_POSTGRES.equals(config.store()), metrics,
-                    storeHealth);
+            registrations = RegistrationService.builder()
+                    .store(store)
+                    .executor(storeExecutor)
+                    .timer(timer)
+                    .health(storeHealth)
+                    .authenticator(new DeviceAuthenticator(store, verifier, config.idScope(), clock))
+                    .allocator(new HubAllocator(config.linkedHubs(), config.allocation().policy()))
+                    .webhooks(new WebhookClient(config.allocation()))
+                    .gate(new RequestGate(quotas, faultRules))
+                    .provisioning(config.provisioning())
+                    .limits(config.limits())
+                    .sharedOperations(ServerConfig.STORE_POSTGRES.equals(config.store()))
+                    .metrics(metrics)
+                    .build();
             Disconnector disconnector = new Disconnector(metrics);
             MqttServices services = new MqttServices(registrations, new SessionRegistry(), disconnector, metrics,
                     config.provisioning(), config.limits());
@@ -200,8 +222,8 @@ public final class DpsServer implements AutoCloseable {
             workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             workers.next().scheduleAtFixedRate(limiter::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
 
-            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, boss, workers, mqttChannel,
-                    httpsChannel, operationsChannel, metrics, faultRules, quotas);
+            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, registrations, timer, boss, workers,
+                    mqttChannel, httpsChannel, operationsChannel, metrics, faultRules, quotas);
             LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
             if (connectionCap.lowered()) {
                 LOG.warn(connectionCap.describe());
@@ -229,6 +251,12 @@ public final class DpsServer implements AutoCloseable {
             }
             if (storeExecutor != null) {
                 storeExecutor.close();
+            }
+            if (registrations != null) {
+                registrations.close();
+            }
+            if (timer != null) {
+                timer.close();
             }
             store.close();
             throw e;
@@ -293,6 +321,8 @@ public final class DpsServer implements AutoCloseable {
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         storeExecutor.close();
+        registrations.close();
+        timer.close();
         store.close();
         LOG.info("dpsemu stopped");
     }

@@ -10,6 +10,7 @@ import io.dpsemu.store.OperationRecord;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
+import io.dpsemu.store.WriteBatch;
 import io.dpsemu.store.jdbc.JdbcTable.Column;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -106,6 +108,20 @@ public abstract class JdbcStore implements Store {
     @Override
     public RegistrationRecord putRegistration(RegistrationRecord record) {
         return database.write(c -> registrations.put(c, record, null));
+    }
+
+    @Override
+    public List<RegistrationRecord> write(WriteBatch batch) {
+        return database.write(c -> {
+            List<RegistrationRecord> stored = new ArrayList<>(batch.registrations().size());
+            for (RegistrationRecord record : batch.registrations()) {
+                stored.add(registrations.put(c, record, null));
+            }
+            for (OperationRecord operation : batch.operations()) {
+                operations.put(c, operation);
+            }
+            return stored;
+        });
     }
 
     @Override

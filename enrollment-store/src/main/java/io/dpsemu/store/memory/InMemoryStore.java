@@ -10,7 +10,9 @@ import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreJson;
+import io.dpsemu.store.WriteBatch;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +92,23 @@ public final class InMemoryStore implements Store {
     @Override
     public RegistrationRecord putRegistration(RegistrationRecord record) {
         return registrations.put(record, null);
+    }
+
+    /**
+     * Everything is checked before anything is written, so an invalid item leaves the store as it
+     * was; synchronized so that no other batch interleaves.
+     */
+    @Override
+    public synchronized List<RegistrationRecord> write(WriteBatch batch) {
+        for (RegistrationRecord record : batch.registrations()) {
+            DocumentKind.REGISTRATION.validate(record);
+            DocumentKind.REGISTRATION.key(record);
+        }
+        batch.operations().forEach(OperationKind::validate);
+        List<RegistrationRecord> stored = new ArrayList<>(batch.registrations().size());
+        batch.registrations().forEach(record -> stored.add(putRegistration(record)));
+        batch.operations().forEach(this::putOperation);
+        return stored;
     }
 
     /** Synchronized so that, of two deletes of one id, the later one's record is the one kept retired. */

@@ -1,6 +1,7 @@
 package io.dpsemu.protocol.enrollment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dpsemu.protocol.model.X509CertificateInfo;
 
 /** A PEM certificate as sent by the client, and the info the server computes from it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

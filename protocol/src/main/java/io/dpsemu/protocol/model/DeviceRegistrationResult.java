@@ -30,6 +30,22 @@ public record DeviceRegistrationResult(
                 null, null, null, null, null, null, null, null);
     }
 
+    /** A registration that ended {@code failed}: no hub, the error code and a message saying why. */
+    public static DeviceRegistrationResult failed(String registrationId, int errorCode, String message, Instant at) {
+        return ended(registrationId, RegistrationStatus.FAILED, errorCode, message, at);
+    }
+
+    /** A registration refused because its enrollment is disabled. */
+    public static DeviceRegistrationResult disabled(String registrationId, int errorCode, String message, Instant at) {
+        return ended(registrationId, RegistrationStatus.DISABLED, errorCode, message, at);
+    }
+
+    private static DeviceRegistrationResult ended(String registrationId, RegistrationStatus status, int errorCode,
+            String message, Instant at) {
+        return new DeviceRegistrationResult(registrationId, at, null, null, status, null, errorCode, message, at,
+                null, null, null, null);
+    }
+
     public DeviceRegistrationResult withSubstatus(RegistrationSubstatus newSubstatus) {
         return new DeviceRegistrationResult(registrationId, createdDateTimeUtc, assignedHub, deviceId, status,
                 newSubstatus, errorCode, errorMessage, lastUpdatedDateTimeUtc, etag, payload, symmetricKey, x509);

@@ -1,7 +1,6 @@
 package io.dpsemu.protocol.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.dpsemu.protocol.enrollment.X509CertificateInfo;
 
 /**
  * {@code registrationState.x509}. When a certificate info is present all eight of its fields must

@@ -2,10 +2,9 @@ package io.dpsemu.server.config;
 
 import io.dpsemu.protocol.auth.SymmetricKeys;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
-import io.dpsemu.server.faults.FaultRule;
-import io.dpsemu.server.faults.FaultRuleSpec;
-import io.dpsemu.server.faults.FaultRules;
-import io.dpsemu.server.faults.InvalidFaultRuleException;
+import io.dpsemu.protocol.faults.FaultRuleChecks;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
+import io.dpsemu.protocol.faults.InvalidFaultRuleException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -97,6 +96,7 @@ final class ConfigValidator {
         range(p.maxAuthFailuresPerConnection(), 1, 1000, "provisioning.maxAuthFailuresPerConnection");
         range(p.operationRetentionSeconds(), 10, 86_400, "provisioning.operationRetentionSeconds");
         range(p.abandonedOperationSeconds(), 1, 3600, "provisioning.abandonedOperationSeconds");
+        range(p.pollWaitMillis(), 0, 60_000, "provisioning.pollWaitMillis");
         LimitsConfig l = c.limits();
         require(l != null, "limits", "must be set");
         range(l.maxConnections(), 1, 10_000_000, "limits.maxConnections");
@@ -107,11 +107,15 @@ final class ConfigValidator {
         range(l.storeThreads(), 1, 256, "limits.storeThreads");
         range(l.storeQueue(), 1, 10_000_000, "limits.storeQueue");
         range(l.maxOperations(), 100, 100_000_000, "limits.maxOperations");
+        range(l.maxInflightPerCredential(), 1, 100_000_000, "limits.maxInflightPerCredential");
         range(l.maxInflightPerConnection(), 1, 10_000, "limits.maxInflightPerConnection");
         range(l.maxHttpHeaderBytes(), 1024, 1024 * 1024, "limits.maxHttpHeaderBytes");
         range(l.maxHttpBodyBytes(), 1024, 16 * 1024 * 1024, "limits.maxHttpBodyBytes");
         range(l.httpRequestTimeoutSeconds(), 1, 600, "limits.httpRequestTimeoutSeconds");
         range(l.httpIdleTimeoutSeconds(), 1, 86_400, "limits.httpIdleTimeoutSeconds");
+        range(l.storeCallTimeoutMillis(), 100, 600_000, "limits.storeCallTimeoutMillis");
+        range(l.groupCommitMaxRecords(), 1, 100_000, "limits.groupCommitMaxRecords");
+        range(l.groupCommitMaxWaitMicros(), 0, 1_000_000, "limits.groupCommitMaxWaitMicros");
         range(l.maxConnectionsPerAddress(), 1, 10_000_000, "limits.maxConnectionsPerAddress");
         range(l.connectionsPerAddressPerSecond(), 1, 10_000_000, "limits.connectionsPerAddressPerSecond");
         range(l.connectionBurstPerAddress(), 1, 10_000_000, "limits.connectionBurstPerAddress");
@@ -126,12 +130,12 @@ final class ConfigValidator {
 
     private static void faults(List<FaultRuleSpec> faults) {
         require(faults != null, "faults", "must be a list of fault rules");
-        range(faults.size(), 0, FaultRules.MAX_RULES, "faults (number of rules)");
+        range(faults.size(), 0, FaultRuleChecks.MAX_RULES, "faults (number of rules)");
         for (int i = 0; i < faults.size(); i++) {
             String key = "faults[" + i + "]";
             require(faults.get(i) != null, key, "is empty");
             try {
-                FaultRule.of(key, faults.get(i));
+                FaultRuleChecks.check(key, faults.get(i));
             } catch (InvalidFaultRuleException e) {
                 throw new ConfigException("configuration key '" + key + "." + e.field() + "' " + e.problem());
             }

@@ -16,12 +16,21 @@ package io.dpsemu.server.config;
  *                                  used when the client asks for none)
  * @param storeThreads              worker threads for store work
  * @param storeQueue                store tasks that may wait for a worker
- * @param maxOperations             operations remembered for polling
+ * @param maxOperations             operations remembered for polling; finished ones make room for new
+ *                                  ones, so only this many still assigning refuse registrations
+ *                                  (default: sized from the heap, about 1 KiB each in an eighth of it)
+ * @param maxInflightPerCredential  operations still assigning for one enrollment (a group key can mint
+ *                                  registration ids; an individual enrollment has one operation at most)
  * @param maxInflightPerConnection  requests of one connection being worked on at once
  * @param maxHttpHeaderBytes        request line and headers of one HTTP request
  * @param maxHttpBodyBytes          body of one HTTP request (DPS accepts 96 KB)
  * @param httpRequestTimeoutSeconds from the first byte of an HTTP request to its last
  * @param httpIdleTimeoutSeconds    how long an idle keep-alive HTTP connection stays open
+ * @param storeCallTimeoutMillis    a store call not answered within this gets the device 503 with
+ *                                  retry-after, and marks the store down while it hangs
+ * @param groupCommitMaxRecords     registration records written in one transaction at most
+ * @param groupCommitMaxWaitMicros  how long a transaction waits for more records once it has one; 0
+ *                                  takes only what arrived while the previous one committed
  * @param maxConnectionsPerAddress  open connections from one source address (an IPv6 /64)
  * @param connectionsPerAddressPerSecond new connections one source address may open per second,
  *                                  sustained
@@ -39,11 +48,15 @@ public record LimitsConfig(
         int storeThreads,
         int storeQueue,
         int maxOperations,
+        int maxInflightPerCredential,
         int maxInflightPerConnection,
         int maxHttpHeaderBytes,
         int maxHttpBodyBytes,
         int httpRequestTimeoutSeconds,
         int httpIdleTimeoutSeconds,
+        int storeCallTimeoutMillis,
+        int groupCommitMaxRecords,
+        int groupCommitMaxWaitMicros,
         int maxConnectionsPerAddress,
         int connectionsPerAddressPerSecond,
         int connectionBurstPerAddress,
@@ -51,6 +64,14 @@ public record LimitsConfig(
 
     public static LimitsConfig defaults() {
         return builder().build();
+    }
+
+    /**
+     * The default operation table size: an eighth of the heap at about 1 KiB per operation (an
+     * operation with its result, measured), between 10,000 and 2,000,000.
+     */
+    static int operationsForHeap(long maxHeapBytes) {
+        return (int) Math.max(10_000, Math.min(2_000_000, maxHeapBytes / 8 / 1024));
     }
 
     /** A builder holding the defaults; set what differs. */
@@ -67,12 +88,16 @@ public record LimitsConfig(
         private int maxKeepAliveSeconds = 1800;
         private int storeThreads = 4;
         private int storeQueue = 10_000;
-        private int maxOperations = 200_000;
+        private int maxOperations = operationsForHeap(Runtime.getRuntime().maxMemory());
+        private int maxInflightPerCredential = 5_000;
         private int maxInflightPerConnection = 16;
         private int maxHttpHeaderBytes = 8 * 1024;
         private int maxHttpBodyBytes = 96 * 1024;
         private int httpRequestTimeoutSeconds = 10;
         private int httpIdleTimeoutSeconds = 120;
+        private int storeCallTimeoutMillis = 5_000;
+        private int groupCommitMaxRecords = 512;
+        private int groupCommitMaxWaitMicros;
         private int maxConnectionsPerAddress = 10_000;
         private int connectionsPerAddressPerSecond = 1_000;
         private int connectionBurstPerAddress = 10_000;
@@ -121,6 +146,11 @@ public record LimitsConfig(
             return this;
         }
 
+        public Builder maxInflightPerCredential(int value) {
+            maxInflightPerCredential = value;
+            return this;
+        }
+
         public Builder maxInflightPerConnection(int value) {
             maxInflightPerConnection = value;
             return this;
@@ -146,6 +176,21 @@ public record LimitsConfig(
             return this;
         }
 
+        public Builder storeCallTimeoutMillis(int value) {
+            storeCallTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder groupCommitMaxRecords(int value) {
+            groupCommitMaxRecords = value;
+            return this;
+        }
+
+        public Builder groupCommitMaxWaitMicros(int value) {
+            groupCommitMaxWaitMicros = value;
+            return this;
+        }
+
         public Builder maxConnectionsPerAddress(int value) {
             maxConnectionsPerAddress = value;
             return this;
@@ -168,8 +213,9 @@ public record LimitsConfig(
 
         public LimitsConfig build() {
             return new LimitsConfig(maxConnections, connectTimeoutSeconds, maxConnectPacketBytes, maxPacketBytes,
-                    maxKeepAliveSeconds, storeThreads, storeQueue, maxOperations, maxInflightPerConnection,
-                    maxHttpHeaderBytes, maxHttpBodyBytes, httpRequestTimeoutSeconds, httpIdleTimeoutSeconds,
+                    maxKeepAliveSeconds, storeThreads, storeQueue, maxOperations, maxInflightPerCredential,
+                    maxInflightPerConnection, maxHttpHeaderBytes, maxHttpBodyBytes, httpRequestTimeoutSeconds,
+                    httpIdleTimeoutSeconds, storeCallTimeoutMillis, groupCommitMaxRecords, groupCommitMaxWaitMicros,
                     maxConnectionsPerAddress, connectionsPerAddressPerSecond, connectionBurstPerAddress,
                     reservedFileDescriptors);
         }

@@ -14,6 +14,8 @@ package io.dpsemu.server.config;
  * @param abandonedOperationSeconds  on a shared store, an operation another node left assigning this
  *                                   long is answered {@code failed} (its node stopped), so the device
  *                                   registers again instead of polling forever
+ * @param pollWaitMillis             a poll of an operation still assigning waits this long for its
+ *                                   result before it is answered {@code 202}; 0 answers at once
  */
 public record ProvisioningConfig(
         int retryAfterSeconds,
@@ -23,7 +25,8 @@ public record ProvisioningConfig(
         boolean strictCleanSession,
         int maxAuthFailuresPerConnection,
         int operationRetentionSeconds,
-        int abandonedOperationSeconds) {
+        int abandonedOperationSeconds,
+        int pollWaitMillis) {
 
     public static ProvisioningConfig defaults() {
         return builder().build();
@@ -44,6 +47,7 @@ public record ProvisioningConfig(
         private int maxAuthFailuresPerConnection = 3;
         private int operationRetentionSeconds = 600;
         private int abandonedOperationSeconds = 10;
+        private int pollWaitMillis = 1_000;
 
         private Builder() {
         }
@@ -88,10 +92,15 @@ public record ProvisioningConfig(
             return this;
         }
 
+        public Builder pollWaitMillis(int value) {
+            pollWaitMillis = value;
+            return this;
+        }
+
         public ProvisioningConfig build() {
             return new ProvisioningConfig(retryAfterSeconds, minResponseDelayMillis, sasClockSkewSeconds,
                     detailedErrors, strictCleanSession, maxAuthFailuresPerConnection, operationRetentionSeconds,
-                    abandonedOperationSeconds);
+                    abandonedOperationSeconds, pollWaitMillis);
         }
     }
 }

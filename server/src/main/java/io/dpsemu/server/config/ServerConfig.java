@@ -1,6 +1,6 @@
 package io.dpsemu.server.config;
 
-import io.dpsemu.server.faults.FaultRuleSpec;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -3,6 +3,7 @@ package io.dpsemu.server.faults;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
 
 /**
  * A rule in force, as {@code GET /dpsemu/faults} lists it: its id, the rule with its defaults filled

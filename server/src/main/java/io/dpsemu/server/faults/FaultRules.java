@@ -1,8 +1,11 @@
 package io.dpsemu.server.faults;
 
+import io.dpsemu.protocol.faults.FaultRuleChecks;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
+import io.dpsemu.protocol.faults.InvalidFaultRuleException;
+import io.dpsemu.server.device.DeviceRequest;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
-import io.dpsemu.server.provisioning.DeviceRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,9 +20,6 @@ import java.util.function.LongSupplier;
  * decides. In memory: rules added at run time are neither persisted nor shared with other nodes.
  */
 public final class FaultRules {
-
-    /** Bounds what the extension API can make the server hold. */
-    public static final int MAX_RULES = 1000;
 
     private final CopyOnWriteArrayList<ActiveFault> rules = new CopyOnWriteArrayList<>();
     /** Guarded by {@code rules}. */
@@ -78,7 +78,7 @@ public final class FaultRules {
      * Puts a rule in force after the others, with a new id ({@code f1}, {@code f2}, ...).
      *
      * @throws InvalidFaultRuleException naming the field at fault
-     * @throws IllegalStateException     when {@value #MAX_RULES} rules are in force
+     * @throws IllegalStateException     when {@value FaultRuleChecks#MAX_RULES} rules are in force
      */
     public FaultRuleState add(FaultRuleSpec spec) {
         synchronized (rules) {
@@ -86,8 +86,8 @@ public final class FaultRules {
             FaultRule rule = FaultRule.of("f" + (lastId + 1), spec);
             long now = nanoTime.getAsLong();
             dropExpired(now);
-            if (rules.size() >= MAX_RULES) {
-                throw new IllegalStateException("at most " + MAX_RULES + " fault rules can be in force;"
+            if (rules.size() >= FaultRuleChecks.MAX_RULES) {
+                throw new IllegalStateException("at most " + FaultRuleChecks.MAX_RULES + " fault rules can be in force;"
                         + " remove some first");
             }
             lastId++;

@@ -1,8 +1,8 @@
 package io.dpsemu.server.faults;
 
-import io.dpsemu.server.provisioning.DeviceRequest;
-import io.dpsemu.server.provisioning.RequestKind;
-import io.dpsemu.server.provisioning.Transport;
+import io.dpsemu.protocol.RequestKind;
+import io.dpsemu.protocol.Transport;
+import io.dpsemu.server.device.DeviceRequest;
 import java.util.Set;
 
 /**

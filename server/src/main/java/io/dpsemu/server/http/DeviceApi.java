@@ -2,14 +2,14 @@ package io.dpsemu.server.http;
 
 import io.dpsemu.protocol.DpsProtocolException;
 import io.dpsemu.protocol.PercentEncoding;
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.dpsemu.protocol.model.ErrorCodes;
-import io.dpsemu.server.provisioning.DeviceClient;
-import io.dpsemu.server.provisioning.DeviceIdentity;
-import io.dpsemu.server.provisioning.DeviceResponse;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.provisioning.RegistrationService;
-import io.dpsemu.server.provisioning.Transport;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;

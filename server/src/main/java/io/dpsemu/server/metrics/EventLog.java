@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 public final class EventLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("dps.events");
+    private static final OverloadLog OVERLOAD = new OverloadLog((cause, refused) ->
+            LOG.warn("DPS-4001 overloaded: {} ({} requests refused since the last report)", cause, refused));
 
     private EventLog() {
     }
@@ -46,8 +48,9 @@ public final class EventLog {
         LOG.info("DPS-3002 {} registrationId={}: {}", status, registrationId, reason);
     }
 
+    /** Logged at most once a second per cause, with a count; never once per request. */
     public static void overloaded(String what) {
-        LOG.warn("DPS-4001 overloaded: {}", what);
+        OVERLOAD.refused(what, System.nanoTime());
     }
 
     public static void faultFired(String ruleId, String registrationId, String kind, String transport, Object action) {

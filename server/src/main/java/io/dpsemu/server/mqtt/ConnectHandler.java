@@ -1,16 +1,17 @@
 package io.dpsemu.server.mqtt;
 
 import io.dpsemu.protocol.DpsProtocolException;
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.MqttUsername;
+import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.channel.HandlerNames;
+import io.dpsemu.server.channel.TlsPeer;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.metrics.EventLog;
-import io.dpsemu.server.netty.CloseReason;
-import io.dpsemu.server.netty.Disconnector;
-import io.dpsemu.server.netty.HandlerNames;
-import io.dpsemu.server.netty.TlsPeer;
 import io.dpsemu.server.provisioning.AuthOutcome;
-import io.dpsemu.server.provisioning.DeviceClient;
-import io.dpsemu.server.provisioning.DeviceIdentity;
-import io.dpsemu.server.provisioning.Transport;
 import io.dpsemu.server.x509.CertificateFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -29,7 +30,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Handles the CONNECT of a device connection and removes itself once it is accepted. CONNECT checks
@@ -156,13 +156,14 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
         String registrationId = session.identity().registrationId();
         if (error != null) {
             refuse(ctx, registrationId, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                    "a live connection holds the registration id, and the credentials could not be checked: "
-                            + (error instanceof RejectedExecutionException ? "the store queue is full"
-                                    : error.getMessage()));
+                    "a live connection holds the registration id, and the credentials could not be checked: " + error);
             return;
         }
         if (outcome instanceof AuthOutcome.Refused refusal) {
-            refuse(ctx, registrationId, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+            // a store that cannot answer is no verdict on the credentials: the client may try again
+            refuse(ctx, registrationId, refusal.errorCode() == ErrorCodes.STORE_UNAVAILABLE
+                    ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                     "a live connection holds the registration id, and these credentials do not prove it: "
                             + refusal.reason());
             return;

@@ -1,7 +1,7 @@
 package io.dpsemu.server.mqtt;
 
-import io.dpsemu.server.provisioning.DeviceClient;
-import io.dpsemu.server.provisioning.DeviceIdentity;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
 import io.netty.util.AttributeKey;
 
 /**

@@ -1,7 +1,7 @@
 package io.dpsemu.server.mqtt;
 
 import io.dpsemu.server.config.LimitsConfig;
-import io.dpsemu.server.netty.HandlerNames;
+import io.dpsemu.server.channel.HandlerNames;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,9 @@
 package io.dpsemu.server.mqtt;
 
+import io.dpsemu.server.channel.Disconnector;
 import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
-import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.provisioning.RegistrationService;
 
 /** What the MQTT handlers of every connection share. */

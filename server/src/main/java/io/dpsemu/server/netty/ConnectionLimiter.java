@@ -1,5 +1,6 @@
 package io.dpsemu.server.netty;
 
+import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;

@@ -1,6 +1,9 @@
 package io.dpsemu.server.netty;
 
 import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.channel.TlsPeer;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.http.DropConnection;
 import io.dpsemu.server.http.HttpResponses;

@@ -1,5 +1,6 @@
 package io.dpsemu.server.netty;
 
+import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;

@@ -11,6 +11,7 @@ import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
 import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.x509.X509Decision;
 import io.dpsemu.server.x509.X509Matcher;
 import io.dpsemu.store.Store;

@@ -18,17 +18,20 @@ import java.util.Optional;
  * Copies operations into a store that several nodes share, so a device that registered on one node
  * can poll on another (HTTPS requests land anywhere behind a load balancer; an MQTT device may
  * reconnect elsewhere). With a store of one node it does nothing: the node's own table suffices and
- * a registration costs no extra write. Called on store threads.
+ * a registration costs no extra write. A started operation is written before the device learns its
+ * id (on a store thread); a finished one rides along with the committer's next group.
  */
 final class OperationMirror {
 
     private final Store store;
+    private final RecordCommitter committer;
     private final boolean shared;
     /** Assignments take milliseconds; one still assigning after this lost its node. */
     private final Duration abandonedAfter;
 
-    OperationMirror(Store store, boolean shared, Duration abandonedAfter) {
+    OperationMirror(Store store, RecordCommitter committer, boolean shared, Duration abandonedAfter) {
         this.store = store;
+        this.committer = committer;
         this.shared = shared;
         this.abandonedAfter = abandonedAfter;
     }
@@ -46,7 +49,7 @@ final class OperationMirror {
 
     void finished(Operation operation, DeviceRegistrationResult result) {
         if (shared) {
-            store.putOperation(new OperationRecord(operation.operationId(), operation.registrationId(),
+            committer.share(new OperationRecord(operation.operationId(), operation.registrationId(),
                     result.status(), DpsJson.mapper().valueToTree(result), null, null));
         }
     }
@@ -73,10 +76,9 @@ final class OperationMirror {
                 // the node that took the registration stopped before finishing it: tell the device to start over
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 return new RegistrationOperationStatus(record.operationId(), RegistrationStatus.FAILED,
-                        new DeviceRegistrationResult(record.registrationId(), record.createdDateTimeUtc(), null, null,
-                                RegistrationStatus.FAILED, null, ErrorCodes.INTERNAL_ERROR,
+                        DeviceRegistrationResult.failed(record.registrationId(), ErrorCodes.INTERNAL_ERROR,
                                 "the node that accepted this registration stopped before finishing it; register again",
-                                now, null, null, null, null));
+                                now));
             }
             return new RegistrationOperationStatus(record.operationId(), RegistrationStatus.ASSIGNING,
                     DeviceRegistrationResult.assigning(record.registrationId()));

@@ -1,38 +1,29 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.RequestKind;
 import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.device.DeviceRequest;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.faults.FaultAction;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.server.throttling.Throttled;
 import java.util.Optional;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a device request passes before the engine serves it: the DPS-like quotas (off unless
  * configured) and the fault rules a developer set up to test retry code. Turns their verdicts into
- * device answers; a delayed answer waits on a timer, never on an event loop or store thread.
+ * device answers; the engine applies delays on its timer.
  */
 public final class RequestGate {
 
     private final Quotas quotas;
     private final FaultRules faults;
-    private final ScheduledThreadPoolExecutor timer;
 
     public RequestGate(Quotas quotas, FaultRules faults) {
         this.quotas = quotas;
         this.faults = faults;
-        this.timer = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "dps-fault-delay");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // the thread exists only while delays are pending, so a stopped server leaves none behind
-        timer.setKeepAliveTime(30, TimeUnit.SECONDS);
-        timer.allowCoreThreadTimeOut(true);
-        timer.setRemoveOnCancelPolicy(true);
     }
 
     /** A {@code 429} when the request is over a quota (counted otherwise); a status lookup counts as a register. */
@@ -61,10 +52,5 @@ public final class RequestGate {
             return Optional.of(DeviceResponse.drop());
         }
         return Optional.empty();
-    }
-
-    /** Runs the task after a fault's delay, on the gate's timer thread. */
-    void later(long millis, Runnable task) {
-        timer.schedule(task, millis, TimeUnit.MILLISECONDS);
     }
 }

@@ -1,9 +1,9 @@
 package io.dpsemu.server.service;
 
+import io.dpsemu.protocol.faults.FaultRuleSpec;
+import io.dpsemu.protocol.faults.InvalidFaultRuleException;
 import io.dpsemu.protocol.model.ErrorCodes;
-import io.dpsemu.server.faults.FaultRuleSpec;
 import io.dpsemu.server.faults.FaultRules;
-import io.dpsemu.server.faults.InvalidFaultRuleException;
 import io.dpsemu.server.http.HttpResponses;
 import io.netty.handler.codec.http.FullHttpResponse;
 

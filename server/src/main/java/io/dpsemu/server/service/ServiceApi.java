@@ -211,14 +211,23 @@ public final class ServiceApi {
         });
     }
 
+    /** Store work with the store's deadline: a stalled store is answered 503 at once, a call past the deadline 503. */
     private CompletableFuture<FullHttpResponse> onStore(Supplier<FullHttpResponse> work) {
-        CompletableFuture<FullHttpResponse> answer = new CompletableFuture<>();
-        try {
-            executor.execute(() -> answer.complete(safely(work)));
-        } catch (RejectedExecutionException e) {
-            answer.complete(retryLater(ErrorCodes.SERVER_BUSY, "the server is busy", RETRY_AFTER_SECONDS));
+        if (health.isStalled()) {
+            return CompletableFuture.completedFuture(storeUnavailable(health.describe()));
         }
-        return answer;
+        try {
+            return executor.submit(answer -> answer.complete(safely(work)), () -> storeUnavailable(
+                    "it has not answered within " + executor.watchdog().callTimeout().toMillis() + " ms"));
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(
+                    retryLater(ErrorCodes.SERVER_BUSY, "the server is busy", RETRY_AFTER_SECONDS));
+        }
+    }
+
+    private static FullHttpResponse storeUnavailable(String why) {
+        return retryLater(ErrorCodes.STORE_UNAVAILABLE, "the store is unavailable (" + why + "), retry later",
+                RETRY_AFTER_SECONDS);
     }
 
     private FullHttpResponse safely(Supplier<FullHttpResponse> work) {
@@ -235,8 +244,7 @@ public final class ServiceApi {
         } catch (StoreException e) {
             health.failed(e);
             LOG.warn("store failure in the service API: {}", e.getMessage());
-            return retryLater(ErrorCodes.STORE_UNAVAILABLE, "the store is unavailable, retry later",
-                    RETRY_AFTER_SECONDS);
+            return storeUnavailable("a store call failed");
         } catch (IllegalArgumentException e) {
             return ServiceResponses.error(ErrorCodes.BAD_REQUEST, e.getMessage());
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.dpsemu.server.service;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dpsemu.protocol.auth.ServicePolicyNames;
 import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ServicePolicyConfig;
@@ -30,7 +31,6 @@ import java.util.Optional;
  */
 public final class ServicePolicies {
 
-    public static final String OWNER = "provisioningserviceowner";
     static final String FILE_NAME = "service-policies.json";
     private static final int KEY_BYTES = 32;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -59,7 +59,7 @@ public final class ServicePolicies {
 
     /** {@code HostName=...;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=...}. */
     public String ownerConnectionString(String hostName) {
-        ServicePolicy owner = byName.get(OWNER);
+        ServicePolicy owner = byName.get(ServicePolicyNames.OWNER);
         return "HostName=" + hostName + ";SharedAccessKeyName=" + owner.name() + ";SharedAccessKey="
                 + owner.primaryKey();
     }
@@ -74,13 +74,13 @@ public final class ServicePolicies {
             if (Files.exists(file)) {
                 List<ServicePolicyConfig> kept = JSON.readValue(file.toFile(), new TypeReference<>() {
                 });
-                if (kept.stream().noneMatch(p -> OWNER.equalsIgnoreCase(p.name()))) {
-                    throw new ConfigException(file + " has no '" + OWNER + "' policy");
+                if (kept.stream().noneMatch(p -> ServicePolicyNames.OWNER.equalsIgnoreCase(p.name()))) {
+                    throw new ConfigException(file + " has no '" + ServicePolicyNames.OWNER + "' policy");
                 }
                 return kept;
             }
             List<ServicePolicyConfig> created = new ArrayList<>();
-            created.add(new ServicePolicyConfig(OWNER, ServiceRights.NAMES, newKey(), newKey()));
+            created.add(new ServicePolicyConfig(ServicePolicyNames.OWNER, ServiceRights.NAMES, newKey(), newKey()));
             Path temp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
             if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));

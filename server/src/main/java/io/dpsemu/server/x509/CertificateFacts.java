@@ -1,6 +1,6 @@
 package io.dpsemu.server.x509;
 
-import io.dpsemu.protocol.enrollment.X509CertificateInfo;
+import io.dpsemu.protocol.model.X509CertificateInfo;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;

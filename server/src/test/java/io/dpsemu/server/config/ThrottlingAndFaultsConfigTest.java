@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.dpsemu.server.faults.FaultRuleSpec;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

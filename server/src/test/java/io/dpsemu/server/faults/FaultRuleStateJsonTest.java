@@ -3,6 +3,7 @@ package io.dpsemu.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
 import io.dpsemu.protocol.json.DpsJson;
 import org.junit.jupiter.api.Test;
 

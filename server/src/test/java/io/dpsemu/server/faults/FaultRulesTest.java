@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.dpsemu.protocol.RequestKind;
+import io.dpsemu.protocol.Transport;
+import io.dpsemu.protocol.faults.FaultRuleChecks;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
+import io.dpsemu.protocol.faults.InvalidFaultRuleException;
+import io.dpsemu.server.device.DeviceRequest;
 import io.dpsemu.server.metrics.DpsMetrics;
-import io.dpsemu.server.provisioning.DeviceRequest;
-import io.dpsemu.server.provisioning.RequestKind;
-import io.dpsemu.server.provisioning.Transport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -191,7 +194,7 @@ class FaultRulesTest {
     @Test
     void add_refusesMoreThanMaxRules() {
         FaultRules rules = rules();
-        for (int i = 0; i < FaultRules.MAX_RULES; i++) {
+        for (int i = 0; i < FaultRuleChecks.MAX_RULES; i++) {
             rules.add(spec("{\"drop\": true}"));
         }
 

@@ -7,12 +7,12 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;
 import io.dpsemu.server.rawmqtt.RawMqttReply;
-import io.dpsemu.server.netty.CloseReason;
-import io.dpsemu.server.netty.HandlerNames;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;

@@ -12,11 +12,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.topic.DpsTopics;
+import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;
 import io.dpsemu.server.rawmqtt.RawMqttReply;
-import io.dpsemu.server.netty.CloseReason;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Duration;

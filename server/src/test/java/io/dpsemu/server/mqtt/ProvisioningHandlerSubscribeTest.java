@@ -10,11 +10,11 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.unsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.topic.DpsTopics;
+import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;
 import io.dpsemu.server.rawmqtt.RawMqttPackets.Subscription;
 import io.dpsemu.server.rawmqtt.RawMqttReply;
-import io.dpsemu.server.netty.CloseReason;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -7,11 +7,11 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.register;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;
 import io.dpsemu.server.rawmqtt.RawMqttReply;
-import io.dpsemu.server.netty.CloseReason;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

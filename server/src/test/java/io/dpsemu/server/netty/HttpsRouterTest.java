@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
+import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ThrottlingConfig;
@@ -11,9 +13,8 @@ import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.metrics.DpsMetrics;
-import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
-import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.provisioning.TestStoreThreads;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.WebSocketFrames;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
@@ -68,18 +69,18 @@ class HttpsRouterTest {
     @TempDir
     Path dataDir;
 
-    private final StoreExecutor serviceExecutor = new StoreExecutor(1, 16);
+    private final DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+    private final TestStoreThreads serviceThreads = new TestStoreThreads(metrics, 1, 16);
 
     @AfterEach
-    void stopServiceExecutor() {
-        serviceExecutor.close();
+    void stopServiceThreads() {
+        serviceThreads.close();
     }
 
     /** The service API beside the device API, so that routing between them is what production runs. */
     private ServiceApi serviceApi() {
         ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), 10, 100);
-        DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
-        return new ServiceApi(server.store(), serviceExecutor, new StoreHealth(metrics), new ServiceAuthenticator(
+        return new ServiceApi(server.store(), serviceThreads.executor(), serviceThreads.health(), new ServiceAuthenticator(
                 ServicePolicies.load(dataDir, config), new SasVerifier(Duration.ZERO, Clock.systemUTC()), "localhost"),
                 new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),

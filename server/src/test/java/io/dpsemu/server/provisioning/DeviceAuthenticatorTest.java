@@ -14,6 +14,7 @@ import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.enrollment.X509Certificates;
 import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.store.memory.InMemoryStore;
 import java.time.Clock;
 import java.time.Duration;

@@ -23,6 +23,7 @@ import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.enrollment.X509Certificates;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.X509RegistrationResult;
+import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.x509.CertificateFacts;
 import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.memory.InMemoryStore;

@@ -3,6 +3,7 @@ package io.dpsemu.server.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.DerivedKeys;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.SasVerifier;
@@ -22,10 +23,14 @@ import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.server.allocation.WebhookClient;
 import io.dpsemu.server.allocation.WebhookServer;
 import io.dpsemu.server.config.AllocationConfig;
+import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.config.ThrottlingConfig;
+import io.dpsemu.server.device.DeviceClient;
+import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
@@ -43,6 +48,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,39 +62,75 @@ class RegistrationServiceTest {
 
     private final SwitchableStore store = new SwitchableStore(new InMemoryStore());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final List<StoreExecutor> executors = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final DpsMetrics metrics = new DpsMetrics(registry);
+    /** The store health of the engine built last. */
+    private StoreHealth health;
     private final List<CountDownLatch> gates = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
         gates.forEach(CountDownLatch::countDown);
-        executors.forEach(StoreExecutor::close);
+        closeables.forEach(RegistrationServiceTest::closeQuietly);
         store.close();
     }
 
-    private static ProvisioningConfig config(boolean detailedErrors) {
+    /** Polls of an operation still assigning answer at once unless a test asks them to wait. */
+    private int pollWaitMillis;
+
+    private ProvisioningConfig config(boolean detailedErrors) {
         return ProvisioningConfig.builder().retryAfterSeconds(RETRY_AFTER).minResponseDelayMillis(0)
-                .detailedErrors(detailedErrors).build();
+                .detailedErrors(detailedErrors).pollWaitMillis(pollWaitMillis).build();
     }
 
     private RegistrationService service() {
-        return service(new StoreExecutor(2, 100), 1000, true);
+        return service(threads(2, 100), 1000, true);
     }
 
-    private RegistrationService service(StoreExecutor executor, int maxOperations, boolean detailedErrors) {
-        return service(executor, maxOperations, detailedErrors, new WebhookClient(ServerConfig.defaults().allocation()));
+    private TestStoreThreads threads(int threads, int queue) {
+        TestStoreThreads created = new TestStoreThreads(metrics, threads, queue);
+        closeables.add(created);
+        return created;
     }
 
-    private RegistrationService service(StoreExecutor executor, int maxOperations, boolean detailedErrors,
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private RegistrationService service(TestStoreThreads threads, int maxOperations, boolean detailedErrors) {
+        return service(threads, maxOperations, detailedErrors, new WebhookClient(ServerConfig.defaults().allocation()));
+    }
+
+    private RegistrationService service(TestStoreThreads threads, int maxOperations, boolean detailedErrors,
             WebhookClient webhooks) {
-        executors.add(executor);
+        return service(threads, limits -> limits.maxOperations(maxOperations), detailedErrors, webhooks);
+    }
+
+    private RegistrationService service(TestStoreThreads threads, UnaryOperator<LimitsConfig.Builder> limits,
+            boolean detailedErrors) {
+        return service(threads, limits, detailedErrors, new WebhookClient(ServerConfig.defaults().allocation()));
+    }
+
+    private RegistrationService service(TestStoreThreads threads, UnaryOperator<LimitsConfig.Builder> limits,
+            boolean detailedErrors, WebhookClient webhooks) {
+        health = threads.health();
         SasVerifier verifier = new SasVerifier(Duration.ofSeconds(300), Clock.systemUTC());
-        DeviceAuthenticator authenticator = new DeviceAuthenticator(store, verifier, SCOPE, Clock.systemUTC());
-        DpsMetrics metrics = new DpsMetrics(registry);
-        return new RegistrationService(store, executor, authenticator,
-                new HubAllocator(List.of(LinkedHub.of(HUB)), AllocationPolicy.HASHED),
-                webhooks, openGate(metrics), config(detailedErrors), maxOperations, false, metrics,
-                new StoreHealth(metrics));
+        RegistrationService service = threads.engine()
+                .store(store)
+                .authenticator(new DeviceAuthenticator(store, verifier, SCOPE, Clock.systemUTC()))
+                .allocator(new HubAllocator(List.of(LinkedHub.of(HUB)), AllocationPolicy.HASHED))
+                .webhooks(webhooks)
+                .gate(openGate(metrics))
+                .provisioning(config(detailedErrors))
+                .limits(limits.apply(LimitsConfig.builder().maxOperations(1000)).build())
+                .metrics(metrics)
+                .build();
+        closeables.add(0, service);
+        return service;
     }
 
     /** A device on MQTT with the api-version the Java, Node, Python and C# SDKs send. */
@@ -172,14 +214,30 @@ class RegistrationServiceTest {
     }
 
     @Test
-    void register_whenRegisteredTwice_thenEachRegisterGetsItsOwnOperation() {
+    void register_whenRegisteredAgainAfterTheOperationFinished_thenNewOperationReplacesTheOld() {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
-
         String first = register(service, identity);
+        finished(service, identity, first);
+
         String second = register(service, identity);
 
         assertThat(second).isNotEqualTo(first);
+        assertThat(answer(service.operationStatus(identity, MQTT, first, true)).status())
+                .as("one operation per registration id is kept").isEqualTo(404);
+    }
+
+    @Test
+    void register_whenRegisteredAgainWhileAssigning_thenJoinsTheRunningOperation() {
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        gates.add(store.holdRegistrationWrites());
+        String first = register(service, identity);
+        await().atMost(WAIT).until(store::registrationWriteReached);
+
+        String second = register(service, identity);
+
+        assertThat(second).isEqualTo(first);
     }
 
     @Test
@@ -380,7 +438,7 @@ class RegistrationServiceTest {
 
     @Test
     void register_whenDetailedErrorsOff_thenReasonHidden() {
-        RegistrationService service = service(new StoreExecutor(2, 100), 1000, false);
+        RegistrationService service = service(threads(2, 100), 1000, false);
         String key = newKey();
         store.putEnrollment(IndividualEnrollment.symmetricKey("device-1", key, null), null);
         DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
@@ -469,8 +527,9 @@ class RegistrationServiceTest {
 
     @Test
     void register_whenStoreQueueFull_thenTooManyRequestsWithRetryAfter() {
-        StoreExecutor executor = new StoreExecutor(1, 1);
-        RegistrationService service = service(executor, 1000, true);
+        TestStoreThreads threads = threads(1, 1);
+        StoreExecutor executor = threads.executor();
+        RegistrationService service = service(threads, 1000, true);
         DeviceIdentity identity = enrolled("device-1");
         CountDownLatch blocker = new CountDownLatch(1);
         gates.add(blocker);
@@ -499,8 +558,9 @@ class RegistrationServiceTest {
 
     @Test
     void operationStatus_whenUnauthenticatedAndStoreQueueFull_thenTooManyRequests() {
-        StoreExecutor executor = new StoreExecutor(1, 1);
-        RegistrationService service = service(executor, 1000, true);
+        TestStoreThreads threads = threads(1, 1);
+        StoreExecutor executor = threads.executor();
+        RegistrationService service = service(threads, 1000, true);
         DeviceIdentity identity = enrolled("device-1");
         CountDownLatch blocker = new CountDownLatch(1);
         gates.add(blocker);
@@ -521,11 +581,12 @@ class RegistrationServiceTest {
     }
 
     @Test
-    void register_whenOperationTableFull_thenTooManyRequestsWithRetryAfter() {
-        RegistrationService service = service(new StoreExecutor(2, 100), 1, true);
+    void register_whenEveryOperationIsStillAssigning_thenTooManyRequestsWithRetryAfter() {
+        RegistrationService service = service(threads(2, 100), 1, true);
         DeviceIdentity first = enrolled("device-1");
         DeviceIdentity second = enrolled("device-2");
-        finished(service, first, register(service, first));
+        gates.add(store.holdRegistrationWrites());
+        register(service, first);
 
         DeviceResponse response = answer(service.register(second, MQTT, DeviceRegistration.EMPTY));
 
@@ -533,8 +594,46 @@ class RegistrationServiceTest {
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
         DpsError error = error(response);
         assertThat(error.errorCode()).isEqualTo(ErrorCodes.SERVER_BUSY);
-        assertThat(error.message()).contains("retry after " + RETRY_AFTER);
+        assertThat(error.message()).contains("limits.maxOperations").contains("retry after " + RETRY_AFTER);
         assertThat(store.findRegistration("device-2")).isEmpty();
+    }
+
+    @Test
+    void register_whenTableIsFullOfFinishedOperations_thenTheOldestMakeRoom() {
+        RegistrationService service = service(threads(2, 100), 3, true);
+        List<DeviceIdentity> devices = new ArrayList<>();
+        List<String> operations = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            DeviceIdentity device = enrolled("device-" + i);
+            String operationId = register(service, device);
+            finished(service, device, operationId);
+            devices.add(device);
+            operations.add(operationId);
+        }
+
+        assertThat(answer(service.operationStatus(devices.get(9), MQTT, operations.get(9), true)).status())
+                .isEqualTo(200);
+        assertThat(answer(service.operationStatus(devices.get(0), MQTT, operations.get(0), true)).status())
+                .as("the oldest finished operation gave way").isEqualTo(404);
+        assertThat(registrations("throttled")).isZero();
+    }
+
+    @Test
+    void register_whenOneEnrollmentHasTooManyAssigning_thenItsDevicesAreRefusedAndOthersServed() {
+        RegistrationService service = service(threads(2, 100), limits -> limits.maxInflightPerCredential(2), true);
+        String groupKey = newKey();
+        store.putGroup(EnrollmentGroup.symmetricKey("flood", groupKey, null), null);
+        gates.add(store.holdRegistrationWrites());
+        register(service, device("flood-1", DerivedKeys.deviceKey(groupKey, "flood-1")));
+        register(service, device("flood-2", DerivedKeys.deviceKey(groupKey, "flood-2")));
+
+        DeviceResponse refused = answer(service.register(device("flood-3", DerivedKeys.deviceKey(groupKey, "flood-3")),
+                MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse other = answer(service.register(enrolled("other-1"), MQTT, DeviceRegistration.EMPTY));
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(error(refused).message()).contains("limits.maxInflightPerCredential");
+        assertThat(other.status()).isEqualTo(202);
     }
 
     /** One webhook call at a time; the webhook answers {@code hub} after {@code delayMillis}. */
@@ -555,7 +654,7 @@ class RegistrationServiceTest {
     void register_whenWebhookCallsAtTheirLimit_thenTooManyRequestsUntilTheCallEnds() throws Exception {
         try (WebhookServer webhook = new WebhookServer(request -> new WebhookServer.Reply(200,
                 "{\"iotHubHostName\":\"" + HUB + "\"}", 1000))) {
-            RegistrationService service = service(new StoreExecutor(2, 100), 1000, true, oneCallAtATime());
+            RegistrationService service = service(threads(2, 100), 1000, true, oneCallAtATime());
             DeviceIdentity first = enrolledCustom("custom-1", webhook);
             DeviceIdentity second = enrolledCustom("custom-2", webhook);
             String operationId = register(service, first);
@@ -571,19 +670,20 @@ class RegistrationServiceTest {
     }
 
     @Test
-    void register_whenOperationTableFullForCustomEnrollment_thenWebhookSlotIsGivenBack() throws Exception {
+    void register_whenOperationTableFullForCustomEnrollment_thenNoWebhookSlotIsHeld() throws Exception {
         try (WebhookServer webhook = new WebhookServer(request -> WebhookServer.Reply.ok(
                 "{\"iotHubHostName\":\"" + HUB + "\"}"))) {
             WebhookClient webhooks = oneCallAtATime();
-            RegistrationService service = service(new StoreExecutor(2, 100), 1, true, webhooks);
+            RegistrationService service = service(threads(2, 100), 1, true, webhooks);
             DeviceIdentity plain = enrolled("plain-1");
-            finished(service, plain, register(service, plain));
+            gates.add(store.holdRegistrationWrites());
+            register(service, plain);
 
             DeviceResponse refused = answer(service.register(enrolledCustom("custom-3", webhook), MQTT,
                     DeviceRegistration.EMPTY));
 
-            assertThat(error(refused).message()).contains("too many registrations in progress");
-            assertThat(webhooks.reserve()).as("the slot was given back").isPresent();
+            assertThat(error(refused).message()).contains("limits.maxOperations");
+            assertThat(webhooks.reserve()).as("no slot is held for the refused registration").isPresent();
             assertThat(webhook.requests()).isEmpty();
         }
     }
@@ -608,6 +708,63 @@ class RegistrationServiceTest {
     }
 
     @Test
+    void register_whenStoreStalls_thenServiceUnavailableAtTheDeadlineAndServedAgainWhenItReturns() {
+        TestStoreThreads threads = new TestStoreThreads(metrics, 2, 100, Duration.ofMillis(300));
+        closeables.add(threads);
+        RegistrationService service = service(threads, 1000, true);
+        DeviceIdentity identity = enrolled("device-1");
+        CountDownLatch frozen = store.stallAll();
+        gates.add(frozen);
+
+        DeviceResponse timedOut = answer(service.register(identity, MQTT, DeviceRegistration.EMPTY));
+
+        assertThat(timedOut.status()).isEqualTo(503);
+        assertThat(timedOut.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        assertThat(error(timedOut).message()).contains("300 ms");
+        await().atMost(WAIT).until(() -> !health.isUp());
+        DeviceResponse refusedAtOnce = answer(service.register(identity, MQTT, DeviceRegistration.EMPTY));
+        assertThat(refusedAtOnce.status()).as("no new work queues behind the hung call").isEqualTo(503);
+
+        frozen.countDown();
+
+        await().atMost(WAIT).until(health::isUp);
+        String operationId = register(service, identity);
+        assertThat(status(finished(service, identity, operationId)).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void operationStatus_whenRecordIsBeingCommitted_thenThePollWaitsForTheResult() {
+        pollWaitMillis = 60_000;
+        RegistrationService service = service();
+        DeviceIdentity identity = enrolled("device-1");
+        CountDownLatch gate = store.holdRegistrationWrites();
+        gates.add(gate);
+        String operationId = register(service, identity);
+        await().atMost(WAIT).until(store::registrationWriteReached);
+
+        CompletableFuture<DeviceResponse> poll = service.operationStatus(identity, MQTT, operationId, true);
+        gate.countDown();
+
+        DeviceResponse response = answer(poll);
+        assertThat(response.status()).as("answered with the result, not 202 assigning").isEqualTo(200);
+        assertThat(status(response).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
+    void register_whenRegistrationIdBreaksTheRules_thenBadRequestWhateverTheTransport() {
+        RegistrationService service = service();
+        DeviceIdentity identity = new DeviceIdentity(SCOPE, "bad id \u00e9", "SharedAccessSignature sr=x&sig=y&se=1");
+
+        DeviceResponse response = answer(service.register(identity, new DeviceClient(Transport.HTTPS, "2021-06-01"),
+                DeviceRegistration.EMPTY));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.BAD_REQUEST);
+        assertThat(error(response).message()).contains("not allowed");
+        assertThat(store.findRegistration("bad id \u00e9")).isEmpty();
+    }
+
+    @Test
     void operationStatus_whenUnauthenticatedAndStoreUnavailable_thenServiceUnavailable() {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
@@ -623,27 +780,26 @@ class RegistrationServiceTest {
     }
 
     @Test
-    void register_whenRecordWriteFails_thenOperationFailedAndNothingAssigned() {
+    void register_whenRecordWriteFailsTransiently_thenPollsAreToldToRetryUntilTheRecordIsWritten() {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
         store.failRegistrationWrites(true);
-
         String operationId = register(service, identity);
-        DeviceResponse response = finished(service, identity, operationId);
 
-        assertThat(response.status()).isEqualTo(200);
-        RegistrationOperationStatus body = status(response);
-        assertThat(body.status()).isEqualTo(RegistrationStatus.FAILED);
-        DeviceRegistrationResult state = body.registrationState();
-        assertThat(state.status()).isEqualTo(RegistrationStatus.FAILED);
-        assertThat(state.errorCode()).isEqualTo(ErrorCodes.STORE_UNAVAILABLE);
-        assertThat(state.errorMessage()).isNotBlank();
-        assertThat(state.assignedHub()).isNull();
-        assertThat(state.deviceId()).isNull();
-        assertThat(state.etag()).isNull();
-        store.failRegistrationWrites(false);
+        DeviceResponse retry = await().atMost(WAIT).until(
+                () -> answer(service.operationStatus(identity, MQTT, operationId, true)), r -> r.status() == 503);
+
+        assertThat(retry.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        assertThat(error(retry).errorCode()).isEqualTo(ErrorCodes.STORE_UNAVAILABLE);
+        assertThat(health.isUp()).isFalse();
         assertThat(store.findRegistration("device-1")).isEmpty();
-        assertThat(registrations("assigned")).isZero();
+
+        store.failRegistrationWrites(false);
+
+        DeviceResponse assigned = finished(service, identity, operationId);
+        assertThat(status(assigned).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        assertThat(store.findRegistration("device-1")).isPresent();
+        assertThat(health.isUp()).isTrue();
     }
 
     @Test

@@ -8,9 +8,11 @@ import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreUnavailableException;
+import io.dpsemu.store.WriteBatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +26,8 @@ final class SwitchableStore implements Store {
     private volatile boolean failAll;
     private volatile boolean failRegistrationWrites;
     private volatile CountDownLatch registrationGate;
+    private volatile CountDownLatch stallGate;
+    private final List<Integer> recordsPerWrite = new CopyOnWriteArrayList<>();
     private final CountDownLatch registrationWriteReached = new CountDownLatch(1);
 
     SwitchableStore(Store delegate) {
@@ -49,9 +53,31 @@ final class SwitchableStore implements Store {
         return registrationWriteReached.getCount() == 0;
     }
 
+    /** Every call waits until the returned latch is counted down, as on a frozen disk. */
+    CountDownLatch stallAll() {
+        CountDownLatch gate = new CountDownLatch(1);
+        stallGate = gate;
+        return gate;
+    }
+
     private void check() {
+        CountDownLatch stall = stallGate;
+        if (stall != null) {
+            awaitOpen(stall);
+        }
         if (failAll) {
             throw new StoreUnavailableException("database is down (test)", null);
+        }
+    }
+
+    private static void awaitOpen(CountDownLatch gate) {
+        try {
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("store gate never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -111,23 +137,37 @@ final class SwitchableStore implements Store {
 
     @Override
     public RegistrationRecord putRegistration(RegistrationRecord record) {
+        beforeRegistrationWrite();
+        return delegate.putRegistration(record);
+    }
+
+    @Override
+    public List<RegistrationRecord> write(WriteBatch batch) {
+        if (!batch.registrations().isEmpty()) {
+            beforeRegistrationWrite();
+        } else {
+            check();
+        }
+        List<RegistrationRecord> stored = delegate.write(batch);
+        recordsPerWrite.add(batch.registrations().size());
+        return stored;
+    }
+
+    /** How many registration records each successful {@link #write(WriteBatch)} held, in order. */
+    List<Integer> recordsPerWrite() {
+        return recordsPerWrite;
+    }
+
+    private void beforeRegistrationWrite() {
         registrationWriteReached.countDown();
         CountDownLatch gate = registrationGate;
         if (gate != null) {
-            try {
-                if (!gate.await(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("registration gate never opened");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            awaitOpen(gate);
         }
         check();
         if (failRegistrationWrites) {
             throw new StoreUnavailableException("cannot write the registration record (test)", null);
         }
-        return delegate.putRegistration(record);
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.allocation.WebhookClient;
+import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.channel.Disconnector;
 import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.config.ProvisioningConfig;
@@ -15,11 +17,8 @@ import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.config.ThrottlingConfig;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
-import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.dpsemu.server.mqtt.SessionRegistry;
-import io.dpsemu.server.netty.CloseReason;
-import io.dpsemu.server.netty.Disconnector;
 import io.dpsemu.server.netty.ExceptionHandler;
 import io.dpsemu.server.netty.MqttHandlers;
 import io.dpsemu.server.provisioning.DeviceAuthenticator;
@@ -27,6 +26,7 @@ import io.dpsemu.server.provisioning.HubAllocator;
 import io.dpsemu.server.provisioning.RegistrationService;
 import io.dpsemu.server.provisioning.RequestGate;
 import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.provisioning.TestStoreThreads;
 import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.memory.InMemoryStore;
@@ -66,8 +66,10 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
 
     private static final Duration STORE_WAIT = Duration.ofSeconds(5);
 
-    private final StoreExecutor storeExecutor = new StoreExecutor(1, 64);
     private final DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+    private final TestStoreThreads storeThreads = new TestStoreThreads(metrics, 1, 64);
+    private final StoreExecutor storeExecutor = storeThreads.executor();
+    private final RegistrationService registrations;
     private final Store store;
     private final RegistrationWriteHold hold;
     private final MqttServices services;
@@ -82,6 +84,8 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
                 .minResponseDelayMillis(options.minResponseDelayMillis)
                 .strictCleanSession(options.strictCleanSession)
                 .maxAuthFailuresPerConnection(options.maxAuthFailures)
+                // the channel is driven by hand: a poll is answered at once, never after a wait
+                .pollWaitMillis(0)
                 .build();
         LimitsConfig limits = LimitsConfig.builder()
                 .maxConnections(100)
@@ -94,13 +98,18 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
                 .maxOperations(1000)
                 .build();
         Clock clock = Clock.systemUTC();
-        RegistrationService registrations = new RegistrationService(store, storeExecutor,
-                new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300), clock), ID_SCOPE, clock),
-                new HubAllocator(List.of(LinkedHub.of(HUB)), AllocationPolicy.HASHED),
-                new WebhookClient(ServerConfig.defaults().allocation()),
-                new RequestGate(new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics)),
-                provisioning, 1000, false, metrics,
-                new StoreHealth(metrics));
+        this.registrations = storeThreads.engine()
+                .store(store)
+                .authenticator(new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300), clock), ID_SCOPE,
+                        clock))
+                .allocator(new HubAllocator(List.of(LinkedHub.of(HUB)), AllocationPolicy.HASHED))
+                .webhooks(new WebhookClient(ServerConfig.defaults().allocation()))
+                .gate(new RequestGate(new Quotas(new ThrottlingConfig(0, 0, 0), metrics),
+                        new FaultRules(List.of(), metrics)))
+                .provisioning(provisioning)
+                .limits(limits)
+                .metrics(metrics)
+                .build();
         this.services = new MqttServices(registrations, new SessionRegistry(), new Disconnector(metrics), metrics,
                 provisioning, limits);
     }
@@ -180,6 +189,8 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         }
         connections.forEach(Connection::close);
         storeExecutor.close();
+        registrations.close();
+        storeThreads.close();
         assertThat(closedCount(CloseReason.INTERNAL)).as("connections closed for an internal error").isZero();
     }
 
@@ -189,11 +200,16 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         return resume;
     }
 
+    /** The store threads are idle and every registration record is written (or held). */
     private void awaitStoreQuiet() {
         CountDownLatch idle = new CountDownLatch(1);
         storeExecutor.execute(idle::countDown);
         await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(STORE_WAIT)
-                .until(() -> idle.getCount() == 0 || hold != null && hold.holding());
+                .until(() -> hold != null && hold.holding() || idle.getCount() == 0 && assigning() == 0);
+    }
+
+    private double assigning() {
+        return metrics.registry().get("dps.operations.assigning").gauge().value();
     }
 
     private static void awaitLatch(CountDownLatch latch) {
@@ -322,7 +338,7 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         Store wrap(Store target) {
             return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
                     (proxy, method, args) -> {
-                        if (method.getName().equals("putRegistration")) {
+                        if (method.getName().equals("write")) {
                             holding = true;
                             awaitLatch(released);
                             holding = false;

@@ -3,14 +3,14 @@ package io.dpsemu.server.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.RequestKind;
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.server.DpsServer;
 import io.dpsemu.server.config.ConfigLoader;
 import io.dpsemu.server.config.ServicePolicyConfig;
+import io.dpsemu.server.device.DeviceRequest;
 import io.dpsemu.server.faults.FaultAction;
-import io.dpsemu.server.provisioning.DeviceRequest;
-import io.dpsemu.server.provisioning.RequestKind;
-import io.dpsemu.server.provisioning.Transport;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Response;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.dpsemu.server.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.protocol.auth.ServicePolicyNames;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.server.config.LinkedHub;
@@ -12,8 +13,7 @@ import io.dpsemu.server.config.ThrottlingConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
-import io.dpsemu.server.metrics.StoreHealth;
-import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.provisioning.TestStoreThreads;
 import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -55,7 +55,8 @@ final class ServiceApiFixture implements AutoCloseable {
     final ServicePolicies policies;
     final ServiceApi api;
     final String ownerKey;
-    private final StoreExecutor executor = new StoreExecutor(2, 64);
+    private final DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
+    private final TestStoreThreads threads = new TestStoreThreads(metrics, 2, 64);
 
     ServiceApiFixture(Path dataDir) {
         this(dataDir, 10, 100);
@@ -66,9 +67,8 @@ final class ServiceApiFixture implements AutoCloseable {
                 List.of("EnrollmentRead", "RegistrationStatusRead"), READER_KEY, newKey())), maxBulkItems,
                 maxQueryPageSize);
         policies = ServicePolicies.load(dataDir, config);
-        ownerKey = policies.find(ServicePolicies.OWNER).orElseThrow().primaryKey();
-        DpsMetrics metrics = new DpsMetrics(new SimpleMeterRegistry());
-        api = new ServiceApi(store, executor, new StoreHealth(metrics),
+        ownerKey = policies.find(ServicePolicyNames.OWNER).orElseThrow().primaryKey();
+        api = new ServiceApi(store, threads.executor(), threads.health(),
                 new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), HOST),
                 new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
@@ -82,7 +82,7 @@ final class ServiceApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.close();
+        threads.close();
         store.close();
     }
 
@@ -104,7 +104,7 @@ final class ServiceApiFixture implements AutoCloseable {
             this.uri = uri;
             headers.set("Host", HOST);
             headers.set("Authorization", SasTokens.create(HOST, ownerKey, Instant.now().plusSeconds(600),
-                    ServicePolicies.OWNER));
+                    ServicePolicyNames.OWNER));
         }
 
         Call header(String name, String value) {

@@ -3,6 +3,7 @@ package io.dpsemu.server.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.auth.SasTokens;
+import io.dpsemu.protocol.auth.ServicePolicyNames;
 import io.dpsemu.server.service.ServiceApiFixture.Reply;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -55,7 +56,7 @@ class ServiceApiTest {
     @Test
     void request_withExpiredToken_thenUnauthorized() {
         String expired = SasTokens.create(ServiceApiFixture.HOST, fixture.ownerKey, Instant.now().minusSeconds(60),
-                ServicePolicies.OWNER);
+                ServicePolicyNames.OWNER);
 
         Reply reply = fixture.call("GET", "/enrollments/dev-1" + Q).header("Authorization", expired).send();
 
@@ -66,7 +67,7 @@ class ServiceApiTest {
     @Test
     void request_whenTokenIsForTheHostHeader_thenAccepted() {
         String token = SasTokens.create("localhost", fixture.ownerKey, Instant.now().plusSeconds(60),
-                ServicePolicies.OWNER);
+                ServicePolicyNames.OWNER);
 
         Reply reply = fixture.call("GET", "/enrollments/dev-1" + Q).header("Host", "localhost:443")
                 .header("Authorization", token).send();

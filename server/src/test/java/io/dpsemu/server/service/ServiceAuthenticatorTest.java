@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.SasVerifier;
+import io.dpsemu.protocol.auth.ServicePolicyNames;
 import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ServicePolicyConfig;
@@ -28,7 +29,7 @@ class ServiceAuthenticatorTest {
 
     private static final String HOST = "mydps.example.test";
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
-    private static final String OWNER = ServicePolicies.OWNER;
+    private static final String OWNER = ServicePolicyNames.OWNER;
     private static final String READER_KEY = ServiceApiFixture.newKey();
     private static final String READER_SECONDARY_KEY = ServiceApiFixture.newKey();
 

@@ -8,7 +8,7 @@ import static io.dpsemu.server.x509.TestCertificates.intermediate;
 import static io.dpsemu.server.x509.TestCertificates.root;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpsemu.protocol.enrollment.X509CertificateInfo;
+import io.dpsemu.protocol.model.X509CertificateInfo;
 import io.netty.pkitesting.X509Bundle;
 import java.math.BigInteger;
 import java.security.MessageDigest;

@@ -2,7 +2,7 @@ package io.dpsemu.server.cli.manage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dpsemu.server.service.ServicePolicies;
+import io.dpsemu.protocol.auth.ServicePolicyNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,19 +109,20 @@ final class ConnectionOptions {
             throw new ManageException("cannot read " + file + ": " + e.getMessage());
         }
         for (JsonNode policy : policies) {
-            if (ServicePolicies.OWNER.equalsIgnoreCase(policy.path("name").asText())) {
+            if (ServicePolicyNames.OWNER.equalsIgnoreCase(policy.path("name").asText())) {
                 String key = policy.path("primaryKey").asText(null);
                 if (key == null || key.isBlank()) {
-                    throw new ManageException(file + ": the " + ServicePolicies.OWNER + " policy has no primaryKey");
+                    throw new ManageException(file + ": the " + ServicePolicyNames.OWNER + " policy has no primaryKey");
                 }
                 if (!isBase64(key)) {
-                    throw new ManageException(file + ": the primaryKey of " + ServicePolicies.OWNER + " is not base64");
+                    throw new ManageException(file + ": the primaryKey of " + ServicePolicyNames.OWNER
+                            + " is not base64");
                 }
                 return new Connection("localhost", port(null), "localhost", policy.path("name").asText(), key,
                         null, trusted, source);
             }
         }
-        throw new ManageException(file + " has no " + ServicePolicies.OWNER + " policy");
+        throw new ManageException(file + " has no " + ServicePolicyNames.OWNER + " policy");
     }
 
     private int port(Integer fromHostName) {

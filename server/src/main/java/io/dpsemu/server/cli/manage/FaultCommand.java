@@ -3,10 +3,10 @@ package io.dpsemu.server.cli.manage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.dpsemu.protocol.faults.FaultRuleChecks;
+import io.dpsemu.protocol.faults.FaultRuleSpec;
+import io.dpsemu.protocol.faults.InvalidFaultRuleException;
 import io.dpsemu.server.cli.manage.Output.Field;
-import io.dpsemu.server.faults.FaultRule;
-import io.dpsemu.server.faults.FaultRuleSpec;
-import io.dpsemu.server.faults.InvalidFaultRuleException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +125,7 @@ public final class FaultCommand extends ServiceCommandGroup {
         void execute(Output out) {
             FaultRuleSpec rule = rule();
             try {
-                FaultRule.of("new", rule);
+                FaultRuleChecks.check("new", rule);
             } catch (InvalidFaultRuleException e) {
                 throw new BadInputException(OPTIONS.getOrDefault(e.field(), e.field()), e.problem());
             }

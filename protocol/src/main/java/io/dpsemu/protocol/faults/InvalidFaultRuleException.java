@@ -1,4 +1,4 @@
-package io.dpsemu.server.faults;
+package io.dpsemu.protocol.faults;
 
 /** A fault rule that cannot be used; the message names the field, e.g. "probability: must be ...". */
 public final class InvalidFaultRuleException extends IllegalArgumentException {

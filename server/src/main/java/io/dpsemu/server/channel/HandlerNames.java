@@ -1,4 +1,4 @@
-package io.dpsemu.server.netty;
+package io.dpsemu.server.channel;
 
 /** Pipeline handler names, in pipeline order (style-anchors.md §8.2). */
 public final class HandlerNames {

@@ -1,4 +1,6 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.server.device;
+
+import io.dpsemu.protocol.Transport;
 
 /**
  * How a device talks to the server: the transport it came in on and the {@code api-version} it
@@ -14,7 +16,7 @@ public record DeviceClient(Transport transport, String apiVersion) {
     static final String REPROVISIONED_SUBSTATUS_SINCE = "2019-04-15";
 
     /** Whether the device may be told {@code reprovisionedToInitialAssignment}; api-versions are dates, so they sort as text. */
-    boolean knowsReprovisionedSubstatus() {
+    public boolean knowsReprovisionedSubstatus() {
         return apiVersion != null && apiVersion.compareTo(REPROVISIONED_SUBSTATUS_SINCE) >= 0;
     }
 }

@@ -1,4 +1,4 @@
-package io.dpsemu.server.netty;
+package io.dpsemu.server.channel;
 
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;

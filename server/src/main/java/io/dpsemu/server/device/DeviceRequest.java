@@ -1,4 +1,7 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.server.device;
+
+import io.dpsemu.protocol.RequestKind;
+import io.dpsemu.protocol.Transport;
 
 /**
  * A device request as fault rules see it.

@@ -1,4 +1,4 @@
-package io.dpsemu.server.netty;
+package io.dpsemu.server.channel;
 
 import io.dpsemu.server.tls.SslContexts;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.protocol;
 
 /** How a device reached the server, named as fault rules, configuration and the CLI name it. */
 public enum Transport {

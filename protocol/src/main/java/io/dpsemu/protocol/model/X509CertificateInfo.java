@@ -1,4 +1,4 @@
-package io.dpsemu.protocol.enrollment;
+package io.dpsemu.protocol.model;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.server.device;
 
 import io.dpsemu.protocol.model.DpsError;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;

@@ -1,4 +1,4 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.protocol;
 
 import java.util.Arrays;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.server.device;
 
 import java.security.cert.X509Certificate;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.dpsemu.server.faults;
+package io.dpsemu.protocol.faults;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /**
  * A fault rule as written in the configuration ({@code faults:}) and sent to {@code POST /dpsemu/faults}:
- * every field optional, checked by {@link FaultRule#of}. Match: {@code registrationId},
+ * every field optional, checked by {@link FaultRuleChecks#check}. Match: {@code registrationId},
  * {@code enrollmentGroupId}, {@code individual}, {@code transports}, {@code kinds}. Trigger:
  * {@code probability} or {@code everyNth}. Action, exactly one: {@code status} (with {@code errorCode},
  * {@code retryAfterSeconds}, {@code message}), {@code delayMillis}, {@code drop}, {@code failOperation}

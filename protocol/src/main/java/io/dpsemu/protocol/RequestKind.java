@@ -1,4 +1,4 @@
-package io.dpsemu.server.provisioning;
+package io.dpsemu.protocol;
 
 /** What a device asked for: to register, or the status of its registration operation. */
 public enum RequestKind {
