@@ -1,7 +1,6 @@
 package io.dpsemu.loadgen;
 
 import io.dpsemu.loadgen.net.Connector;
-import io.dpsemu.loadgen.net.TlsClient;
 import io.dpsemu.loadgen.stats.HistogramLog;
 import io.dpsemu.loadgen.stats.LiveOutput;
 import io.dpsemu.loadgen.stats.RunDescription;
@@ -35,12 +34,10 @@ final class LoadRun {
 
     /** @return the summary of the run */
     Summary run() throws InterruptedException {
-        TlsClient tls = new TlsClient(plan.caFile(), plan.tlsProtocol(), plan.tlsResumption(),
-                plan.deviceSource().device(0).usesCertificate(), plan.host(), plan.port());
         RunStatistics stats = new RunStatistics();
         LiveOutput live = new LiveOutput(stats, terminal,
                 plan.histogramFile() == null ? null : new HistogramLog(plan.histogramFile()));
-        try (Connector connector = new Connector(plan.transport(), plan.address(), plan.host(), plan.port(), tls,
+        try (Connector connector = new Connector(plan.transport(), plan.address(), plan.host(), plan.port(), plan.tls(),
                 plan.flow(), plan.threads())) {
             long next = 0;
             Warmup warmup = plan.warmup();
@@ -58,7 +55,7 @@ final class LoadRun {
         } finally {
             live.close();
         }
-        Summary summary = stats.summary(description(tls), plan.isHold());
+        Summary summary = stats.summary(description(), plan.isHold());
         SummaryTable.print(summary, out);
         String json = summary.toJson();
         out.println(json);
@@ -85,10 +82,10 @@ final class LoadRun {
         connector.closeHeldSessions();
     }
 
-    private RunDescription description(TlsClient tls) {
+    private RunDescription description() {
         return new RunDescription(plan.transport().label(), plan.host(), plan.port(), plan.flow().idScope(),
                 plan.deviceSource().attestation(), plan.concurrency(), plan.rate() > 0 ? plan.rate() : null,
                 plan.flow().pacing().name().toLowerCase(Locale.ROOT), plan.tlsResumption(), plan.tlsProtocol(),
-                tls.providerName(), plan.threads());
+                plan.threads());
     }
 }

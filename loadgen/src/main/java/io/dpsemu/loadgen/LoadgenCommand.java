@@ -7,6 +7,7 @@ import io.dpsemu.loadgen.device.KeysFile;
 import io.dpsemu.loadgen.device.X509Devices;
 import io.dpsemu.loadgen.flow.FlowSettings;
 import io.dpsemu.loadgen.mqtt.TopicLayout;
+import io.dpsemu.loadgen.net.TlsClient;
 import io.dpsemu.loadgen.responder.ResponderCommand;
 import io.dpsemu.loadgen.stats.Summary;
 import io.dpsemu.protocol.auth.RegistrationIds;
@@ -20,7 +21,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -44,6 +44,8 @@ import picocli.CommandLine.Spec;
             "", "The last line of standard output is the summary as one JSON object."})
 public final class LoadgenCommand implements Callable<Integer> {
 
+    /** The exit status of bad options, as picocli gives for options it cannot parse. */
+    public static final int USAGE_ERROR = 2;
     private static final long DEFAULT_DEVICES = 1000;
     /** A certificate's CN, and so an X.509 registration id, has at most 64 characters. */
     private static final int MAX_X509_ID_LENGTH = 64;
@@ -112,8 +114,8 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "how long one flow may take, connection included (default 60s)")
     private Duration timeout = Duration.ofSeconds(60);
 
-    @Option(names = "--tls-resumption", description = "resume TLS sessions (default: a full handshake per connection,"
-            + " as a fleet of separate devices makes)")
+    @Option(names = "--tls-resumption", description = "resume TLS sessions, shared by all devices (not with X.509);"
+            + " default: a full handshake per connection, as a fleet of separate devices makes")
     private boolean tlsResumption;
 
     @Option(names = "--tls-version", paramLabel = "1.2|1.3", description = "TLS version to offer (default 1.2, as most"
@@ -165,7 +167,8 @@ public final class LoadgenCommand implements Callable<Integer> {
         try {
             plan = plan();
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            spec.commandLine().getErr().println("dpsemu loadgen: " + e.getMessage());
+            return USAGE_ERROR;
         }
         Summary summary = new LoadRun(plan, spec.commandLine().getOut(),
                 Terminal.isInteractive() ? spec.commandLine().getErr() : null).run();
@@ -211,6 +214,10 @@ public final class LoadgenCommand implements Callable<Integer> {
                         + " not apply to it");
             }
         }
+        if (tlsResumption && attestation.x509 != null) {
+            throw new IllegalArgumentException("--tls-resumption cannot go with X.509: a resumed session carries the"
+                    + " certificate of the device that made it, so every other device would present someone else's");
+        }
         if (warm.isTimed() && attestation.groupKey == null) {
             throw new IllegalArgumentException("a timed --warmup needs --group-key, whose devices are unlimited; give a"
                     + " number of warm-up devices instead");
@@ -220,7 +227,8 @@ public final class LoadgenCommand implements Callable<Integer> {
         long measured = measuredDevices(source, warm);
         FlowSettings flow = new FlowSettings(idScope.strip(), pacing, broker ? TopicLayout.BROKER : TopicLayout.DPS,
                 hold != null, timeout);
-        return new RunPlan(transport, host, address, targetPort, caFile, protocol, tlsResumption, source, measured,
+        TlsClient tls = new TlsClient(caFile, protocol, tlsResumption, attestation.x509 != null, host, targetPort);
+        return new RunPlan(transport, host, address, targetPort, tls, protocol, tlsResumption, source, measured,
                 duration, warm, concurrency, rate == null ? 0 : rate, hold == null ? 0 : hold, threads, flow, jsonFile,
                 histogramFile);
     }

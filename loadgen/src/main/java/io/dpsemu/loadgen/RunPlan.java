@@ -2,6 +2,7 @@ package io.dpsemu.loadgen;
 
 import io.dpsemu.loadgen.device.DeviceSource;
 import io.dpsemu.loadgen.flow.FlowSettings;
+import io.dpsemu.loadgen.net.TlsClient;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.time.Duration;
 /**
  * A validated run: everything {@link LoadRun} needs, nothing left to check.
  *
+ * @param tls the client TLS context every connection of the run shares
  * @param devices measured flows; {@link Long#MAX_VALUE} when {@code duration} bounds the run
  * @param duration how long to start measured flows (or, with {@code hold}, how long to keep the
  *     sessions open); null for no time bound
@@ -22,7 +24,7 @@ public record RunPlan(
         String host,
         InetAddress address,
         int port,
-        Path caFile,
+        TlsClient tls,
         String tlsProtocol,
         boolean tlsResumption,
         DeviceSource deviceSource,

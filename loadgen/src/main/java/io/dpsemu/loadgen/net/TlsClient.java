@@ -4,6 +4,7 @@ import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.device.PemFiles;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -19,7 +20,6 @@ public final class TlsClient {
 
     private final SslContext context;
     private final DeviceKeyManager keyManager;
-    private final boolean resumption;
     private final String host;
     private final int port;
 
@@ -32,15 +32,23 @@ public final class TlsClient {
     public TlsClient(Path caFile, String protocol, boolean resumption, boolean clientCertificates, String host,
             int port) {
         this.keyManager = clientCertificates ? new DeviceKeyManager() : null;
-        this.resumption = resumption;
         this.host = host;
         this.port = port;
+        if (!OpenSsl.isAvailable()) {
+            // the JDK provider has no way to keep its client sessions from being resumed, and costs more per handshake
+            throw new IllegalStateException("dpsemu loadgen needs OpenSSL (netty-tcnative), which is not available here: "
+                    + OpenSsl.unavailabilityCause());
+        }
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                .sslProvider(SslProvider.OPENSSL)
                 .protocols(protocol)
                 .endpointIdentificationAlgorithm("HTTPS");
         if (caFile != null) {
-            builder.trustManager(PemFiles.certificates(caFile));
+            try {
+                builder.trustManager(PemFiles.certificates(caFile));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--ca: " + e.getMessage(), e);
+            }
         }
         if (keyManager != null) {
             builder.keyManager(keyManager);
@@ -50,21 +58,17 @@ public final class TlsClient {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the client TLS context: " + e.getMessage(), e);
         }
-    }
-
-    /** "OpenSSL (BoringSSL)" or "JDK". */
-    public String providerName() {
-        return OpenSsl.isAvailable() ? "OpenSSL (BoringSSL)" : "JDK";
+        // sessions are cached by server host and port: without the cache every connection makes a full handshake
+        ((OpenSslSessionContext) context.sessionContext()).setSessionCacheEnabled(resumption);
     }
 
     /**
-     * A handler for one connection. Both TLS providers cache client sessions by peer host and port
-     * and leave a port of -1 uncached: that is how a connection is kept from resuming.
+     * A handler for one connection.
      *
      * @param device whose certificate to present; null for a connection without one
      */
     public SslHandler newHandler(ByteBufAllocator allocator, Device device) {
-        SslHandler handler = context.newHandler(allocator, host, resumption ? port : -1);
+        SslHandler handler = context.newHandler(allocator, host, port);
         // the flow's own deadline bounds the handshake, and names a timeout by its stage
         handler.setHandshakeTimeoutMillis(0);
         if (keyManager != null && device != null) {

@@ -1,5 +1,6 @@
 package io.dpsemu.loadgen.responder;
 
+import io.dpsemu.loadgen.LoadgenCommand;
 import io.dpsemu.loadgen.TargetGuard;
 import io.dpsemu.loadgen.mqtt.MqttPackets;
 import io.dpsemu.loadgen.net.TlsClient;
@@ -25,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -71,7 +71,8 @@ public final class ResponderCommand implements Callable<Integer> {
             address = TargetGuard.resolve(host, allowRemote);
             tls = new TlsClient(caFile, "TLSv1.2", false, false, host, port);
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            spec.commandLine().getErr().println("dpsemu loadgen responder: " + e.getMessage());
+            return LoadgenCommand.USAGE_ERROR;
         }
         PrintWriter out = spec.commandLine().getOut();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

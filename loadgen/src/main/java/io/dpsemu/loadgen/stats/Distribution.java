@@ -18,13 +18,14 @@ public record Distribution(int count, double mean, long p50, long p90, long p99,
         for (long value : sorted) {
             sum += value;
         }
-        return new Distribution(n, sum / n, nearestRank(sorted, 50), nearestRank(sorted, 90), nearestRank(sorted, 99),
-                nearestRank(sorted, 99.9), sorted[n - 1]);
+        return new Distribution(n, sum / n, nearestRank(sorted, 500), nearestRank(sorted, 900), nearestRank(sorted, 990),
+                nearestRank(sorted, 999), sorted[n - 1]);
     }
 
-    static long nearestRank(long[] sorted, double percentile) {
-        int rank = (int) Math.ceil(percentile / 100 * sorted.length);
-        return sorted[Math.max(1, Math.min(rank, sorted.length)) - 1];
+    /** In whole per-mille, so that no floating-point rounding moves a rank (0.999 * 1000 is not 999 in doubles). */
+    private static long nearestRank(long[] sorted, long perMille) {
+        long rank = (perMille * sorted.length + 999) / 1000;
+        return sorted[(int) Math.max(1, rank) - 1];
     }
 
     public boolean isEmpty() {

@@ -6,6 +6,5 @@ package io.dpsemu.loadgen.stats;
  * @param rate the cap of flows started per second, or null for none
  */
 public record RunDescription(String transport, String host, int port, String idScope, String attestation,
-        int concurrency, Double rate, String poll, boolean tlsResumption, String tlsVersion, String tlsProvider,
-        int threads) {
+        int concurrency, Double rate, String poll, boolean tlsResumption, String tlsVersion, int threads) {
 }

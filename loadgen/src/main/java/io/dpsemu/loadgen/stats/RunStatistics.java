@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -41,7 +42,15 @@ public final class RunStatistics {
     private long cpuStartNanos = -1;
     private long cpuEndNanos = -1;
 
+    private final LongSupplier nanoClock;
+
     public RunStatistics() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoClock {@link System#nanoTime()}, or a test's clock */
+    RunStatistics(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         for (Latency latency : Latency.values()) {
             latencies.put(latency, new Samples());
             live.put(latency, new Recorder(SIGNIFICANT_DIGITS));
@@ -54,12 +63,12 @@ public final class RunStatistics {
     }
 
     public synchronized void beginMeasurement() {
-        measureStartNanos = System.nanoTime();
+        measureStartNanos = nanoClock.getAsLong();
         cpuStartNanos = ProcessCpu.nanos();
     }
 
     public synchronized void endMeasurement() {
-        measureEndNanos = System.nanoTime();
+        measureEndNanos = nanoClock.getAsLong();
         cpuEndNanos = ProcessCpu.nanos();
     }
 
@@ -67,7 +76,7 @@ public final class RunStatistics {
         inFlight++;
         (isMeasured ? measured : warmup)[STARTED]++;
         if (isMeasured) {
-            lastMeasuredStartNanos = System.nanoTime();
+            lastMeasuredStartNanos = nanoClock.getAsLong();
         }
     }
 

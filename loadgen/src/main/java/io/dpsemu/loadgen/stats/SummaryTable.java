@@ -12,11 +12,10 @@ public final class SummaryTable {
 
     public static void print(Summary s, PrintWriter out) {
         RunDescription run = s.run();
-        out.printf(Locale.ROOT, "%n%s to %s:%d, %s, concurrency %d%s, poll %s, %s %s%s%n", run.transport(), run.host(),
+        out.printf(Locale.ROOT, "%n%s to %s:%d, %s, concurrency %d%s, poll %s, %s %s%n", run.transport(), run.host(),
                 run.port(), run.attestation(), run.concurrency(),
                 run.rate() == null ? "" : String.format(Locale.ROOT, ", rate %.1f/s", run.rate()), run.poll(),
-                run.tlsVersion(), run.tlsResumption() ? "with resumption" : "full handshakes",
-                ", " + run.tlsProvider());
+                run.tlsVersion(), run.tlsResumption() ? "with resumption" : "full handshakes");
         if (s.held() != null) {
             out.printf(Locale.ROOT, "sessions   started %,d  held %,d  failed %,d%n", s.started(), s.held(), s.failed());
         } else {
