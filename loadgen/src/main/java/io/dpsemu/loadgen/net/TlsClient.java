@@ -43,12 +43,10 @@ public final class TlsClient {
                 .sslProvider(SslProvider.OPENSSL)
                 .protocols(protocol)
                 .endpointIdentificationAlgorithm("HTTPS");
-        if (caFile != null) {
-            try {
-                builder.trustManager(PemFiles.certificates(caFile));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--ca: " + e.getMessage(), e);
-            }
+        try {
+            builder.trustManager(RememberingTrustManager.trusting(caFile == null ? null : PemFiles.certificates(caFile)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ca: " + e.getMessage(), e);
         }
         if (keyManager != null) {
             builder.keyManager(keyManager);
