@@ -63,7 +63,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--port", description = "server port (default 8883 for mqtt, 443 for mqttws and https)")
     private Integer port;
 
-    @Option(names = "--id-scope", required = true, description = "the server's id scope")
+    // required, but checked by plan(): picocli would demand it of `loadgen responder` too
+    @Option(names = "--id-scope", description = "the server's id scope (required)")
     private String idScope;
 
     @Option(names = "--ca", paramLabel = "FILE",
@@ -73,7 +74,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--allow-remote", description = "allow a host that is not this machine (loopback only otherwise)")
     private boolean allowRemote;
 
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nAttestation (one of):%n")
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "%nAttestation (one of, required):%n")
     private Attestation attestation;
 
     @Option(names = "--id-prefix", paramLabel = "PREFIX",
@@ -188,8 +189,12 @@ public final class LoadgenCommand implements Callable<Integer> {
         if (timeout.isZero() || timeout.isNegative() || (duration != null && (duration.isZero() || duration.isNegative()))) {
             throw new IllegalArgumentException("--timeout and --duration must be longer than 0");
         }
-        if (idScope.isBlank()) {
-            throw new IllegalArgumentException("--id-scope is empty");
+        if (idScope == null || idScope.isBlank()) {
+            throw new IllegalArgumentException("--id-scope is required: the id scope the server printed at start");
+        }
+        if (attestation == null) {
+            throw new IllegalArgumentException("the devices need an attestation: --group-key, --keys or"
+                    + " --x509-ca-cert with --x509-ca-key");
         }
         int targetPort = port == null ? transport.defaultPort() : port;
         if (targetPort < 1 || targetPort > 65_535) {

@@ -25,13 +25,19 @@ class LoadgenCommandTest {
     @Test
     void noIdScope_isAUsageError() {
         assertThat(execute("--group-key", GROUP_KEY)).isEqualTo(2);
-        assertThat(err.toString()).contains("--id-scope");
+        assertThat(err.toString()).contains("--id-scope is required");
     }
 
     @Test
     void noAttestation_isAUsageError() {
         assertThat(execute("--id-scope", "0ne00000001")).isEqualTo(2);
-        assertThat(err.toString()).contains("--group-key").contains("--keys");
+        assertThat(err.toString()).contains("the devices need an attestation: --group-key, --keys or --x509-ca-cert");
+    }
+
+    @Test
+    void responderSubcommand_needsNoneOfTheDeviceOptions() {
+        assertThat(execute("responder", "--port", "0")).isEqualTo(1);
+        assertThat(err.toString()).contains("responder: cannot connect to localhost:0");
     }
 
     @Test
