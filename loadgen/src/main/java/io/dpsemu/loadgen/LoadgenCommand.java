@@ -13,6 +13,7 @@ import io.dpsemu.loadgen.stats.Summary;
 import io.dpsemu.protocol.auth.RegistrationIds;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -208,7 +209,9 @@ public final class LoadgenCommand implements Callable<Integer> {
         if (broker && !transport.isMqtt()) {
             throw new IllegalArgumentException("--broker needs an MQTT transport (mqtt or mqttws)");
         }
-        Warmup warm = warmup == null ? Warmup.NONE : Warmup.parse(warmup);
+        Warmup warm = warmup();
+        requireWritable("--json", jsonFile);
+        requireWritable("--histogram", histogramFile);
         if (hold != null) {
             requirePositive("--hold", hold);
             if (!transport.isMqtt()) {
@@ -286,6 +289,26 @@ public final class LoadgenCommand implements Callable<Integer> {
                     + " the warm-up of %d (the keys file lists %d)", devices, left, warm.devices(), source.size()));
         }
         return devices;
+    }
+
+    private Warmup warmup() {
+        try {
+            return warmup == null ? Warmup.NONE : Warmup.parse(warmup);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--warmup " + e.getMessage(), e);
+        }
+    }
+
+    /** Checked before the run, not after it, when its results would be lost. */
+    private static void requireWritable(String option, Path file) {
+        if (file == null) {
+            return;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new IllegalArgumentException(option + " " + file + ": the directory " + dir + " does not exist or is"
+                    + " not writable");
+        }
     }
 
     private void checkPrefix() {

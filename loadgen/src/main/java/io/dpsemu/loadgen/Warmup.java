@@ -34,9 +34,19 @@ public record Warmup(long devices, Duration time) {
                 throw new IllegalArgumentException("warm-up device count '" + text + "' is too large", e);
             }
         }
-        if (!value.isEmpty() && Character.isLetter(value.charAt(value.length() - 1))) {
-            return new Warmup(0, Durations.parse(value));
+        boolean hasUnit = !value.isEmpty() && Character.isLetter(value.charAt(value.length() - 1));
+        try {
+            if (hasUnit) {
+                return new Warmup(0, Durations.parse(value));
+            }
+        } catch (IllegalArgumentException e) {
+            throw neither(text, e);
         }
-        throw new IllegalArgumentException("'" + text + "' is neither a number of devices (500) nor a time (10s, 2m)");
+        throw neither(text, null);
+    }
+
+    private static IllegalArgumentException neither(String text, Exception cause) {
+        return new IllegalArgumentException("'" + text + "' is neither a number of devices (500) nor a time (10s, 2m)",
+                cause);
     }
 }

@@ -110,6 +110,19 @@ class LoadgenCommandTest {
     }
 
     @Test
+    void warmupThatIsNeitherACountNorATime_isAUsageErrorNamingTheOption() {
+        assertThat(execute("--id-scope", "s", "--group-key", GROUP_KEY, "--warmup", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("--warmup 'lots' is neither a number of devices (500) nor a time");
+    }
+
+    @Test
+    void jsonFileInAMissingDirectory_isRefusedBeforeTheRun() {
+        assertThat(execute("--id-scope", "s", "--group-key", GROUP_KEY, "--json", dir.resolve("no/such/dir/s.json")
+                .toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--json").contains("does not exist or is not writable");
+    }
+
+    @Test
     void prefixMakingInvalidIds_isAUsageError() {
         assertThat(execute("--id-scope", "s", "--group-key", GROUP_KEY, "--id-prefix", "bad/")).isEqualTo(2);
         assertThat(err.toString()).contains("--id-prefix 'bad/' does not make valid registration ids");
