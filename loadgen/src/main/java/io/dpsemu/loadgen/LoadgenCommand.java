@@ -34,14 +34,15 @@ import picocli.CommandLine.Spec;
             "It only acts as devices: enroll them first (for dpsemu: a seed file given to `dpsemu serve --enrollments`, "
                 + "or `dpsemu group add`)."},
         subcommands = ResponderCommand.class,
-        footer = {"", "Examples:",
-            "  dpsemu loadgen --id-scope 0ne3F9A21C7 --group-key \"$GROUP_KEY\" --ca dpsemu-data/tls/ca.pem --devices 5000"
-                + " --concurrency 200 --warmup 1000",
-            "  dpsemu loadgen --transport https --id-scope 0ne3F9A21C7 --keys keys.csv --ca dpsemu-data/tls/ca.pem",
-            "  dpsemu loadgen --id-scope 0ne3F9A21C7 --x509-ca-cert ca.pem --x509-ca-key ca-key.pem --devices 1000"
-                + " --ca dpsemu-data/tls/ca.pem",
-            "  dpsemu loadgen --id-scope 0ne3F9A21C7 --group-key \"$GROUP_KEY\" --ca dpsemu-data/tls/ca.pem --hold 10000"
-                + " --duration 2m",
+        footer = {"", "Examples (the id scope and CA are those `dpsemu serve` printed):",
+            "  dpsemu loadgen --id-scope 0ne3F9A21C7 --ca dpsemu-data/tls/ca.pem \\",
+            "      --group-key \"$GROUP_KEY\" --devices 5000 --warmup 1000 --concurrency 200",
+            "  dpsemu loadgen --id-scope 0ne3F9A21C7 --ca dpsemu-data/tls/ca.pem \\",
+            "      --transport https --keys keys.csv",
+            "  dpsemu loadgen --id-scope 0ne3F9A21C7 --ca dpsemu-data/tls/ca.pem \\",
+            "      --x509-ca-cert ca.pem --x509-ca-key ca-key.pem --devices 1000",
+            "  dpsemu loadgen --id-scope 0ne3F9A21C7 --ca dpsemu-data/tls/ca.pem \\",
+            "      --group-key \"$GROUP_KEY\" --hold 10000 --duration 2m",
             "", "The last line of standard output is the summary as one JSON object."})
 public final class LoadgenCommand implements Callable<Integer> {
 
@@ -58,14 +59,14 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "device transport (default mqtt)")
     private Transport transport = Transport.MQTT;
 
-    @Option(names = "--host", description = "server host name, checked against its certificate (default localhost)")
+    @Option(names = "--host", paramLabel = "NAME", description = "server host name, checked against its certificate (default localhost)")
     private String host = "localhost";
 
-    @Option(names = "--port", description = "server port (default 8883 for mqtt, 443 for mqttws and https)")
+    @Option(names = "--port", paramLabel = "PORT", description = "server port (default 8883 for mqtt, 443 for mqttws and https)")
     private Integer port;
 
     // required, but checked by plan(): picocli would demand it of `loadgen responder` too
-    @Option(names = "--id-scope", description = "the server's id scope (required)")
+    @Option(names = "--id-scope", paramLabel = "SCOPE", description = "the server's id scope (required)")
     private String idScope;
 
     @Option(names = "--ca", paramLabel = "FILE",

@@ -42,10 +42,10 @@ public final class ResponderCommand implements Callable<Integer> {
     @Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--host", description = "broker host name (default localhost)")
+    @Option(names = "--host", paramLabel = "NAME", description = "broker host name (default localhost)")
     private String host = "localhost";
 
-    @Option(names = "--port", description = "broker MQTT over TLS port (default 8883)")
+    @Option(names = "--port", paramLabel = "PORT", description = "broker MQTT over TLS port (default 8883)")
     private int port = 8883;
 
     @Option(names = "--ca", paramLabel = "FILE", description = "PEM certificates to trust (default: the JVM's)")
