@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.dpsemu.server.load.DeviceApiConnection;
-import io.dpsemu.server.load.DeviceRequests;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
