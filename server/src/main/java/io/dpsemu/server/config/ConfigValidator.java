@@ -117,6 +117,10 @@ final class ConfigValidator {
         range(l.storeCallTimeoutMillis(), 100, 600_000, "limits.storeCallTimeoutMillis");
         range(l.groupCommitMaxRecords(), 1, 100_000, "limits.groupCommitMaxRecords");
         range(l.groupCommitMaxWaitMicros(), 0, 1_000_000, "limits.groupCommitMaxWaitMicros");
+        range(l.maxConnectionsPerAddress(), 1, 10_000_000, "limits.maxConnectionsPerAddress");
+        range(l.connectionsPerAddressPerSecond(), 1, 10_000_000, "limits.connectionsPerAddressPerSecond");
+        range(l.connectionBurstPerAddress(), 1, 10_000_000, "limits.connectionBurstPerAddress");
+        range(l.reservedFileDescriptors(), 0, 1_000_000, "limits.reservedFileDescriptors");
         ThrottlingConfig t = c.throttling();
         require(t != null, "throttling", "must be set");
         range(t.registrationsPerMinute(), 0, MAX_QUOTA, "throttling.registrationsPerMinute");

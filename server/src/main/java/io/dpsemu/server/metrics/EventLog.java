@@ -25,6 +25,17 @@ public final class EventLog {
         LOG.debug("DPS-1002 connection closed remote={} registrationId={}: {}", remote, registrationId, reason);
     }
 
+    /** One line per interval for connections closed before TLS by a connection limit. */
+    public static void connectionsRefused(long count, long seconds, String latest) {
+        LOG.warn("DPS-1003 {} connections refused before TLS in the last {} s; the latest {}", count, seconds, latest);
+    }
+
+    /** One line per interval while the listening socket cannot accept, typically out of file descriptors. */
+    public static void acceptFailed(long count, long seconds, String latest) {
+        LOG.warn("DPS-1004 accepting connections failed {} times in the last {} s (paused 1 s after each): {}",
+                count, seconds, latest);
+    }
+
     public static void authFailed(String registrationId, String reason) {
         LOG.info("DPS-2001 registration refused registrationId={}: {}", registrationId, reason);
     }

@@ -8,26 +8,48 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An absolute deadline for each HTTP request, from its first byte to its last. It sits before the
- * HTTP decoder so that a header trickled one byte at a time is closed at the deadline, which an
- * idle timer would never do. The router {@link #requestComplete() disarms} it per request.
+ * The absolute deadlines of an HTTPS connection. Its first request must start within the connect
+ * timeout of the accept (TLS handshake included), so an idle TLS connection is closed then, not
+ * after the keep-alive idle timeout. Each request must then arrive whole within the request timeout
+ * of its first byte: the deadline sits before the HTTP decoder, so a header trickled one byte at a
+ * time is closed at it, which an idle timer would never do. The router {@link #requestComplete()
+ * disarms} it per request.
  */
 public final class HttpRequestDeadline extends ChannelInboundHandlerAdapter {
 
-    private final long timeoutMillis;
+    private final long firstRequestMillis;
+    private final long requestMillis;
     private final Disconnector disconnector;
     private ScheduledFuture<?> deadline;
+    private boolean requested;
 
-    public HttpRequestDeadline(long timeoutMillis, Disconnector disconnector) {
-        this.timeoutMillis = timeoutMillis;
+    public HttpRequestDeadline(long firstRequestMillis, long requestMillis, Disconnector disconnector) {
+        this.firstRequestMillis = firstRequestMillis;
+        this.requestMillis = requestMillis;
         this.disconnector = disconnector;
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            awaitFirstRequest(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        awaitFirstRequest(ctx);
+        super.channelActive(ctx);
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!requested) {
+            requested = true;
+            requestComplete();
+        }
         if (deadline == null) {
-            deadline = ctx.executor().schedule(() -> disconnector.close(ctx.channel(), CloseReason.CONNECT_TIMEOUT,
-                    "HTTP request not complete within " + timeoutMillis + " ms"), timeoutMillis, TimeUnit.MILLISECONDS);
+            deadline = arm(ctx, requestMillis, "HTTP request not complete within " + requestMillis + " ms");
         }
         ctx.fireChannelRead(msg);
     }
@@ -43,5 +65,16 @@ public final class HttpRequestDeadline extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         requestComplete();
+    }
+
+    private void awaitFirstRequest(ChannelHandlerContext ctx) {
+        if (!requested && deadline == null) {
+            deadline = arm(ctx, firstRequestMillis, "no HTTP request within " + firstRequestMillis + " ms of connecting");
+        }
+    }
+
+    private ScheduledFuture<?> arm(ChannelHandlerContext ctx, long millis, String detail) {
+        return ctx.executor().schedule(() -> disconnector.close(ctx.channel(), CloseReason.CONNECT_TIMEOUT, detail),
+                millis, TimeUnit.MILLISECONDS);
     }
 }

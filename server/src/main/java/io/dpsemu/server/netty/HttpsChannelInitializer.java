@@ -26,16 +26,14 @@ public final class HttpsChannelInitializer extends ChannelInitializer<SocketChan
     private final MqttServices services;
     private final DeviceApi deviceApi;
     private final ServiceApi serviceApi;
-    private final ConnectionLimiter limiter;
     private final ExceptionHandler exceptions;
 
     public HttpsChannelInitializer(SslContext sslContext, MqttServices services, DeviceApi deviceApi,
-            ServiceApi serviceApi, ConnectionLimiter limiter, ExceptionHandler exceptions) {
+            ServiceApi serviceApi, ExceptionHandler exceptions) {
         this.sslContext = sslContext;
         this.services = services;
         this.deviceApi = deviceApi;
         this.serviceApi = serviceApi;
-        this.limiter = limiter;
         this.exceptions = exceptions;
     }
 
@@ -44,10 +42,9 @@ public final class HttpsChannelInitializer extends ChannelInitializer<SocketChan
         var limits = services.limits();
         SslHandler tls = sslContext.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(limits.connectTimeoutSeconds() * 1000L);
-        HttpRequestDeadline deadline = new HttpRequestDeadline(limits.httpRequestTimeoutSeconds() * 1000L,
-                services.disconnector());
+        HttpRequestDeadline deadline = new HttpRequestDeadline(limits.connectTimeoutSeconds() * 1000L,
+                limits.httpRequestTimeoutSeconds() * 1000L, services.disconnector());
         ChannelPipeline p = ch.pipeline();
-        p.addLast(HandlerNames.CONNECTION_LIMIT, limiter);
         p.addLast(HandlerNames.TLS, tls);
         p.addLast(HandlerNames.HTTP_DEADLINE, deadline);
         p.addLast(HandlerNames.HTTP_IDLE,

@@ -81,7 +81,7 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
         // {idScope}/registrations/... paths would otherwise swallow for an id such as "registrations"
         Optional<CompletableFuture<FullHttpResponse>> answer = serviceApi.handle(request);
         if (answer.isEmpty()) {
-            answer = deviceApi.handle(request, TlsPeer.certificateChain(ctx.channel()));
+            answer = deviceApi.handle(request, () -> TlsPeer.certificateChain(ctx.channel()));
         }
         if (answer.isEmpty()) {
             respond(ctx, HttpResponses.error(ErrorCodes.NOT_FOUND,

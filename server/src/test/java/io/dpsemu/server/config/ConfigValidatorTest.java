@@ -144,6 +144,18 @@ class ConfigValidatorTest {
                 .hasMessageContaining("'limits.storeThreads'");
         assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder().maxPacketBytes(512).build())))
                 .hasMessageContaining("'limits.maxPacketBytes'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()
+                .maxConnectionsPerAddress(0).build())))
+                .hasMessageContaining("'limits.maxConnectionsPerAddress'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()
+                .connectionsPerAddressPerSecond(0).build())))
+                .hasMessageContaining("'limits.connectionsPerAddressPerSecond'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()
+                .connectionBurstPerAddress(0).build())))
+                .hasMessageContaining("'limits.connectionBurstPerAddress'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()
+                .reservedFileDescriptors(-1).build())))
+                .hasMessageContaining("'limits.reservedFileDescriptors'");
     }
 
     @Test

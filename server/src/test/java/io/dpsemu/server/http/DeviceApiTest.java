@@ -53,7 +53,7 @@ class DeviceApiTest {
     void handle_whenPathIsNotADeviceRoute_thenEmpty(String path) {
         FullHttpRequest request = request(HttpMethod.GET, path + "?api-version=2019-03-31", null, null);
         try {
-            assertThat(api.handle(request, List.of())).isEmpty();
+            assertThat(api.handle(request, List::of)).isEmpty();
         } finally {
             request.release();
         }
@@ -312,7 +312,7 @@ class DeviceApiTest {
     /** The API's answer, waited for and copied out of its buffer. */
     private Answer answer(FullHttpRequest request) {
         try {
-            Optional<CompletableFuture<FullHttpResponse>> handled = api.handle(request, List.of());
+            Optional<CompletableFuture<FullHttpResponse>> handled = api.handle(request, List::of);
             assertThat(handled).as("%s %s is a device route", request.method(), request.uri()).isPresent();
             FullHttpResponse response = handled.get().get(5, TimeUnit.SECONDS);
             try {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.server.cli.DpsemuCommand;
-import io.dpsemu.server.load.DeviceApiConnection;
-import io.dpsemu.server.load.DeviceRequests;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;

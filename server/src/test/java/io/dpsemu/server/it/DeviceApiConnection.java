@@ -1,4 +1,4 @@
-package io.dpsemu.server.load;
+package io.dpsemu.server.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.json.DpsJson;
@@ -26,9 +26,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One keep-alive HTTP/1.1 connection over TLS to the dpsemu device REST API, as small and cheap as a
- * blocking client can be (no thread of its own), for the crash test and the load generator. Not
- * thread-safe: one per client thread. The connection opens lazily; any I/O failure closes it and is
- * thrown, and the next exchange opens a new one, so a caller survives a server restart by retrying.
+ * blocking client can be (no thread of its own), for the crash test. Not thread-safe: one per
+ * client thread. The connection opens lazily; any I/O failure closes it and is thrown, and the next
+ * exchange opens a new one, so a caller survives a server restart by retrying.
  */
 public final class DeviceApiConnection implements AutoCloseable {
 
@@ -42,7 +42,6 @@ public final class DeviceApiConnection implements AutoCloseable {
     private SSLSocket socket;
     private InputStream in;
     private OutputStream out;
-    private long connects;
 
     /**
      * @param host          a name or address in the server certificate (127.0.0.1 and localhost are in
@@ -80,15 +79,6 @@ public final class DeviceApiConnection implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot trust " + caPemFiles + ": " + e.getMessage(), e);
         }
-    }
-
-    public String endpoint() {
-        return host + ":" + port;
-    }
-
-    /** How many TLS connections this object has opened so far. */
-    public long connects() {
-        return connects;
     }
 
     /**
@@ -162,7 +152,6 @@ public final class DeviceApiConnection implements AutoCloseable {
         socket = s;
         in = new BufferedInputStream(s.getInputStream(), 8192);
         out = new BufferedOutputStream(s.getOutputStream(), 4096);
-        connects++;
     }
 
     private Response readResponse() throws IOException {

@@ -1,4 +1,4 @@
-package io.dpsemu.server.load;
+package io.dpsemu.server.it;
 
 import io.dpsemu.protocol.auth.DerivedKeys;
 import io.dpsemu.protocol.auth.SasTokens;

@@ -1,0 +1,29 @@
+package io.dpsemu.loadgen;
+
+import java.util.Locale;
+
+/** The three DPS device transports, with the ports the SDKs hard-code (device-protocol.md §0). */
+public enum Transport {
+    MQTT(8883),
+    MQTTWS(443),
+    HTTPS(443);
+
+    private final int defaultPort;
+
+    Transport(int defaultPort) {
+        this.defaultPort = defaultPort;
+    }
+
+    public int defaultPort() {
+        return defaultPort;
+    }
+
+    public boolean isMqtt() {
+        return this != HTTPS;
+    }
+
+    /** The spelling of the command line and the JSON summary. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
