@@ -33,6 +33,7 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("'" + text + "' is not a duration; use seconds (90 or 90s), 500ms, 5m or 1h");
+        return new IllegalArgumentException(
+                "'" + text + "' is not a duration; use seconds (90 or 90s), 500ms, 5m or 1h");
     }
 }

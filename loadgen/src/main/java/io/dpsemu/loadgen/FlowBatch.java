@@ -44,7 +44,8 @@ final class FlowBatch implements FlowListener {
         this.stats = stats;
         this.measured = measured;
         this.nextIndex = firstIndex;
-        this.endIndex = Math.min(plan.deviceSource().size(), count == Long.MAX_VALUE ? Long.MAX_VALUE : firstIndex + count);
+        this.endIndex =
+                Math.min(plan.deviceSource().size(), count == Long.MAX_VALUE ? Long.MAX_VALUE : firstIndex + count);
         long now = System.nanoTime();
         this.deadlineNanos = time == null ? Long.MAX_VALUE : now + time.toNanos();
         this.pacer = new StartPacer(plan.rate(), now);

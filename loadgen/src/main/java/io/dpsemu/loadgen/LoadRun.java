@@ -43,7 +43,8 @@ final class LoadRun {
             Warmup warmup = plan.warmup();
             if (!warmup.isNone()) {
                 next = new FlowBatch(plan, connector, stats, false, 0,
-                        warmup.isTimed() ? Long.MAX_VALUE : warmup.devices(), warmup.isTimed() ? warmup.time() : null).run();
+                        warmup.isTimed() ? Long.MAX_VALUE : warmup.devices(),
+                        warmup.isTimed() ? warmup.time() : null).run();
             }
             stats.beginMeasurement();
             if (plan.isHold()) {

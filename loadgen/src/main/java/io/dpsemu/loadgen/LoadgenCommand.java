@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
  * measures it. Exit status 0 when no error occurred, 1 when any did, 2 for bad options.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Provision many simulated devices against a DPS-compatible server (dpsemu or another) and measure "
-                + "it: flows/s, latency percentiles, errors by kind.",
-            "It only acts as devices: enroll them first (for dpsemu: a seed file given to `dpsemu serve --enrollments`, "
-                + "or `dpsemu group add`)."},
+        description = {"Provision many simulated devices against a DPS-compatible server (dpsemu or another)"
+                + " and measure it: flows/s, latency percentiles, errors by kind.",
+            "It only acts as devices: enroll them first (for dpsemu: a seed file given to"
+                + " `dpsemu serve --enrollments`, or `dpsemu group add`)."},
         subcommands = ResponderCommand.class,
         footer = {"", "Examples (the id scope and CA are those `dpsemu serve` printed):",
             "  dpsemu loadgen --id-scope 0ne3F9A21C7 --ca dpsemu-data/tls/ca.pem \\",
@@ -59,10 +59,12 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "device transport (default mqtt)")
     private Transport transport = Transport.MQTT;
 
-    @Option(names = "--host", paramLabel = "NAME", description = "server host name, checked against its certificate (default localhost)")
+    @Option(names = "--host", paramLabel = "NAME",
+            description = "server host name, checked against its certificate (default localhost)")
     private String host = "localhost";
 
-    @Option(names = "--port", paramLabel = "PORT", description = "server port (default 8883 for mqtt, 443 for mqttws and https)")
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "server port (default 8883 for mqtt, 443 for mqttws and https)")
     private Integer port;
 
     // required, but checked by plan(): picocli would demand it of `loadgen responder` too
@@ -160,7 +162,8 @@ public final class LoadgenCommand implements Callable<Integer> {
                         + " a P-256 leaf with CN = registration id is made for each device at start-up")
         Path certificate;
 
-        @Option(names = "--x509-ca-key", paramLabel = "FILE", required = true, description = "PEM private key of that CA")
+        @Option(names = "--x509-ca-key", paramLabel = "FILE", required = true,
+                description = "PEM private key of that CA")
         Path key;
     }
 
@@ -188,7 +191,8 @@ public final class LoadgenCommand implements Callable<Integer> {
         if (devices != null) {
             requirePositive("--devices", devices);
         }
-        if (timeout.isZero() || timeout.isNegative() || (duration != null && (duration.isZero() || duration.isNegative()))) {
+        if (timeout.isZero() || timeout.isNegative()
+                || (duration != null && (duration.isZero() || duration.isNegative()))) {
             throw new IllegalArgumentException("--timeout and --duration must be longer than 0");
         }
         if (idScope == null || idScope.isBlank()) {
@@ -216,7 +220,8 @@ public final class LoadgenCommand implements Callable<Integer> {
         if (hold != null) {
             requirePositive("--hold", hold);
             if (!transport.isMqtt()) {
-                throw new IllegalArgumentException("--hold keeps MQTT sessions open; it needs --transport mqtt or mqttws");
+                throw new IllegalArgumentException(
+                        "--hold keeps MQTT sessions open; it needs --transport mqtt or mqttws");
             }
             if (devices != null || !warm.isNone()) {
                 throw new IllegalArgumentException("--hold N sets how many sessions to open; --devices and --warmup do"
@@ -255,7 +260,8 @@ public final class LoadgenCommand implements Callable<Integer> {
             }
         }
         if (duration != null && devices == null && hold == null) {
-            throw new IllegalArgumentException("X.509 devices are made at start-up: with --duration, give --devices too");
+            throw new IllegalArgumentException(
+                    "X.509 devices are made at start-up: with --duration, give --devices too");
         }
         long count = hold != null ? hold : warm.devices() + (devices == null ? DEFAULT_DEVICES : devices);
         String lastId = idPrefix + (count - 1);
@@ -270,7 +276,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     private long measuredDevices(DeviceSource source, Warmup warm) {
         if (hold != null) {
             if (hold > source.size()) {
-                throw new IllegalArgumentException("--hold " + hold + " but the keys file lists " + source.size() + " devices");
+                throw new IllegalArgumentException("--hold " + hold + " but the keys file lists " + source.size()
+                        + " devices");
             }
             return 0;
         }
@@ -286,8 +293,9 @@ public final class LoadgenCommand implements Callable<Integer> {
             return duration != null ? Long.MAX_VALUE : DEFAULT_DEVICES;
         }
         if (devices > left) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "--devices %d but only %d devices are left after"
-                    + " the warm-up of %d (the keys file lists %d)", devices, left, warm.devices(), source.size()));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--devices %d but only %d devices are left"
+                    + " after the warm-up of %d (the keys file lists %d)", devices, left, warm.devices(),
+                    source.size()));
         }
         return devices;
     }
@@ -314,7 +322,8 @@ public final class LoadgenCommand implements Callable<Integer> {
 
     private void checkPrefix() {
         RegistrationIds.problem(idPrefix + "0").ifPresent(problem -> {
-            throw new IllegalArgumentException("--id-prefix '" + idPrefix + "' does not make valid registration ids: " + problem);
+            throw new IllegalArgumentException("--id-prefix '" + idPrefix + "' does not make valid registration ids: "
+                    + problem);
         });
     }
 

@@ -31,7 +31,8 @@ public final class TargetGuard {
         if (!allowRemote) {
             for (InetAddress address : addresses) {
                 if (!address.isLoopbackAddress()) {
-                    throw new IllegalArgumentException("refusing to load-test '" + host + "' (" + address.getHostAddress()
+                    throw new IllegalArgumentException("refusing to load-test '" + host + "' ("
+                            + address.getHostAddress()
                             + "): it is not a loopback address; pass --allow-remote if that server is yours to load");
                 }
             }

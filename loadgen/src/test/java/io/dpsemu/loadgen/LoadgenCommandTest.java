@@ -15,7 +15,8 @@ import picocli.CommandLine;
 
 class LoadgenCommandTest {
 
-    private static final String GROUP_KEY = "oiK77Oy7rBw8YB6IS6ukRChAw+Yq6GC61RMrPLSTiOOtdI+XDu0LmLuNm11p+qv2I+adqGUdZHm46zXAQdZoOA==";
+    private static final String GROUP_KEY =
+            "oiK77Oy7rBw8YB6IS6ukRChAw+Yq6GC61RMrPLSTiOOtdI+XDu0LmLuNm11p+qv2I+adqGUdZHm46zXAQdZoOA==";
 
     @TempDir
     Path dir;
@@ -55,14 +56,15 @@ class LoadgenCommandTest {
 
     @Test
     void remoteHost_isRefusedWithoutAllowRemote() {
-        assertThat(execute("--id-scope", "0ne00000001", "--group-key", GROUP_KEY, "--host", "203.0.113.7")).isEqualTo(2);
+        assertThat(execute("--id-scope", "0ne00000001", "--group-key", GROUP_KEY, "--host", "203.0.113.7"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("refusing to load-test '203.0.113.7'");
     }
 
     @Test
     void holdOverHttps_isAUsageError() {
-        assertThat(execute("--id-scope", "0ne00000001", "--group-key", GROUP_KEY, "--transport", "https", "--hold", "10"))
-                .isEqualTo(2);
+        assertThat(execute("--id-scope", "0ne00000001", "--group-key", GROUP_KEY, "--transport", "https",
+                "--hold", "10")).isEqualTo(2);
         assertThat(err.toString()).contains("--hold keeps MQTT sessions open");
     }
 
@@ -139,7 +141,8 @@ class LoadgenCommandTest {
     @Test
     void devices_defaultToAThousandAndAreUnboundedWhenADurationBoundsTheRun() {
         assertThat(plan("--id-scope", "s", "--group-key", GROUP_KEY).devices()).isEqualTo(1000);
-        assertThat(plan("--id-scope", "s", "--group-key", GROUP_KEY, "--duration", "30s").devices()).isEqualTo(Long.MAX_VALUE);
+        assertThat(plan("--id-scope", "s", "--group-key", GROUP_KEY, "--duration", "30s").devices())
+                .isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

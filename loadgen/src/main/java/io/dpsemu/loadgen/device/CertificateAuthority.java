@@ -90,7 +90,8 @@ public final class CertificateAuthority {
                     Date.from(now.plus(LIFETIME)), subject, pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             extensions.createSubjectKeyIdentifier(pair.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false,
@@ -102,7 +103,8 @@ public final class CertificateAuthority {
             chain.addAll(issuers);
             return new Device(registrationId, null, pair.getPrivate(), chain.toArray(X509Certificate[]::new));
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
-            throw new IllegalStateException("cannot issue a certificate for '" + registrationId + "': " + e.getMessage(), e);
+            throw new IllegalStateException("cannot issue a certificate for '" + registrationId + "': "
+                    + e.getMessage(), e);
         }
     }
 
@@ -110,7 +112,8 @@ public final class CertificateAuthority {
         return switch (key.getAlgorithm()) {
             case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
-            default -> throw new IllegalArgumentException("the CA key is " + key.getAlgorithm() + "; EC and RSA keys are supported");
+            default -> throw new IllegalArgumentException("the CA key is " + key.getAlgorithm()
+                    + "; EC and RSA keys are supported");
         };
     }
 }

@@ -144,7 +144,8 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
      */
     protected final void onAnswer(ChannelHandlerContext ctx, int status, Integer retryAfterSeconds, byte[] body) {
         if (status == 429 || status >= 500) {
-            listener.error(ErrorKinds.ofStatus(status), device.registrationId() + ": " + OperationAnswer.errorMessage(body));
+            listener.error(ErrorKinds.ofStatus(status), device.registrationId() + ": "
+                    + OperationAnswer.errorMessage(body));
             later(ctx, PollPacing.retryDelayMillis(retryAfterSeconds), () -> sendAgain(ctx));
             return;
         }

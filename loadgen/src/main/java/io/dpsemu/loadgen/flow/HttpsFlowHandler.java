@@ -44,11 +44,13 @@ public final class HttpsFlowHandler extends FlowHandler {
         try {
             if (!isFinished() && msg instanceof FullHttpResponse response) {
                 if (response.decoderResult().isFailure()) {
-                    fail(ctx, "protocol", "undecodable HTTP response: " + ErrorKinds.describe(response.decoderResult().cause()));
+                    fail(ctx, "protocol", "undecodable HTTP response: "
+                            + ErrorKinds.describe(response.decoderResult().cause()));
                     return;
                 }
                 onAnswer(ctx, response.status().code(),
-                        WholeNumbers.parse(response.headers().get(HttpHeaderNames.RETRY_AFTER)), ByteBufUtil.getBytes(response.content()));
+                        WholeNumbers.parse(response.headers().get(HttpHeaderNames.RETRY_AFTER)),
+                        ByteBufUtil.getBytes(response.content()));
             }
         } finally {
             ReferenceCountUtil.release(msg);

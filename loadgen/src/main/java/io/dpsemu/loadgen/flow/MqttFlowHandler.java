@@ -69,7 +69,8 @@ public final class MqttFlowHandler extends FlowHandler {
                 return;
             }
             if (message.decoderResult().isFailure()) {
-                fail(ctx, "protocol", "undecodable MQTT packet: " + ErrorKinds.describe(message.decoderResult().cause()));
+                fail(ctx, "protocol", "undecodable MQTT packet: "
+                        + ErrorKinds.describe(message.decoderResult().cause()));
                 return;
             }
             switch (message.fixedHeader().messageType()) {

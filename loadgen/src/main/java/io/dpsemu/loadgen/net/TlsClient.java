@@ -36,15 +36,16 @@ public final class TlsClient {
         this.port = port;
         if (!OpenSsl.isAvailable()) {
             // the JDK provider has no way to keep its client sessions from being resumed, and costs more per handshake
-            throw new IllegalStateException("dpsemu loadgen needs OpenSSL (netty-tcnative), which is not available here: "
-                    + OpenSsl.unavailabilityCause());
+            throw new IllegalStateException("dpsemu loadgen needs OpenSSL (netty-tcnative), which is not available"
+                    + " here: " + OpenSsl.unavailabilityCause());
         }
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.OPENSSL)
                 .protocols(protocol)
                 .endpointIdentificationAlgorithm("HTTPS");
         try {
-            builder.trustManager(RememberingTrustManager.trusting(caFile == null ? null : PemFiles.certificates(caFile)));
+            builder.trustManager(
+                    RememberingTrustManager.trusting(caFile == null ? null : PemFiles.certificates(caFile)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--ca: " + e.getMessage(), e);
         }

@@ -46,8 +46,10 @@ final class DpsAnswers {
         if (request.get() instanceof RegisterTopic register) {
             String id = registrationId(body);
             return id == null ? Optional.empty() : Optional.of(new Answer(
-                    new ResponseTopic(202, register.rid(), retryAfterSeconds).format(TopicLayout.BROKER.responsePrefix(id)),
-                    DpsJson.write(new RegistrationOperationStatus(OPERATION_PREFIX + id, RegistrationStatus.ASSIGNING, null))));
+                    new ResponseTopic(202, register.rid(), retryAfterSeconds)
+                            .format(TopicLayout.BROKER.responsePrefix(id)),
+                    DpsJson.write(new RegistrationOperationStatus(OPERATION_PREFIX + id,
+                            RegistrationStatus.ASSIGNING, null))));
         }
         StatusTopic status = (StatusTopic) request.get();
         if (!status.operationId().startsWith(OPERATION_PREFIX)) {
@@ -57,8 +59,10 @@ final class DpsAnswers {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         DeviceRegistrationResult state = new DeviceRegistrationResult(id, now, hub, id, RegistrationStatus.ASSIGNED,
                 RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, now, "\"responder\"", null, null, null);
-        return Optional.of(new Answer(new ResponseTopic(200, status.rid(), null).format(TopicLayout.BROKER.responsePrefix(id)),
-                DpsJson.write(new RegistrationOperationStatus(status.operationId(), RegistrationStatus.ASSIGNED, state))));
+        return Optional.of(new Answer(
+                new ResponseTopic(200, status.rid(), null).format(TopicLayout.BROKER.responsePrefix(id)),
+                DpsJson.write(new RegistrationOperationStatus(status.operationId(), RegistrationStatus.ASSIGNED,
+                        state))));
     }
 
     private static String registrationId(byte[] body) {

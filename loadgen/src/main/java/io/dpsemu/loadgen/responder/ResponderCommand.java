@@ -54,7 +54,8 @@ public final class ResponderCommand implements Callable<Integer> {
     @Option(names = "--allow-remote", description = "allow a broker that is not on this machine")
     private boolean allowRemote;
 
-    @Option(names = "--retry-after", paramLabel = "SECONDS", description = "retry-after of the 202 answers (default 3, as DPS)")
+    @Option(names = "--retry-after", paramLabel = "SECONDS",
+            description = "retry-after of the 202 answers (default 3, as DPS)")
     private int retryAfterSeconds = 3;
 
     @Option(names = "--hub", paramLabel = "HOST", description = "assignedHub of the answers (default dpsemu-hub.local)")

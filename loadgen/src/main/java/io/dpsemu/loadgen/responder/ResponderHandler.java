@@ -39,7 +39,8 @@ final class ResponderHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
             if (handshake.isSuccess()) {
-                ctx.writeAndFlush(MqttPackets.connect("dpsemu-loadgen-responder-" + UUID.randomUUID(), "responder", null));
+                ctx.writeAndFlush(MqttPackets.connect("dpsemu-loadgen-responder-" + UUID.randomUUID(), "responder",
+                        null));
             } else {
                 report("TLS handshake failed: " + handshake.cause().getMessage());
                 ctx.close();
@@ -61,7 +62,8 @@ final class ResponderHandler extends ChannelInboundHandlerAdapter {
             }
             switch (message.fixedHeader().messageType()) {
                 case CONNACK -> connAck(ctx, (MqttConnAckMessage) message);
-                case SUBACK -> report("ready: answering " + DpsTopics.REGISTER_PREFIX + "+ and " + DpsTopics.STATUS_PREFIX + "+");
+                case SUBACK -> report("ready: answering " + DpsTopics.REGISTER_PREFIX + "+ and "
+                        + DpsTopics.STATUS_PREFIX + "+");
                 case PUBLISH -> request(ctx, (MqttPublishMessage) message);
                 default -> {
                     // PUBACKs of our answers and PINGRESPs carry nothing to act on

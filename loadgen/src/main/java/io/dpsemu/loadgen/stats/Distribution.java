@@ -18,8 +18,8 @@ public record Distribution(int count, double mean, long p50, long p90, long p99,
         for (long value : sorted) {
             sum += value;
         }
-        return new Distribution(n, sum / n, nearestRank(sorted, 500), nearestRank(sorted, 900), nearestRank(sorted, 990),
-                nearestRank(sorted, 999), sorted[n - 1]);
+        return new Distribution(n, sum / n, nearestRank(sorted, 500), nearestRank(sorted, 900),
+                nearestRank(sorted, 990), nearestRank(sorted, 999), sorted[n - 1]);
     }
 
     /** In whole per-mille, so that no floating-point rounding moves a rank (0.999 * 1000 is not 999 in doubles). */

@@ -47,7 +47,8 @@ public final class LiveOutput implements AutoCloseable {
             String line = String.format(Locale.ROOT,
                     "%4ds  %,7d flows/s  assigned %,d  errors %,d  in flight %,d%s  p50 %s  p99 %s",
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), tick.finished(), tick.assigned(),
-                    tick.errors(), tick.inFlight(), tick.held() > 0 ? String.format(Locale.ROOT, "  held %,d", tick.held()) : "",
+                    tick.errors(), tick.inFlight(),
+                    tick.held() > 0 ? String.format(Locale.ROOT, "  held %,d", tick.held()) : "",
                     millis(flow, 50), millis(flow, 99));
             terminal.print("\r" + line + " ".repeat(Math.max(0, lineLength - line.length())));
             terminal.flush();

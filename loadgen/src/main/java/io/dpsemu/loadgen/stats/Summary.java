@@ -71,7 +71,8 @@ public record Summary(
     public record Polls(int count, double mean, long p50, long p90, long p99, long p999, long max) {
 
         static Polls of(Distribution d) {
-            return new Polls(d.count(), Math.round(d.mean() * 1000) / 1000.0, d.p50(), d.p90(), d.p99(), d.p999(), d.max());
+            return new Polls(d.count(), Math.round(d.mean() * 1000) / 1000.0, d.p50(), d.p90(), d.p99(), d.p999(),
+                    d.max());
         }
     }
 

@@ -17,37 +17,46 @@ public final class SummaryTable {
                 run.rate() == null ? "" : String.format(Locale.ROOT, ", rate %.1f/s", run.rate()), run.poll(),
                 run.tlsVersion(), run.tlsResumption() ? "with resumption" : "full handshakes");
         if (s.held() != null) {
-            out.printf(Locale.ROOT, "sessions   started %,d  held %,d  failed %,d%n", s.started(), s.held(), s.failed());
+            out.printf(Locale.ROOT, "sessions   started %,d  held %,d  failed %,d%n", s.started(), s.held(),
+                    s.failed());
         } else {
-            out.printf(Locale.ROOT, "flows      started %,d  assigned %,d  failed %,d   (warm-up: started %,d  assigned %,d  failed %,d)%n",
-                    s.started(), s.assigned(), s.failed(), s.warmup().started(), s.warmup().assigned(), s.warmup().failed());
+            out.printf(Locale.ROOT, "flows      started %,d  assigned %,d  failed %,d"
+                            + "   (warm-up: started %,d  assigned %,d  failed %,d)%n",
+                    s.started(), s.assigned(), s.failed(),
+                    s.warmup().started(), s.warmup().assigned(), s.warmup().failed());
         }
         if (s.errors().isEmpty()) {
             out.println("errors     none");
         } else {
             out.println("errors");
             for (Map.Entry<String, Long> e : s.errors().entrySet()) {
-                out.printf(Locale.ROOT, "  %-22s %,9d   e.g. %s%n", e.getKey(), e.getValue(), s.errorExamples().get(e.getKey()));
+                out.printf(Locale.ROOT, "  %-22s %,9d   e.g. %s%n", e.getKey(), e.getValue(),
+                        s.errorExamples().get(e.getKey()));
             }
         }
         if (s.flowsPerSecond() != null) {
-            out.printf(Locale.ROOT, "flows/s    overall %,.1f  steady %s   (measured %.3f s)%n", s.flowsPerSecond().overall(),
-                    s.flowsPerSecond().steady() == null ? "n/a" : String.format(Locale.ROOT, "%,.1f", s.flowsPerSecond().steady()),
+            Double steady = s.flowsPerSecond().steady();
+            out.printf(Locale.ROOT, "flows/s    overall %,.1f  steady %s   (measured %.3f s)%n",
+                    s.flowsPerSecond().overall(),
+                    steady == null ? "n/a" : String.format(Locale.ROOT, "%,.1f", steady),
                     s.measuredSeconds());
         }
         if (!s.latencyMs().isEmpty()) {
-            out.printf(Locale.ROOT, "%-20s %8s %9s %9s %9s %9s %9s%n", "latency ms", "count", "p50", "p90", "p99", "p99.9", "max");
+            out.printf(Locale.ROOT, "%-20s %8s %9s %9s %9s %9s %9s%n",
+                    "latency ms", "count", "p50", "p90", "p99", "p99.9", "max");
             s.latencyMs().forEach((name, l) -> out.printf(Locale.ROOT, "  %-18s %8d %9.3f %9.3f %9.3f %9.3f %9.3f%n",
                     name, l.count(), l.p50(), l.p90(), l.p99(), l.p999(), l.max()));
         }
         if (s.pollsPerFlow() != null) {
             Summary.Polls p = s.pollsPerFlow();
-            out.printf(Locale.ROOT, "polls/flow mean %.3f  p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", p.mean(), p.p50(),
-                    p.p90(), p.p99(), p.p999(), p.max());
+            out.printf(Locale.ROOT, "polls/flow mean %.3f  p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n",
+                    p.mean(), p.p50(), p.p90(), p.p99(), p.p999(), p.max());
         }
         if (s.clientCpu() != null) {
-            out.printf(Locale.ROOT, "client CPU %,.1f ms%s%n", s.clientCpu().ms(), s.clientCpu().msPerFlow() == null ? ""
-                    : String.format(Locale.ROOT, " (%.3f ms per %s)", s.clientCpu().msPerFlow(), s.held() == null ? "flow" : "session"));
+            Double msPerFlow = s.clientCpu().msPerFlow();
+            String perFlow = msPerFlow == null ? ""
+                    : String.format(Locale.ROOT, " (%.3f ms per %s)", msPerFlow, s.held() == null ? "flow" : "session");
+            out.printf(Locale.ROOT, "client CPU %,.1f ms%s%n", s.clientCpu().ms(), perFlow);
         }
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DeviceSourcesTest {
 
-    private static final String GROUP_KEY = "oiK77Oy7rBw8YB6IS6ukRChAw+Yq6GC61RMrPLSTiOOtdI+XDu0LmLuNm11p+qv2I+adqGUdZHm46zXAQdZoOA==";
+    private static final String GROUP_KEY =
+            "oiK77Oy7rBw8YB6IS6ukRChAw+Yq6GC61RMrPLSTiOOtdI+XDu0LmLuNm11p+qv2I+adqGUdZHm46zXAQdZoOA==";
     private static final SasVerifier VERIFIER = new SasVerifier(Duration.ZERO, Clock.systemUTC());
 
     @TempDir
@@ -68,7 +69,8 @@ class DeviceSourcesTest {
     void keysFileWithAShortKey_isRefusedNamingTheDevice() throws Exception {
         Path file = Files.writeString(dir.resolve("keys.csv"), "a,AAEC\n");
 
-        assertThatThrownBy(() -> KeysFile.read(file)).hasMessageContaining("line 1: the key of 'a' must decode to 16-64 bytes");
+        assertThatThrownBy(() -> KeysFile.read(file))
+                .hasMessageContaining("line 1: the key of 'a' must decode to 16-64 bytes");
     }
 
     @Test

@@ -47,7 +47,8 @@ class HttpsFlowHandlerTest {
         assertThat(register.headers().get(HttpHeaderNames.HOST)).isEqualTo("localhost:443");
         assertThat(register.content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"registrationId\":\"dev-1\"}");
         register.release();
-        channel.writeInbound(answer(HttpResponseStatus.ACCEPTED, "2", "{\"operationId\":\"op 1\",\"status\":\"assigning\"}"));
+        channel.writeInbound(answer(HttpResponseStatus.ACCEPTED, "2",
+                "{\"operationId\":\"op 1\",\"status\":\"assigning\"}"));
         channel.advanceTimeBy(1_999, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat((Object) channel.readOutbound()).isNull();
@@ -81,7 +82,8 @@ class HttpsFlowHandlerTest {
         start(Device.withKey("dev-1", "AAECAwQFBgcICQoLDA0ODw=="));
         ((FullHttpRequest) channel.readOutbound()).release();
 
-        channel.writeInbound(answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "1", "{\"errorCode\":503001,\"message\":\"store down\"}"));
+        channel.writeInbound(answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "1",
+                "{\"errorCode\":503001,\"message\":\"store down\"}"));
         channel.advanceTimeBy(1, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
 

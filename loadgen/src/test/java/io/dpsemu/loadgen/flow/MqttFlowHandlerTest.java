@@ -30,7 +30,8 @@ class MqttFlowHandlerTest {
     private static final Device DEVICE = Device.withKey("dev-1", "AAECAwQFBgcICQoLDA0ODw==");
     private static final String ASSIGNING = "{\"operationId\":\"op-1\",\"status\":\"assigning\"}";
     private static final String ASSIGNED = "{\"operationId\":\"op-1\",\"status\":\"assigned\","
-            + "\"registrationState\":{\"registrationId\":\"dev-1\",\"assignedHub\":\"h\",\"deviceId\":\"dev-1\",\"status\":\"assigned\"}}";
+            + "\"registrationState\":{\"registrationId\":\"dev-1\",\"assignedHub\":\"h\",\"deviceId\":\"dev-1\","
+            + "\"status\":\"assigned\"}}";
 
     private final RecordingListener listener = new RecordingListener();
     private EmbeddedChannel channel;
@@ -61,7 +62,8 @@ class MqttFlowHandlerTest {
         register.release();
 
         channel.writeInbound(response("$dps/registrations/res/202/?$rid=2&retry-after=3", ASSIGNING));
-        assertThat(((MqttMessage) channel.readOutbound()).fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBACK);
+        assertThat(((MqttMessage) channel.readOutbound()).fixedHeader().messageType())
+                .isEqualTo(MqttMessageType.PUBACK);
         channel.advanceTimeBy(2_999, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat((Object) channel.readOutbound()).isNull();
@@ -80,7 +82,8 @@ class MqttFlowHandlerTest {
         assertThat(result.latency(Latency.REGISTER_TO_ASSIGNED)).isGreaterThanOrEqualTo(0);
         assertThat(listener.errors).isEmpty();
         channel.readOutbound(); // PUBACK of the final answer
-        assertThat(((MqttMessage) channel.readOutbound()).fixedHeader().messageType()).isEqualTo(MqttMessageType.DISCONNECT);
+        assertThat(((MqttMessage) channel.readOutbound()).fixedHeader().messageType())
+                .isEqualTo(MqttMessageType.DISCONNECT);
         assertThat(channel.isOpen()).isFalse();
     }
 
@@ -130,7 +133,8 @@ class MqttFlowHandlerTest {
         registered(PollPacing.IMMEDIATE);
         channel.writeInbound(response("$dps/registrations/res/202/?$rid=2", ASSIGNING));
 
-        channel.writeInbound(response("$dps/registrations/res/200/?$rid=3", "{\"operationId\":\"op-1\",\"status\":\"failed\","
+        channel.writeInbound(response("$dps/registrations/res/200/?$rid=3",
+                "{\"operationId\":\"op-1\",\"status\":\"failed\","
                 + "\"registrationState\":{\"errorCode\":400207,\"errorMessage\":\"webhook said no\"}}"));
 
         assertThat(listener.errors).containsExactly("status_failed: dev-1: webhook said no");

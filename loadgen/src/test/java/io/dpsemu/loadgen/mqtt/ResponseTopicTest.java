@@ -17,7 +17,8 @@ class ResponseTopicTest {
 
     @Test
     void finalAnswer_hasNoRetryAfter() {
-        assertThat(ResponseTopic.parse("$dps/registrations/res/200/?$rid=8", DPS)).contains(new ResponseTopic(200, "8", null));
+        assertThat(ResponseTopic.parse("$dps/registrations/res/200/?$rid=8", DPS))
+                .contains(new ResponseTopic(200, "8", null));
     }
 
     @Test

@@ -28,8 +28,8 @@ class DpsAnswersTest {
                 "{\"registrationId\":\"dev-9\"}".getBytes(StandardCharsets.UTF_8)).orElseThrow();
         String operationId = DpsJson.mapper().readTree(registered.body()).path("operationId").asText();
 
-        DpsAnswers.Answer answer = answers.answer("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=3&operationId="
-                + operationId, new byte[0]).orElseThrow();
+        DpsAnswers.Answer answer = answers.answer("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=3"
+                + "&operationId=" + operationId, new byte[0]).orElseThrow();
 
         assertThat(answer.topic()).isEqualTo("$dps/registrations/res/dev-9/200/?$rid=3");
         JsonNode body = DpsJson.mapper().readTree(answer.body());
@@ -42,8 +42,8 @@ class DpsAnswersTest {
     @Test
     void requestsItCannotRoute_areLeftUnanswered() {
         assertThat(answers.answer("$dps/registrations/PUT/iotdps-register/?$rid=2", new byte[0])).isEmpty();
-        assertThat(answers.answer("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=3&operationId=other", new byte[0]))
-                .isEmpty();
+        assertThat(answers.answer("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=3&operationId=other",
+                new byte[0])).isEmpty();
         assertThat(answers.answer("devices/x/messages", new byte[0])).isEmpty();
     }
 }

@@ -69,7 +69,8 @@ public final class HttpRequestDeadline extends ChannelInboundHandlerAdapter {
 
     private void awaitFirstRequest(ChannelHandlerContext ctx) {
         if (!requested && deadline == null) {
-            deadline = arm(ctx, firstRequestMillis, "no HTTP request within " + firstRequestMillis + " ms of connecting");
+            deadline = arm(ctx, firstRequestMillis,
+                    "no HTTP request within " + firstRequestMillis + " ms of connecting");
         }
     }
 

@@ -37,7 +37,8 @@ class FileDescriptorLimitIT {
     private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
     private static final Path JAR = Path.of("target", "dpsemu.jar");
     private static final Duration PATIENCE = Duration.ofSeconds(90);
-    private static final Pattern READY = Pattern.compile("dpsemu ready: idScope=(\\S+) mqtt=\\S+:(\\d+) https=\\S+:(\\d+)");
+    private static final Pattern READY =
+            Pattern.compile("dpsemu ready: idScope=(\\S+) mqtt=\\S+:(\\d+) https=\\S+:(\\d+)");
     private static final String GROUP_KEY = RawMqttDevice.newKey();
 
     @TempDir
@@ -158,7 +159,8 @@ class FileDescriptorLimitIT {
             builder.environment().putAll(env);
             ChildServer server = new ChildServer(builder.start(), log, dataDir);
             try {
-                await().atMost(PATIENCE).until(() -> READY.matcher(server.output()).find() || !server.process.isAlive());
+                await().atMost(PATIENCE)
+                        .until(() -> READY.matcher(server.output()).find() || !server.process.isAlive());
                 Matcher ready = READY.matcher(server.output());
                 if (!ready.find()) {
                     fail("dpsemu did not start:\n" + server.output());

@@ -89,7 +89,8 @@ class LoadgenIT {
     void keysFile_everyIndividualEnrollmentIsAssigned(String transport) throws Exception {
         Path keys = dir.resolve("keys-" + transport + ".csv");
 
-        Run run = loadgen("--transport", transport, "--keys", keys.toString(), "--concurrency", "10", "--poll", "immediate");
+        Run run = loadgen("--transport", transport, "--keys", keys.toString(), "--concurrency", "10",
+                "--poll", "immediate");
 
         assertThat(run.exitCode()).isZero();
         assertCleanlyAssigned(run.summary(), INDIVIDUALS_PER_TRANSPORT);
@@ -114,7 +115,8 @@ class LoadgenIT {
 
     @Test
     void sdkPacing_pollsOnlyAfterTheServersRetryAfter() throws Exception {
-        Run run = loadgen("--group-key", GROUP_KEY, "--id-prefix", "lg-paced-", "--devices", "20", "--concurrency", "20");
+        Run run =
+                loadgen("--group-key", GROUP_KEY, "--id-prefix", "lg-paced-", "--devices", "20", "--concurrency", "20");
 
         assertThat(run.exitCode()).isZero();
         assertCleanlyAssigned(run.summary(), 20);
@@ -126,7 +128,8 @@ class LoadgenIT {
 
     @Test
     void wrongGroupKey_everyRegisterIsRefusedCountedAsHttp401AndTheExitCodeIsOne() throws Exception {
-        Run run = loadgen("--transport", "mqtt", "--group-key", newKey(), "--id-prefix", "lg-wrong-", "--devices", "25");
+        Run run =
+                loadgen("--transport", "mqtt", "--group-key", newKey(), "--id-prefix", "lg-wrong-", "--devices", "25");
 
         assertThat(run.exitCode()).isEqualTo(1);
         JsonNode summary = run.summary();
@@ -154,8 +157,9 @@ class LoadgenIT {
         Path json = dir.resolve("summary.json");
         Path histogram = dir.resolve("latency.hlog");
 
-        Run run = loadgen("--transport", "https", "--group-key", GROUP_KEY, "--id-prefix", "lg-files-", "--devices", "10",
-                "--poll", "immediate", "--json", json.toString(), "--histogram", histogram.toString());
+        Run run = loadgen("--transport", "https", "--group-key", GROUP_KEY, "--id-prefix", "lg-files-",
+                "--devices", "10", "--poll", "immediate", "--json", json.toString(), "--histogram",
+                histogram.toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(JSON.readTree(json.toFile())).isEqualTo(run.summary());
