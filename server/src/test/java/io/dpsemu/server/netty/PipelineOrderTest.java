@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.http.DeviceApi;
-import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Response;
@@ -15,7 +14,6 @@ import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.tls.LocalCertificateAuthority;
 import io.dpsemu.server.tls.SslContexts;
 import io.dpsemu.server.tls.TlsFiles;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -83,22 +81,22 @@ class PipelineOrderTest {
 
     @Test
     void mqttPort_beforeAndAfterConnect() throws Exception {
-        int port = listen(new MqttChannelInitializer(sslContext, services(), limiter(), exceptions()));
+        int port = listen(new MqttChannelInitializer(sslContext, services(), exceptions()));
         RawMqttDevice device = engine.enroll("pipeline-mqtt");
 
         try (RawMqttClient client = RawMqttClient.connect(port, tls.caCertificate())) {
             Channel connection = accepted();
 
-            assertThat(names(connection)).containsExactly(HandlerNames.CONNECTION_LIMIT, HandlerNames.TLS,
-                    HandlerNames.CONNECT_DEADLINE, HandlerNames.MQTT_FRAME_GUARD, HandlerNames.MQTT_DECODER,
-                    HandlerNames.MQTT_ENCODER, HandlerNames.CONNECT, HandlerNames.DPS, HandlerNames.EXCEPTIONS);
+            assertThat(names(connection)).containsExactly(HandlerNames.TLS, HandlerNames.CONNECT_DEADLINE,
+                    HandlerNames.MQTT_FRAME_GUARD, HandlerNames.MQTT_DECODER, HandlerNames.MQTT_ENCODER,
+                    HandlerNames.CONNECT, HandlerNames.DPS, HandlerNames.EXCEPTIONS);
 
             client.send(device.connect().bytes());
             assertThat(client.next(MqttMessageType.CONNACK).returnCode()).isZero();
 
-            assertThat(names(connection)).containsExactly(HandlerNames.CONNECTION_LIMIT, HandlerNames.TLS,
-                    HandlerNames.MQTT_FRAME_GUARD, HandlerNames.MQTT_DECODER, HandlerNames.KEEP_ALIVE,
-                    HandlerNames.MQTT_ENCODER, HandlerNames.DPS, HandlerNames.EXCEPTIONS);
+            assertThat(names(connection)).containsExactly(HandlerNames.TLS, HandlerNames.MQTT_FRAME_GUARD,
+                    HandlerNames.MQTT_DECODER, HandlerNames.KEEP_ALIVE, HandlerNames.MQTT_ENCODER, HandlerNames.DPS,
+                    HandlerNames.EXCEPTIONS);
         }
     }
 
@@ -107,32 +105,31 @@ class PipelineOrderTest {
         MqttServices services = services();
         // the service API is never reached here: an upgrade is routed before any API is asked
         int port = listen(new HttpsChannelInitializer(sslContext, services, new DeviceApi(services.registrations()),
-                null, limiter(), exceptions()));
+                null, exceptions()));
         RawMqttDevice device = engine.enroll("pipeline-ws");
 
         try (RawHttpsClient client = RawHttpsClient.connect(port, tls.caCertificate())) {
             Channel connection = accepted();
 
-            assertThat(names(connection)).containsExactly(HandlerNames.CONNECTION_LIMIT, HandlerNames.TLS,
-                    HandlerNames.HTTP_DEADLINE, HandlerNames.HTTP_IDLE, HandlerNames.HTTP_CODEC,
-                    HandlerNames.HTTP_AGGREGATOR, HandlerNames.UPGRADE_GUARD, HandlerNames.EXCEPTIONS);
+            assertThat(names(connection)).containsExactly(HandlerNames.TLS, HandlerNames.HTTP_DEADLINE,
+                    HandlerNames.HTTP_IDLE, HandlerNames.HTTP_CODEC, HandlerNames.HTTP_AGGREGATOR,
+                    HandlerNames.UPGRADE_GUARD, HandlerNames.EXCEPTIONS);
 
             Response upgraded = client.exchange(client.webSocketUpgrade("/$iothub/websocket", WebSocketFrames.newKey())
                     .header("Sec-WebSocket-Protocol", "mqtt"));
             assertThat(upgraded.status()).isEqualTo(101);
 
-            assertThat(names(connection)).containsExactly(HandlerNames.CONNECTION_LIMIT, HandlerNames.TLS,
-                    NETTY_WS_ENCODER, NETTY_WS_DECODER, HandlerNames.WS_MQTT, HandlerNames.CONNECT_DEADLINE,
-                    HandlerNames.MQTT_FRAME_GUARD, HandlerNames.MQTT_DECODER, HandlerNames.MQTT_ENCODER,
-                    HandlerNames.CONNECT, HandlerNames.DPS, HandlerNames.EXCEPTIONS);
+            assertThat(names(connection)).containsExactly(HandlerNames.TLS, NETTY_WS_ENCODER, NETTY_WS_DECODER,
+                    HandlerNames.WS_MQTT, HandlerNames.CONNECT_DEADLINE, HandlerNames.MQTT_FRAME_GUARD,
+                    HandlerNames.MQTT_DECODER, HandlerNames.MQTT_ENCODER, HandlerNames.CONNECT, HandlerNames.DPS,
+                    HandlerNames.EXCEPTIONS);
 
             client.sendFrame(WebSocketFrames.binary(device.connect().bytes()));
             assertThat(client.readFrame().payload()).as("CONNACK accepted").containsExactly(0x20, 0x02, 0x00, 0x00);
 
-            assertThat(names(connection)).containsExactly(HandlerNames.CONNECTION_LIMIT, HandlerNames.TLS,
-                    NETTY_WS_ENCODER, NETTY_WS_DECODER, HandlerNames.WS_MQTT, HandlerNames.MQTT_FRAME_GUARD,
-                    HandlerNames.MQTT_DECODER, HandlerNames.KEEP_ALIVE, HandlerNames.MQTT_ENCODER, HandlerNames.DPS,
-                    HandlerNames.EXCEPTIONS);
+            assertThat(names(connection)).containsExactly(HandlerNames.TLS, NETTY_WS_ENCODER, NETTY_WS_DECODER,
+                    HandlerNames.WS_MQTT, HandlerNames.MQTT_FRAME_GUARD, HandlerNames.MQTT_DECODER,
+                    HandlerNames.KEEP_ALIVE, HandlerNames.MQTT_ENCODER, HandlerNames.DPS, HandlerNames.EXCEPTIONS);
         }
     }
 
@@ -161,10 +158,6 @@ class PipelineOrderTest {
 
     private MqttServices services() {
         return engine.services();
-    }
-
-    private ConnectionLimiter limiter() {
-        return new ConnectionLimiter(100, new DpsMetrics(new SimpleMeterRegistry()), services().disconnector());
     }
 
     private ExceptionHandler exceptions() {
