@@ -101,7 +101,7 @@ class StoreOutageIT {
         events.start();
         Logger eventLog = (Logger) LoggerFactory.getLogger("dps.events");
         Level testLevel = eventLog.getLevel();
-        // the tests' logging config turns the event log off; this test reads it
+        // the tests log at WARN; this test reads the INFO line of the store's return
         eventLog.setLevel(Level.INFO);
         eventLog.addAppender(events);
         try {
