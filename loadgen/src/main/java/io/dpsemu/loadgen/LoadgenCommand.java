@@ -6,7 +6,10 @@ import io.dpsemu.loadgen.device.GroupKeyDevices;
 import io.dpsemu.loadgen.device.KeysFile;
 import io.dpsemu.loadgen.device.X509Devices;
 import io.dpsemu.loadgen.flow.FlowSettings;
+import io.dpsemu.loadgen.flow.PollPacing;
 import io.dpsemu.loadgen.mqtt.TopicLayout;
+import io.dpsemu.loadgen.net.ClientTransport;
+import io.dpsemu.loadgen.net.TargetGuard;
 import io.dpsemu.loadgen.net.TlsClient;
 import io.dpsemu.loadgen.responder.ResponderCommand;
 import io.dpsemu.loadgen.stats.Summary;
@@ -57,7 +60,7 @@ public final class LoadgenCommand implements Callable<Integer> {
 
     @Option(names = "--transport", paramLabel = "mqtt|mqttws|https", converter = TransportConverter.class,
             description = "device transport (default mqtt)")
-    private Transport transport = Transport.MQTT;
+    private ClientTransport transport = ClientTransport.MQTT;
 
     @Option(names = "--host", paramLabel = "NAME",
             description = "server host name, checked against its certificate (default localhost)")
@@ -333,10 +336,10 @@ public final class LoadgenCommand implements Callable<Integer> {
         }
     }
 
-    static final class TransportConverter implements CommandLine.ITypeConverter<Transport> {
+    static final class TransportConverter implements CommandLine.ITypeConverter<ClientTransport> {
         @Override
-        public Transport convert(String value) {
-            for (Transport t : Transport.values()) {
+        public ClientTransport convert(String value) {
+            for (ClientTransport t : ClientTransport.values()) {
                 if (t.label().equalsIgnoreCase(value)) {
                     return t;
                 }

@@ -2,6 +2,7 @@ package io.dpsemu.loadgen;
 
 import io.dpsemu.loadgen.device.DeviceSource;
 import io.dpsemu.loadgen.flow.FlowSettings;
+import io.dpsemu.loadgen.net.ClientTransport;
 import io.dpsemu.loadgen.net.TlsClient;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.time.Duration;
  * @param histogramFile where to write the HdrHistogram log, or null
  */
 public record RunPlan(
-        Transport transport,
+        ClientTransport transport,
         String host,
         InetAddress address,
         int port,

@@ -1,6 +1,5 @@
 package io.dpsemu.loadgen.net;
 
-import io.dpsemu.loadgen.Transport;
 import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.flow.FlowHandler;
 import io.dpsemu.loadgen.flow.FlowListener;
@@ -8,7 +7,7 @@ import io.dpsemu.loadgen.flow.FlowSettings;
 import io.dpsemu.loadgen.flow.HttpsFlowHandler;
 import io.dpsemu.loadgen.flow.MqttFlowHandler;
 import io.dpsemu.loadgen.mqtt.MqttPackets;
-import io.dpsemu.loadgen.mqtt.WebSocketMqttFrames;
+import io.dpsemu.loadgen.mqtt.WebSocketMqttCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -48,7 +47,7 @@ public final class Connector implements AutoCloseable {
     private static final int MAX_WEBSOCKET_HANDSHAKE_BYTES = 8_192;
     private static final String WEBSOCKET_PATH = "/$iothub/websocket";
 
-    private final Transport transport;
+    private final ClientTransport transport;
     private final InetSocketAddress address;
     private final String hostHeader;
     private final TlsClient tls;
@@ -62,7 +61,7 @@ public final class Connector implements AutoCloseable {
      * @param address the resolved address of {@code host}
      * @param host the name the server's certificate is checked against and the Host header carries
      */
-    public Connector(Transport transport, InetAddress address, String host, int port, TlsClient tls,
+    public Connector(ClientTransport transport, InetAddress address, String host, int port, TlsClient tls,
             FlowSettings settings, int threads) {
         this.transport = transport;
         this.address = new InetSocketAddress(address, port);
@@ -92,9 +91,9 @@ public final class Connector implements AutoCloseable {
 
     /** Starts one device's flow; the listener hears how it ends. */
     public void launch(Device device, boolean measured, FlowListener listener) {
-        FlowHandler flow = transport == Transport.HTTPS
+        FlowHandler flow = transport == ClientTransport.HTTPS
                 ? new HttpsFlowHandler(device, settings, measured, listener, hostHeader)
-                : new MqttFlowHandler(device, settings, measured, listener, transport == Transport.MQTTWS);
+                : new MqttFlowHandler(device, settings, measured, listener, transport == ClientTransport.MQTTWS);
         flow.start();
         ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
@@ -124,12 +123,12 @@ public final class Connector implements AutoCloseable {
     private void pipeline(Channel channel, Device device, FlowHandler flow) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(tls.newHandler(channel.alloc(), device));
-        if (transport == Transport.HTTPS) {
+        if (transport == ClientTransport.HTTPS) {
             pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_MESSAGE_BYTES));
         } else {
-            if (transport == Transport.MQTTWS) {
+            if (transport == ClientTransport.MQTTWS) {
                 pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_WEBSOCKET_HANDSHAKE_BYTES),
-                        new WebSocketClientProtocolHandler(webSocket), new WebSocketMqttFrames());
+                        new WebSocketClientProtocolHandler(webSocket), new WebSocketMqttCodec());
             }
             pipeline.addLast(new MqttDecoder(MAX_MESSAGE_BYTES), MqttEncoder.INSTANCE);
             if (settings.hold()) {

@@ -1,8 +1,7 @@
 package io.dpsemu.loadgen.responder;
 
-import io.dpsemu.loadgen.LoadgenCommand;
-import io.dpsemu.loadgen.TargetGuard;
 import io.dpsemu.loadgen.mqtt.MqttPackets;
+import io.dpsemu.loadgen.net.TargetGuard;
 import io.dpsemu.loadgen.net.TlsClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -25,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -73,7 +73,7 @@ public final class ResponderCommand implements Callable<Integer> {
             tls = new TlsClient(caFile, "TLSv1.2", false, false, host, port);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             spec.commandLine().getErr().println("dpsemu loadgen responder: " + e.getMessage());
-            return LoadgenCommand.USAGE_ERROR;
+            return ExitCode.USAGE;
         }
         PrintWriter out = spec.commandLine().getOut();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

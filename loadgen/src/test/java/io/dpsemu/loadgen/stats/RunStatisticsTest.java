@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.offset;
 
 import io.dpsemu.loadgen.flow.FlowResult;
 import io.dpsemu.loadgen.flow.FlowResult.Outcome;
+import io.dpsemu.loadgen.flow.Latency;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import java.util.List;
  * MQTT bytes over WebSocket binary frames. Frame boundaries carry no meaning: a frame may hold part
  * of a packet or several packets, and the MQTT decoder after this handler reassembles them.
  */
-public final class WebSocketMqttFrames extends MessageToMessageCodec<WebSocketFrame, ByteBuf> {
+public final class WebSocketMqttCodec extends MessageToMessageCodec<WebSocketFrame, ByteBuf> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, ByteBuf bytes, List<Object> out) {

@@ -1,16 +1,16 @@
-package io.dpsemu.loadgen;
+package io.dpsemu.loadgen.net;
 
 import java.util.Locale;
 
 /** The three DPS device transports, with the ports the SDKs hard-code (device-protocol.md §0). */
-public enum Transport {
+public enum ClientTransport {
     MQTT(8883),
     MQTTWS(443),
     HTTPS(443);
 
     private final int defaultPort;
 
-    Transport(int defaultPort) {
+    ClientTransport(int defaultPort) {
         this.defaultPort = defaultPort;
     }
 

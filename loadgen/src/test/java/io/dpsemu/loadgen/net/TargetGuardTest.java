@@ -1,4 +1,4 @@
-package io.dpsemu.loadgen;
+package io.dpsemu.loadgen.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
