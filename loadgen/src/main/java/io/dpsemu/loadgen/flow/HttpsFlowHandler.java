@@ -17,7 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Instant;
 
 /**
- * The HTTPS device API (device-protocol.md §6): {@code PUT .../register}, then
+ * The HTTPS device API (docs/protocol-notes.md#https-device-api): {@code PUT .../register}, then
  * {@code GET .../operations/{operationId}} until a final answer, on one keep-alive connection.
  */
 public final class HttpsFlowHandler extends FlowHandler {

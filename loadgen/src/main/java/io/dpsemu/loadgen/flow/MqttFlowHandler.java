@@ -21,9 +21,10 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Instant;
 
 /**
- * The MQTT exchange of the SDKs (device-protocol.md §1-§3), over TLS or over a WebSocket: CONNECT
- * with the registration id as client id, SUBSCRIBE to the responses, a QoS 1 register PUBLISH,
- * then status PUBLISHes until a final answer. {@code $rid} is the packet id, as C# does it.
+ * The MQTT exchange of the SDKs (docs/protocol-notes.md#mqtt-connect, #mqtt-topics), over TLS or
+ * over a WebSocket: CONNECT with the registration id as client id, SUBSCRIBE to the responses, a
+ * QoS 1 register PUBLISH, then status PUBLISHes until a final answer. {@code $rid} is the packet
+ * id, as C# does it.
  */
 public final class MqttFlowHandler extends FlowHandler {
 

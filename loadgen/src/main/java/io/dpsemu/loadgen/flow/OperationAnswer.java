@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * The two fields of a {@code 200}/{@code 202} body a device acts on (device-protocol.md §4.3), read
+ * The two fields of a {@code 200}/{@code 202} body a device acts on (docs/protocol-notes.md#result-bodies), read
  * leniently: a server may add anything.
  *
  * @param status {@code assigning}, {@code assigned}, {@code failed}, {@code disabled} or whatever the server sent

@@ -10,7 +10,7 @@ public enum PollPacing {
     /** Polls as soon as the {@code assigning} answer arrives: the most load a device can make. */
     IMMEDIATE;
 
-    /** The SDKs' delay when a response carries no retry-after (device-protocol.md §3). */
+    /** The SDKs' delay when a response carries no retry-after (docs/protocol-notes.md#responses-and-retry-after). */
     static final long DEFAULT_RETRY_AFTER_MILLIS = 2_000;
 
     /**

@@ -10,7 +10,7 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
 
-/** The MQTT 3.1.1 packets a DPS client sends (device-protocol.md §1, §2). */
+/** The MQTT 3.1.1 packets a DPS client sends (docs/protocol-notes.md#mqtt-connect, #mqtt-topics). */
 public final class MqttPackets {
 
     /** Python's default; any value the server accepts would do for a flow that lasts milliseconds. */

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * A response topic, {@code {prefix}{status}/?$rid={rid}[&retry-after={seconds}]}
- * (device-protocol.md §3), read as leniently as the C SDK reads it: parameters in any order,
+ * (docs/protocol-notes.md#mqtt-topics), read as leniently as the C SDK reads it: parameters in any order,
  * others ignored.
  *
  * @param retryAfterSeconds null when the topic has none (or a value that is not a whole number)

@@ -2,7 +2,7 @@ package io.dpsemu.loadgen.net;
 
 import java.util.Locale;
 
-/** The three DPS device transports, with the ports the SDKs hard-code (device-protocol.md §0). */
+/** The three DPS device transports, with the ports the SDKs hard-code (docs/protocol-notes.md#ports). */
 public enum ClientTransport {
     MQTT(8883),
     MQTTWS(443),

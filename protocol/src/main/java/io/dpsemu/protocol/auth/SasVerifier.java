@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Verifies a device SAS token against the keys of its enrollment (device-protocol.md §1.1). The
+ * Verifies a device SAS token against the keys of its enrollment (docs/protocol-notes.md#sas-tokens). The
  * signature is checked over {@code sr} and {@code se} exactly as the device wrote them, since the
  * SDKs encode {@code sr} four different ways. Thread-safe.
  */

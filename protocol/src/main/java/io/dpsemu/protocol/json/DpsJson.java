@@ -77,7 +77,7 @@ public final class DpsJson {
     }
 
     /**
-     * Reads a register (or poll) body in every form the SDKs send (device-protocol.md §1, §4.2): an
+     * Reads a register (or poll) body in every form the SDKs send (docs/protocol-notes.md#register-and-poll-bodies): an
      * empty or blank body is {@link DeviceRegistration#EMPTY}; a {@code payload} that is a string
      * holding a JSON object (Java SDK) becomes that object; any other {@code payload} is kept as is.
      *

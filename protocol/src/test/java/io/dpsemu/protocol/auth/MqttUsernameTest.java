@@ -14,7 +14,7 @@ class MqttUsernameTest {
 
     private static final String PREFIX = "0ne00ABC123/registrations/dev-1/";
 
-    /** One row per SDK form of device-protocol.md §1; "-" in the last column means no ClientVersion. */
+    /** One row per SDK form (docs/protocol-notes.md#mqtt-connect); "-" in the last column means no ClientVersion. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "C            | api-version=2021-06-01&ClientVersion=1.15.0 | 2021-06-01 | 1.15.0",

@@ -34,7 +34,7 @@ class SasVerifierTest {
 
     private final SasVerifier verifier = new SasVerifier(SKEW, Clock.fixed(NOW, ZoneOffset.UTC));
 
-    /** Each SDK's token (device-protocol.md §1.1), signed over its own {@code sr} spelling. */
+    /** Each SDK's token (docs/protocol-notes.md#sas-tokens), signed over its own {@code sr} spelling. */
     static Stream<Arguments> sdkTokens() {
         String upperSr = SCOPE + "%2Fregistrations%2F" + "sensor%3A01.a";
         String lowerSr = lowerHex(upperSr);

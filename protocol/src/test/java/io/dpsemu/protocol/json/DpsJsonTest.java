@@ -29,7 +29,7 @@ class DpsJsonTest {
         assertThat(DpsJson.mapper()).isSameAs(DpsJson.mapper());
     }
 
-    // readDeviceRegistration: every register body of device-protocol.md §1 and §11 case 12
+    // readDeviceRegistration: every register body the SDKs send (docs/protocol-notes.md#register-and-poll-bodies)
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "  \r\n\t"})
@@ -214,7 +214,7 @@ class DpsJsonTest {
         assertThat(error.errorCode()).isEqualTo(401002);
     }
 
-    // write: the safe superset of device-protocol.md §4.7
+    // write: what every SDK accepts (docs/protocol-notes.md#result-bodies)
 
     @Test
     void write_whenRegisterAnswer_thenOnlyOperationIdAndStatus() {

@@ -1,6 +1,6 @@
 package io.dpsemu.server.channel;
 
-/** Pipeline handler names, in pipeline order (style-anchors.md §8.2). */
+/** Pipeline handler names, in pipeline order (docs/architecture.md#pipelines). */
 public final class HandlerNames {
 
     public static final String TLS = "tls";

@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The DPS device REST API (device-protocol.md §6) on the same engine as MQTT:
+ * The DPS device REST API (docs/protocol-notes.md#https-device-api) on the same engine as MQTT:
  * {@code PUT /{idScope}/registrations/{registrationId}/register},
  * {@code GET /{idScope}/registrations/{registrationId}/operations/{operationId}} and
  * {@code POST /{idScope}/registrations/{registrationId}} (status lookup). Every request carries its

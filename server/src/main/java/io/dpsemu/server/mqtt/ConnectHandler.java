@@ -34,7 +34,7 @@ import java.util.Deque;
 /**
  * Handles the CONNECT of a device connection and removes itself once it is accepted. CONNECT checks
  * syntax and identity consistency (protocol level 4, the username, client id = registration id);
- * credentials are checked when the device registers (architecture.md, Decisions), except when a live
+ * credentials are checked when the device registers (docs/architecture.md#decisions), except when a live
  * connection holds the registration id: then the newcomer takes over only once its credentials prove
  * the same identity, and is refused (CONNACK 5) when they do not, so that knowing a registration id
  * is not enough to disconnect its device.

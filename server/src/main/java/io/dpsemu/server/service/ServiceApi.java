@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DPS service REST API on the HTTPS port (service-api.md §5): individual enrollments, enrollment
+ * The DPS service REST API on the HTTPS port (docs/protocol-notes.md#service-api): individual enrollments, enrollment
  * groups and registration records, with DPS's paths, SAS policies and rights, If-Match, paging and
  * bulk operations. Changes reach the provisioning engine at once: both read the same store. Calls
  * count against {@code throttling.operationsPerMinute}. Also dpsemu's extension {@code /dpsemu/faults}

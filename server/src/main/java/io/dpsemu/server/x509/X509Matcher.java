@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides which enrollment a certificate chain attests to, in DPS's order (device-protocol.md §7):
+ * Decides which enrollment a certificate chain attests to, in DPS's order (docs/protocol-notes.md#x509-attestation):
  * an individual enrollment of the registration id decides by its enrolled leaf; otherwise walk up the
  * presented chain (first intermediate, next, ..., then the issuer of the last certificate sent) and
  * take the first X.509 group whose signing certificate or CA reference is found there. The first match

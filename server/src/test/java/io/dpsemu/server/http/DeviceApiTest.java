@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link DeviceApi} over a real registration engine and in-memory store: which paths are its own,
- * and the status, headers and DPS body of each answer (device-protocol.md §6).
+ * and the status, headers and DPS body of each answer (docs/protocol-notes.md#https-device-api).
  */
 class DeviceApiTest {
 

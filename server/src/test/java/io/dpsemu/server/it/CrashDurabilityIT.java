@@ -41,21 +41,21 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * reliability.md L1 and L2, with SIGKILL: a dpsemu server runs as a separate JVM on a data directory
- * (SQLite) or a fresh PostgreSQL schema while several client threads register devices of one
- * symmetric-key group over the HTTPS device API as fast as they can; at a random moment the process
- * is killed with SIGKILL ({@link Process#destroyForcibly()}) and started again on the same data and
- * ports, {@value #CYCLES} times (system property {@code dpsemu.crash.cycles}). Every device that was
- * told {@code assigned} is remembered with its hub and device id; after a last restart and a graceful
- * stop, each one must have its registration record, with the same hub and device id, read straight
- * from the store. Along the way:
+ * The durability promises of docs/architecture.md#durability, with SIGKILL: a dpsemu server runs as
+ * a separate JVM on a data directory (SQLite) or a fresh PostgreSQL schema while several client
+ * threads register devices of one symmetric-key group over the HTTPS device API as fast as they
+ * can; at a random moment the process is killed with SIGKILL ({@link Process#destroyForcibly()})
+ * and started again on the same data and ports, {@value #CYCLES} times (system property
+ * {@code dpsemu.crash.cycles}). Every device that was told {@code assigned} is remembered with its
+ * hub and device id; after a last restart and a graceful stop, each one must have its registration
+ * record, with the same hub and device id, read straight from the store. Along the way:
  * <ul>
  *   <li>a poll of an operation started before a kill gets {@code 404} (SQLite: operations live in the
  *       node) or, on PostgreSQL where operations are shared, {@code failed} once the operation is
- *       abandoned ({@value #ABANDONED_OPERATION_SECONDS} s here), never {@code 202} for ever (L2); the
+ *       abandoned ({@value #ABANDONED_OPERATION_SECONDS} s here), never {@code 202} for ever; the
  *       device then registers again. A {@code 404} never comes without a restart;</li>
  *   <li>after the last restart a sample of assigned devices is looked up over the device API and
- *       gets the same hub and device id (L1);</li>
+ *       gets the same hub and device id;</li>
  *   <li>every record in the store is whole: assigned, to a linked hub, with a device id.</li>
  * </ul>
  * The kill points are random; the seed is printed (system property {@code dpsemu.crash.seed}

@@ -7,7 +7,7 @@ import java.time.Instant;
 
 /**
  * The three HTTPS device API requests of a group-enrolled symmetric-key device, spelled as the SDKs
- * spell them (device-protocol.md §6). Registration ids used with this class must need no
+ * spell them (docs/protocol-notes.md#https-device-api). Registration ids used with this class must need no
  * percent-encoding (letters, digits, {@code -}, {@code .}, {@code _}).
  */
 public record DeviceRequests(String idScope, String registrationId, String authorization) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTTPS device API of port 443 driven with curl-like raw HTTP/1.1 over real TLS, against a real
- * dpsemu on an ephemeral port (device-protocol.md §6 and §11 cases 21-25): requests spelled the way
+ * dpsemu on an ephemeral port (docs/protocol-notes.md#https-device-api): requests spelled the way
  * each SDK spells them, and every refusal with its status, DPS error body and connection handling.
  *
  * <p>The server uses the SQLite store so that a test can hold the database's write lock from a

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * MQTT over WebSocket on port 443 with raw bytes over real TLS, against a real dpsemu on an
- * ephemeral port (device-protocol.md §5, §11 cases 26-29; reliability.md §J): the upgrade each SDK
+ * ephemeral port (docs/protocol-notes.md#mqtt-over-websocket): the upgrade each SDK
  * makes, the refusals, and the framing rules of the connection after the 101.
  */
 @Timeout(60)
@@ -433,7 +433,8 @@ class RawWebSocketIT {
 
     private static void assertSwitched(Response response, String key, String subprotocol) {
         assertThat(response.status()).as("%s", response).isEqualTo(101);
-        // tokens are case-insensitive (RFC 7230); Paho needs the space after the colon (device-protocol.md §5)
+        // tokens are case-insensitive (RFC 7230); Paho needs the space after the colon
+        // (docs/protocol-notes.md#mqtt-over-websocket)
         assertThat(response.header("Upgrade")).isEqualToIgnoringCase("websocket");
         assertThat(response.header("Connection")).isEqualToIgnoringCase("Upgrade");
         assertThat(response.headerLines()).anySatisfy(line -> assertThat(line).matches("(?i)connection: upgrade"));

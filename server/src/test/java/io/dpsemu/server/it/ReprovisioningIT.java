@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Re-registration under each reprovision policy (service-api.md §2.3), with the official Java device
+ * Re-registration under each reprovision policy (docs/protocol-notes.md#reprovisioning), with the official Java device
  * SDK: the enrollment's hub is changed between two registrations, as the Azure SDK's own
  * reprovisioning test does, and the device is told the documented substatus.
  */

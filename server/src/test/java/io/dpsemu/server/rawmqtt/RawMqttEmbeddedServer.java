@@ -222,7 +222,10 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         }
     }
 
-    /** 2xx DPS responses always carry {@code operationId} and never say {@code unassigned} (device-protocol.md §0). */
+    /**
+     * 2xx DPS responses always carry {@code operationId} and never say {@code unassigned}
+     * (docs/protocol-notes.md#result-bodies).
+     */
     private static void checkDpsInvariants(RawMqttReply reply) {
         if (reply.isResponse() && reply.status() / 100 == 2) {
             JsonNode body = reply.json();

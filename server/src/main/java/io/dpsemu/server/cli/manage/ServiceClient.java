@@ -35,7 +35,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A small client of the DPS service REST API (service-api.md §5): JSON over HTTPS/1.1 with the JDK's
+ * A small client of the DPS service REST API (docs/protocol-notes.md#service-api): JSON over HTTPS/1.1 with the JDK's
  * {@link HttpClient}, a SAS token signed with the policy key, {@code If-Match}, and queries that follow
  * {@code x-ms-continuation} page by page. Error answers become {@link ServiceException}; failures to
  * talk at all become {@link ManageException} naming what to check.

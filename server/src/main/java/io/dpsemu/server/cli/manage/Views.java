@@ -165,7 +165,7 @@ final class Views {
         return summary.toString();
     }
 
-    /** The CLI spelling of a reprovision policy (service-api.md §5.7). */
+    /** The CLI spelling of a reprovision policy (docs/protocol-notes.md#azure-cli-names). */
     static String reprovision(JsonNode policy) {
         if (!policy.isObject()) {
             return "reprovisionandmigratedata (default)";
