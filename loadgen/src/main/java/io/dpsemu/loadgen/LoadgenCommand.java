@@ -109,7 +109,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     private PollPacing pacing = PollPacing.SDK;
 
     @Option(names = "--hold", paramLabel = "N",
-            description = "open N MQTT sessions (CONNECT and SUBSCRIBE) and keep them idle, with keep-alive pings,"
+            description = "open N MQTT sessions (CONNECT and SUBSCRIBE) and keep them idle, pinging every 4 s,"
                     + " for --duration: a memory test; nothing registers")
     private Integer hold;
 
