@@ -77,6 +77,22 @@ public final class DpsJson {
     }
 
     /**
+     * A parsed JSON object bound to {@code type}, with {@link #read}'s error messages.
+     *
+     * @throws DpsProtocolException when a field has the wrong shape, naming its path
+     */
+    public static <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (IOException e) {
+            throw invalid(type, e);
+        } catch (IllegalArgumentException e) {
+            throw new DpsProtocolException("body is not valid JSON for " + type.getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads a register (or poll) body in every form the SDKs send (device-protocol.md §1, §4.2): an
      * empty or blank body is {@link DeviceRegistration#EMPTY}; a {@code payload} that is a string
      * holding a JSON object (Java SDK) becomes that object; any other {@code payload} is kept as is.
