@@ -209,7 +209,8 @@ public final class DpsServer implements AutoCloseable {
             Channel operationsChannel = null;
             if (config.operations().enabled()) {
                 ServerBootstrap operations = listening.clone().childHandler(
-                        new OperationsChannelInitializer(new OperationsHandler(prometheus, storeHealth)));
+                        new OperationsChannelInitializer(new OperationsHandler(prometheus, storeHealth),
+                                config.limits()));
                 try {
                     operationsChannel = bind(operations, config.operations().bind(), config.operations().port(),
                             "operations.port", acceptErrors);
