@@ -138,7 +138,8 @@ public final class DpsJson {
         return node == null || node.isNull() ? null : node;
     }
 
-    private static boolean isBlank(byte[] body) {
+    /** Whether a body is empty or only JSON whitespace. */
+    public static boolean isBlank(byte[] body) {
         if (body == null) {
             return true;
         }
@@ -150,7 +151,8 @@ public final class DpsJson {
         return true;
     }
 
-    private static String describe(JsonNode node) {
+    /** What kind of JSON value {@code node} is, for messages: "null", "an array", "an object", "a string"... */
+    public static String describe(JsonNode node) {
         return switch (node.getNodeType()) {
             case ARRAY -> "an array";
             case OBJECT -> "an object";

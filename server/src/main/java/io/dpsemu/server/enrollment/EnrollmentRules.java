@@ -13,6 +13,7 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
 import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
+import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.x509.X509Enrollments;
 import java.net.URI;
@@ -170,8 +171,7 @@ public final class EnrollmentRules {
     /** Absent, JSON null or an object: a twin collection holds named values, never a bare value or a list. */
     private static void requireObject(String field, JsonNode node) {
         if (node != null && !node.isNull() && !node.isObject()) {
-            throw new InvalidEnrollmentException(field + " must be a JSON object, not " + node.getNodeType()
-                    .name().toLowerCase(Locale.ROOT));
+            throw new InvalidEnrollmentException(field + " must be a JSON object, not " + DpsJson.describe(node));
         }
     }
 

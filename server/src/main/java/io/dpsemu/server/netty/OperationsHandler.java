@@ -55,8 +55,8 @@ public final class OperationsHandler extends SimpleChannelInboundHandler<FullHtt
         String path = new QueryStringDecoder(request.uri()).rawPath();
         FullHttpResponse response;
         if (request.decoderResult().isFailure()) {
-            boolean tooLong = request.decoderResult().cause() instanceof TooLongFrameException;
-            response = text(tooLong ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+            response = text(request.decoderResult().cause() instanceof TooLongFrameException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
                     "text/plain", "malformed HTTP request\n");
         } else if (!HttpMethod.GET.equals(request.method())) {
             response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET\n");

@@ -119,7 +119,7 @@ final class EnrollmentResource<T> {
         for (int i = 0; i < list.size(); i++) {
             if (!list.get(i).isObject()) {
                 return ServiceResponses.invalid(documents.bulkField() + "[" + i + "] must be a JSON object, not "
-                        + describe(list.get(i)));
+                        + DpsJson.describe(list.get(i)));
             }
         }
         ArrayNode errors = JsonNodeFactory.instance.arrayNode();
@@ -161,10 +161,11 @@ final class EnrollmentResource<T> {
                     store(document, null);
                     return Optional.empty();
                 case "updateifmatchetag":
-                    if (documents.etag(document) == null || documents.etag(document).isBlank()) {
+                    String etag = documents.etag(document);
+                    if (etag == null || etag.isBlank()) {
                         return failure(ErrorCodes.INVALID_ENROLLMENT, "etag is required in updateIfMatchETag mode");
                     }
-                    store(document, documents.etag(document));
+                    store(document, etag);
                     return Optional.empty();
                 case "delete":
                     return documents.delete(id, documents.etag(document)) ? Optional.empty()
@@ -215,33 +216,12 @@ final class EnrollmentResource<T> {
      * @throws IllegalArgumentException when it is not JSON at all
      */
     private static ObjectNode object(byte[] body, String expected) {
-        JsonNode node = isBlank(body) ? null : read(body, JsonNode.class);
+        JsonNode node = DpsJson.isBlank(body) ? null : read(body, JsonNode.class);
         if (node instanceof ObjectNode object) {
             return object;
         }
         throw new InvalidEnrollmentException("the body must be " + expected + " as a JSON object, not "
-                + (node == null ? "empty" : describe(node)));
-    }
-
-    private static String describe(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case NULL -> "null";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static boolean isBlank(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return false;
-            }
-        }
-        return true;
+                + (node == null ? "empty" : DpsJson.describe(node)));
     }
 
     private String what(String id) {
@@ -262,20 +242,20 @@ final class EnrollmentResource<T> {
      * @throws IllegalArgumentException when the body is not a JSON object or the query not a string
      */
     static String queryText(byte[] body) {
-        if (isBlank(body)) {
+        if (DpsJson.isBlank(body)) {
             return null;
         }
         JsonNode node = read(body, JsonNode.class);
         if (!node.isObject()) {
             throw new IllegalArgumentException("the body must be a query specification {\"query\": \"SELECT * FROM"
-                    + " ...\"} as a JSON object, not " + describe(node));
+                    + " ...\"} as a JSON object, not " + DpsJson.describe(node));
         }
         for (var it = node.fields(); it.hasNext(); ) {
             var field = it.next();
             if (field.getKey().equalsIgnoreCase("query")) {
                 if (!field.getValue().isTextual()) {
                     throw new IllegalArgumentException("query must be a string such as \"SELECT * FROM ...\", not "
-                            + describe(field.getValue()));
+                            + DpsJson.describe(field.getValue()));
                 }
                 return field.getValue().textValue();
             }
