@@ -6,9 +6,10 @@ import io.dpsemu.loadgen.device.GroupKeyDevices;
 import io.dpsemu.loadgen.device.KeysFile;
 import io.dpsemu.loadgen.device.X509Devices;
 import io.dpsemu.loadgen.flow.FlowSettings;
+import io.dpsemu.loadgen.flow.PollPacing;
 import io.dpsemu.loadgen.mqtt.TopicLayout;
 import io.dpsemu.loadgen.net.TlsClient;
-import io.dpsemu.loadgen.responder.ResponderCommand;
+import io.dpsemu.loadgen.net.Transport;
 import io.dpsemu.loadgen.stats.Summary;
 import io.dpsemu.protocol.auth.RegistrationIds;
 import java.io.UncheckedIOException;
@@ -18,11 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code dpsemu loadgen}: acts as many devices provisioning against a DPS-compatible server and

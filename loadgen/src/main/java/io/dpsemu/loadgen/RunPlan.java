@@ -3,6 +3,7 @@ package io.dpsemu.loadgen;
 import io.dpsemu.loadgen.device.DeviceSource;
 import io.dpsemu.loadgen.flow.FlowSettings;
 import io.dpsemu.loadgen.net.TlsClient;
+import io.dpsemu.loadgen.net.Transport;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package io.dpsemu.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsemu.loadgen.flow.PollPacing;
+import io.dpsemu.loadgen.mqtt.WholeNumbers;
 import org.junit.jupiter.api.Test;
 
 class PacingTest {

@@ -1,9 +1,7 @@
 package io.dpsemu.loadgen.flow;
 
-import io.dpsemu.loadgen.PollPacing;
 import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.flow.FlowResult.Outcome;
-import io.dpsemu.loadgen.stats.Latency;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,5 @@
 package io.dpsemu.loadgen.flow;
 
-import io.dpsemu.loadgen.stats.Latency;
 
 /**
  * How one device's flow ended.

@@ -1,6 +1,5 @@
 package io.dpsemu.loadgen.flow;
 
-import io.dpsemu.loadgen.PollPacing;
 import io.dpsemu.loadgen.mqtt.TopicLayout;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package io.dpsemu.loadgen.flow;
 
-import io.dpsemu.loadgen.WholeNumbers;
 import io.dpsemu.loadgen.device.Device;
+import io.dpsemu.loadgen.mqtt.WholeNumbers;
 import io.dpsemu.protocol.PercentEncoding;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

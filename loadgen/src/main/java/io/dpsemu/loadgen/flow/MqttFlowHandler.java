@@ -3,7 +3,6 @@ package io.dpsemu.loadgen.flow;
 import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.mqtt.MqttPackets;
 import io.dpsemu.loadgen.mqtt.ResponseTopic;
-import io.dpsemu.loadgen.stats.Latency;
 import io.dpsemu.protocol.PercentEncoding;
 import io.dpsemu.protocol.topic.DpsTopics;
 import io.netty.buffer.ByteBufUtil;

@@ -1,6 +1,5 @@
 package io.dpsemu.loadgen.mqtt;
 
-import io.dpsemu.loadgen.WholeNumbers;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,5 @@
 package io.dpsemu.loadgen.net;
 
-import io.dpsemu.loadgen.Transport;
 import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.flow.FlowHandler;
 import io.dpsemu.loadgen.flow.FlowListener;

@@ -1,5 +1,6 @@
 package io.dpsemu.loadgen.stats;
 
+import io.dpsemu.loadgen.flow.Latency;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.dpsemu.loadgen.stats;
 
+import io.dpsemu.loadgen.flow.Latency;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Executors;

@@ -2,7 +2,6 @@ package io.dpsemu.loadgen.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpsemu.loadgen.PollPacing;
 import io.dpsemu.loadgen.device.CertificateAuthority;
 import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.device.TestCa;

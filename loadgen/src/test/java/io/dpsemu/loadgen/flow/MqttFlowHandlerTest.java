@@ -2,11 +2,9 @@ package io.dpsemu.loadgen.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpsemu.loadgen.PollPacing;
 import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.flow.FlowResult.Outcome;
 import io.dpsemu.loadgen.mqtt.TopicLayout;
-import io.dpsemu.loadgen.stats.Latency;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;

@@ -1,9 +1,9 @@
-package io.dpsemu.loadgen.responder;
+package io.dpsemu.loadgen;
 
-import io.dpsemu.loadgen.LoadgenCommand;
-import io.dpsemu.loadgen.TargetGuard;
 import io.dpsemu.loadgen.mqtt.MqttPackets;
 import io.dpsemu.loadgen.net.TlsClient;
+import io.dpsemu.loadgen.responder.DpsAnswers;
+import io.dpsemu.loadgen.responder.ResponderHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -23,10 +23,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code dpsemu loadgen responder}: makes a plain MQTT broker (mosquitto) answer the DPS request

@@ -1,4 +1,4 @@
-package io.dpsemu.loadgen;
+package io.dpsemu.loadgen.net;
 
 import java.util.Locale;
 

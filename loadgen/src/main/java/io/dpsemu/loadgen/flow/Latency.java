@@ -1,4 +1,4 @@
-package io.dpsemu.loadgen.stats;
+package io.dpsemu.loadgen.flow;
 
 /** The parts of a flow whose latency is measured, with their names in the JSON summary. */
 public enum Latency {

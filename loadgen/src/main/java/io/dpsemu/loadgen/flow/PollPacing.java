@@ -1,4 +1,4 @@
-package io.dpsemu.loadgen;
+package io.dpsemu.loadgen.flow;
 
 /**
  * When a device asks again: polls for a running operation, and requests the server throttled

@@ -1,4 +1,4 @@
-package io.dpsemu.loadgen;
+package io.dpsemu.loadgen.mqtt;
 
 /** Reads the small whole numbers of responses: a status in a topic, a retry-after in seconds. */
 public final class WholeNumbers {
