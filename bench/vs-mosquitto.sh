@@ -86,7 +86,7 @@ wait_for() { # FILE TEXT: until TEXT appears in FILE (60 s)
 }
 
 start_dpsemu() { # NAME STORE MQTT_PORT HTTPS_PORT
-  java -jar "$jar" serve --data-dir "$work/$1" --store "$2" --mqtt-port "$3" --https-port "$4" --bind 127.0.0.1 \
+  ./dpsemu serve --data-dir "$work/$1" --store "$2" --mqtt-port "$3" --https-port "$4" --bind 127.0.0.1 \
     --enrollments "$work/bench.yaml" >"$work/$1.log" 2>&1 &
   pids+=($!)
   eval "pid_$1=$!"

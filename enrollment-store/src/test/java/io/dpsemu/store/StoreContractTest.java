@@ -174,6 +174,25 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void putEnrollment_whenCreateOnly_thenCreatesANewOneButNeverReplaces() {
+        IndividualEnrollment created = store.putEnrollment(enrollment("device-1"), Store.CREATE_ONLY);
+
+        assertThatThrownBy(() -> store.putEnrollment(withDeviceId(enrollment("DEVICE-1"), "lost"), Store.CREATE_ONLY))
+                .isInstanceOf(AlreadyExistsException.class)
+                .hasMessageContaining("DEVICE-1");
+        assertThat(store.findEnrollment("device-1")).contains(created);
+    }
+
+    @Test
+    void putGroup_whenCreateOnly_thenCreatesANewOneButNeverReplaces() {
+        EnrollmentGroup created = store.putGroup(group("group-1"), Store.CREATE_ONLY);
+
+        assertThatThrownBy(() -> store.putGroup(group("group-1"), Store.CREATE_ONLY))
+                .isInstanceOf(AlreadyExistsException.class);
+        assertThat(store.findGroup("group-1")).contains(created);
+    }
+
+    @Test
     void putEnrollment_whenIfMatchGivenAndEnrollmentAbsent_thenPreconditionFailed() {
         assertThatThrownBy(() -> store.putEnrollment(enrollment("device-1"), "*"))
                 .isInstanceOf(PreconditionFailedException.class);

@@ -9,9 +9,7 @@ import io.dpsemu.loadgen.flow.FlowSettings;
 import io.dpsemu.loadgen.flow.PollPacing;
 import io.dpsemu.loadgen.mqtt.TopicLayout;
 import io.dpsemu.loadgen.net.ClientTransport;
-import io.dpsemu.loadgen.net.TargetGuard;
 import io.dpsemu.loadgen.net.TlsClient;
-import io.dpsemu.loadgen.responder.ResponderCommand;
 import io.dpsemu.loadgen.stats.Summary;
 import io.dpsemu.protocol.auth.RegistrationIds;
 import java.io.UncheckedIOException;
@@ -21,11 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code dpsemu loadgen}: acts as many devices provisioning against a DPS-compatible server and
@@ -114,7 +112,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     private PollPacing pacing = PollPacing.SDK;
 
     @Option(names = "--hold", paramLabel = "N",
-            description = "open N MQTT sessions (CONNECT and SUBSCRIBE) and keep them idle, with keep-alive pings,"
+            description = "open N MQTT sessions (CONNECT and SUBSCRIBE) and keep them idle, pinging every 4 s,"
                     + " for --duration: a memory test; nothing registers")
     private Integer hold;
 

@@ -197,7 +197,7 @@ public final class DpsServer implements AutoCloseable {
                     .childHandler(new MqttChannelInitializer(sslContext, services, exceptions));
             Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort", acceptErrors);
             ServiceApi serviceApi = new ServiceApi(store, storeExecutor, storeHealth,
-                    new ServiceAuthenticator(policies, verifier, config.service().hostName()), rules, config.service(),
+                    new ServiceAuthenticator(policies, verifier, config.service()), rules, config.service(),
                     quotas, faultRules, new LinkedHubsResource(config.linkedHubs(), config.allocation().policy()));
             ServerBootstrap https = listening.clone().handler(limiter).childHandler(new HttpsChannelInitializer(
                     sslContext, services, new DeviceApi(registrations), serviceApi, exceptions));
@@ -211,7 +211,8 @@ public final class DpsServer implements AutoCloseable {
             Channel operationsChannel = null;
             if (config.operations().enabled()) {
                 ServerBootstrap operations = listening.clone().childHandler(
-                        new OperationsChannelInitializer(new OperationsHandler(prometheus, storeHealth)));
+                        new OperationsChannelInitializer(new OperationsHandler(prometheus, storeHealth),
+                                config.limits()));
                 try {
                     operationsChannel = bind(operations, config.operations().bind(), config.operations().port(),
                             "operations.port", acceptErrors);

@@ -16,14 +16,14 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.stream.Stream;
 
 /**
- * The package structure of the production code of every module, top to bottom; a layer may use only
+ * The package structure of the production code of all three modules, top to bottom; a layer may use only
  * the layers below it (and itself):
  *
  * <ol>
  *   <li>composition root and CLI: {@code io.dpsemu.server} (the root package only) and {@code server.cli..}
  *   <li>admin CLI: {@code server.cli.manage..}, a pure HTTP client of the service API: protocol only
- *   <li>load generator: {@code io.dpsemu.loadgen..} (module loadgen, {@code dpsemu loadgen}), a client of
- *       the device protocol: protocol only
+ *   <li>load generator: {@code io.dpsemu.loadgen..} (module loadgen), a client of any DPS-compatible
+ *       server: protocol only
  *   <li>transports: {@code server.netty} (the pipelines), {@code mqtt}, {@code http}, {@code service} and
  *       {@code channel} (what every connection handler shares); only {@code netty} knows the pipelines
  *   <li>engine: {@code server.provisioning}, {@code allocation}, {@code faults}, {@code throttling},
@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  *   <li>protocol: {@code io.dpsemu.protocol..} (module protocol)
  * </ol>
  *
- * <p>And no package cycles anywhere. Constants that javac inlines (static final primitives and strings)
+ * <p>The admin CLI and the load generator are clients beside the server, not layers of it: nothing but
+ * the command line uses them. And no package cycles anywhere. Constants that javac inlines (static final primitives and strings)
  * leave no trace in the class files, so a dependency made only of them escapes these rules.
  */
 @AnalyzeClasses(packages = "io.dpsemu",
@@ -93,7 +94,8 @@ class PackageDependenciesTest {
     @ArchTest
     static final ArchRule everyPackageHasALayer = classes().should().resideInAnyPackage(concat(
             new String[] {ROOT_PACKAGE, CLI_PACKAGES, LOAD_GENERATOR_PACKAGES, STORE_PACKAGES, PROTOCOL_PACKAGES},
-            TRANSPORT_PACKAGES, ENGINE_PACKAGES, BASE_PACKAGES));
+            TRANSPORT_PACKAGES,
+            ENGINE_PACKAGES, BASE_PACKAGES));
 
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("io.dpsemu.(**)").should().beFreeOfCycles();

@@ -42,6 +42,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Connector implements AutoCloseable {
 
+    /**
+     * How often a held session pings: well inside the keep-alive it announces, and inside the idle
+     * time a server may allow a session that has not registered (dpsemu closes one after
+     * {@code limits.connectTimeoutSeconds}, 10 s by default).
+     */
+    private static final int HOLD_PING_SECONDS = 4;
+
     /** DPS's own limit for a message (96 KB) plus headers; a larger answer is a protocol error. */
     private static final int MAX_MESSAGE_BYTES = 99_328;
     private static final int MAX_WEBSOCKET_HANDSHAKE_BYTES = 8_192;
@@ -132,7 +139,7 @@ public final class Connector implements AutoCloseable {
             }
             pipeline.addLast(new MqttDecoder(MAX_MESSAGE_BYTES), MqttEncoder.INSTANCE);
             if (settings.hold()) {
-                pipeline.addLast(new IdleStateHandler(0, MqttPackets.KEEP_ALIVE_SECONDS, 0));
+                pipeline.addLast(new IdleStateHandler(0, HOLD_PING_SECONDS, 0));
             }
         }
         pipeline.addLast(flow);

@@ -21,14 +21,14 @@ import java.util.Optional;
  * assigned} with a full registration state of the size dpsemu sends. Keeps no state: the
  * operation id carries the registration id, which polls (with their empty bodies) need.
  */
-final class DpsAnswers {
+public final class DpsAnswers {
 
     private static final String OPERATION_PREFIX = "responder.";
 
     private final String hub;
     private final int retryAfterSeconds;
 
-    DpsAnswers(String hub, int retryAfterSeconds) {
+    public DpsAnswers(String hub, int retryAfterSeconds) {
         this.hub = hub;
         this.retryAfterSeconds = retryAfterSeconds;
     }

@@ -22,7 +22,7 @@ import java.util.UUID;
  * QoS 1 in-flight window toward one subscriber would throttle the whole run) and publishes each
  * answer at QoS 1, as DPS delivers them to devices.
  */
-final class ResponderHandler extends ChannelInboundHandlerAdapter {
+public final class ResponderHandler extends ChannelInboundHandlerAdapter {
 
     private static final int MAX_PACKET_ID = 65_535;
 
@@ -30,7 +30,7 @@ final class ResponderHandler extends ChannelInboundHandlerAdapter {
     private final PrintWriter out;
     private int nextPacketId = 1;
 
-    ResponderHandler(DpsAnswers answers, PrintWriter out) {
+    public ResponderHandler(DpsAnswers answers, PrintWriter out) {
         this.answers = answers;
         this.out = out;
     }

@@ -1,7 +1,7 @@
 package io.dpsemu.loadgen.stats;
 
-import io.dpsemu.loadgen.flow.FlowResult;
 import io.dpsemu.loadgen.flow.FlowResult.Outcome;
+import io.dpsemu.loadgen.flow.FlowResult;
 import io.dpsemu.loadgen.flow.Latency;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package io.dpsemu.loadgen.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import io.dpsemu.loadgen.flow.FlowResult;
 import io.dpsemu.loadgen.flow.FlowResult.Outcome;
+import io.dpsemu.loadgen.flow.FlowResult;
 import io.dpsemu.loadgen.flow.Latency;
 import java.util.Arrays;
 import java.util.Map;

@@ -45,6 +45,15 @@ public final class SasVerifier {
         return token.expiryEpochSeconds() < now - clockSkewSeconds ? SasCheck.EXPIRED : SasCheck.VALID;
     }
 
+    /**
+     * Whether the token's {@code se} lies at most {@code maxLifetime} ahead of now, with the same clock
+     * skew allowance as the expiry (a signer whose clock runs ahead is not refused for it).
+     */
+    public boolean expiresWithin(SasToken token, Duration maxLifetime) {
+        long now = clock.instant().getEpochSecond();
+        return token.expiryEpochSeconds() - now <= maxLifetime.getSeconds() + clockSkewSeconds;
+    }
+
     private static boolean signedByAny(SasToken token, List<String> base64Keys) {
         byte[] stringToSign = (token.resourceRaw() + "\n" + token.expiryRaw()).getBytes(StandardCharsets.UTF_8);
         byte[] signature = token.signature();

@@ -15,6 +15,8 @@ final class ConfigValidator {
 
     /** 0 (unlimited) or a rate the quota counters can hold. */
     private static final int MAX_QUOTA = 10_000_000;
+    /** Ten years: a cap far above any SDK's token lifetime, still far from {@code se} overflowing. */
+    private static final long MAX_TOKEN_LIFETIME_SECONDS = 10L * 365 * 24 * 3600;
 
     private ConfigValidator() {
     }
@@ -68,6 +70,13 @@ final class ConfigValidator {
         ServiceApiConfig service = c.service();
         require(service != null && service.hostName() != null && service.hostName().matches("[A-Za-z0-9_.-]{1,253}"),
                 "service.hostName", "must be a host name without a port (the service SDKs refuse anything else)");
+        List<String> aliases = service.hostAliases() == null ? List.of() : service.hostAliases();
+        for (int i = 0; i < aliases.size(); i++) {
+            String alias = aliases.get(i);
+            require(alias != null && alias.matches("[A-Za-z0-9_.-]{1,253}"), "service.hostAliases[" + i + "]",
+                    "must be a host name without a port, like service.hostName");
+        }
+        range(service.maxTokenLifetimeSeconds(), 60, MAX_TOKEN_LIFETIME_SECONDS, "service.maxTokenLifetimeSeconds");
         Set<String> policyNames = new HashSet<>();
         List<ServicePolicyConfig> policies = service.policies() == null ? List.of() : service.policies();
         for (int i = 0; i < policies.size(); i++) {

@@ -21,6 +21,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -90,6 +91,12 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
                     "protocol level " + level + "; DPS speaks MQTT 3.1.1 (level 4) only");
             return;
         }
+        String malformed = malformedFlags(connect.variableHeader());
+        if (malformed != null) {
+            // a malformed packet is not answered: MQTT 3.1.1 §4.8 closes the connection without CONNACK
+            services.disconnector().close(ctx.channel(), CloseReason.MALFORMED, "CONNECT flags: " + malformed);
+            return;
+        }
         if (!connect.variableHeader().hasUserName()) {
             refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
                     "no username; expected {idScope}/registrations/{registrationId}/api-version=...");
@@ -129,6 +136,27 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
         }
         Transport transport = ctx.pipeline().get(HandlerNames.WS_MQTT) != null ? Transport.MQTT_WS : Transport.MQTT;
         accept(ctx, connect, identity, new DeviceClient(transport, username.apiVersion()));
+    }
+
+    /**
+     * The CONNECT flag rules of MQTT 3.1.1 §3.1.2.3-§3.1.2.9 that Netty's decoder leaves to us (it
+     * checks only the reserved bit [MQTT-3.1.2-3]); null when the flags are well-formed. A
+     * well-formed will is accepted and never published: a DPS connection ends without one mattering.
+     */
+    private static String malformedFlags(MqttConnectVariableHeader header) {
+        if (header.willQos() == 3) {
+            return "will QoS 3 does not exist [MQTT-3.1.2-14]";
+        }
+        if (!header.isWillFlag() && header.willQos() != 0) {
+            return "will QoS " + header.willQos() + " without the will flag [MQTT-3.1.2-13]";
+        }
+        if (!header.isWillFlag() && header.isWillRetain()) {
+            return "will retain without the will flag [MQTT-3.1.2-15]";
+        }
+        if (header.hasPassword() && !header.hasUserName()) {
+            return "password flag without the username flag [MQTT-3.1.2-22]";
+        }
+        return null;
     }
 
     private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, DeviceIdentity identity,

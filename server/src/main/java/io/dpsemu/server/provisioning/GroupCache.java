@@ -1,5 +1,6 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.LogSafe;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.X509Attestation;
@@ -108,7 +109,7 @@ final class GroupCache {
         String pem = caPems.get(name.toLowerCase(Locale.ROOT));
         if (pem == null) {
             LOG.warn("enrollment group '{}' references CA certificate '{}', which is not registered",
-                    group.enrollmentGroupId(), name);
+                    LogSafe.of(group.enrollmentGroupId()), LogSafe.of(name));
             return;
         }
         parseInto(signers, pem, group, "CA certificate '" + name + "'");
@@ -118,7 +119,8 @@ final class GroupCache {
         try {
             signers.add(Pem.parseCertificate(pem));
         } catch (IllegalArgumentException e) {
-            LOG.warn("enrollment group '{}': {} is unusable: {}", group.enrollmentGroupId(), field, e.getMessage());
+            LOG.warn("enrollment group '{}': {} is unusable: {}", LogSafe.of(group.enrollmentGroupId()), LogSafe.of(field),
+                    LogSafe.of(e.getMessage()));
         }
     }
 

@@ -38,8 +38,12 @@ public final class SslContexts {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    /**
+     * Sessions kept for resumption by session id. Each holds native memory until it expires, so a
+     * fleet of one-off connections must not keep them long after it has gone.
+     */
     private static final long SESSION_CACHE_SIZE = 10_000;
-    private static final long SESSION_TIMEOUT_SECONDS = 3_600;
+    private static final long SESSION_TIMEOUT_SECONDS = 300;
 
     private static final SslProvider DEFAULT_PROVIDER = detectProvider();
 

@@ -37,6 +37,11 @@ public final class X509Enrollments {
                 throw new IllegalArgumentException(
                         "attestation.x509 of a group needs signingCertificates or caReferences");
             }
+            if (x509.caReferences() != null && (x509.caReferences().primary() == null
+                    || x509.caReferences().primary().isBlank())) {
+                throw new IllegalArgumentException("attestation.x509.caReferences.primary is required: the name of a"
+                        + " registered CA certificate");
+            }
             completed = new X509Attestation(null, withInfo(x509.signingCertificates(), "signingCertificates", true),
                     x509.caReferences());
         } else {

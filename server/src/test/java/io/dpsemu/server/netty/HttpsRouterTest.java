@@ -79,10 +79,11 @@ class HttpsRouterTest {
 
     /** The service API beside the device API, so that routing between them is what production runs. */
     private ServiceApi serviceApi() {
-        ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), 10, 100);
+        ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), List.of(), 10, 100,
+                ServiceApiConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
         return new ServiceApi(server.store(), serviceThreads.executor(), serviceThreads.health(),
                 new ServiceAuthenticator(ServicePolicies.load(dataDir, config),
-                        new SasVerifier(Duration.ZERO, Clock.systemUTC()), "localhost"),
+                        new SasVerifier(Duration.ZERO, Clock.systemUTC()), config),
                 new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
                 new LinkedHubsResource(List.of(LinkedHub.of("dpsemu-hub.local")), AllocationPolicy.HASHED));

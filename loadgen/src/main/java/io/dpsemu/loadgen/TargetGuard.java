@@ -1,4 +1,4 @@
-package io.dpsemu.loadgen.net;
+package io.dpsemu.loadgen;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

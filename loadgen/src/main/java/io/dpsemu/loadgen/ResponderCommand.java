@@ -1,8 +1,9 @@
-package io.dpsemu.loadgen.responder;
+package io.dpsemu.loadgen;
 
 import io.dpsemu.loadgen.mqtt.MqttPackets;
-import io.dpsemu.loadgen.net.TargetGuard;
 import io.dpsemu.loadgen.net.TlsClient;
+import io.dpsemu.loadgen.responder.DpsAnswers;
+import io.dpsemu.loadgen.responder.ResponderHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -22,11 +23,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code dpsemu loadgen responder}: makes a plain MQTT broker (mosquitto) answer the DPS request
@@ -73,7 +73,7 @@ public final class ResponderCommand implements Callable<Integer> {
             tls = new TlsClient(caFile, "TLSv1.2", false, false, host, port);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             spec.commandLine().getErr().println("dpsemu loadgen responder: " + e.getMessage());
-            return ExitCode.USAGE;
+            return LoadgenCommand.USAGE_ERROR;
         }
         PrintWriter out = spec.commandLine().getOut();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

@@ -1,4 +1,4 @@
-package io.dpsemu.loadgen.net;
+package io.dpsemu.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
