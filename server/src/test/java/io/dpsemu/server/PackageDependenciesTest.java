@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * </ol>
  *
  * <p>The admin CLI and the load generator are clients beside the server, not layers of it: nothing but
- * the command line uses them. And no package cycles anywhere. Constants that javac inlines (static final primitives and strings)
- * leave no trace in the class files, so a dependency made only of them escapes these rules.
+ * the command line uses them. And no package cycles anywhere. Constants that javac inlines (static final
+ * primitives and strings) leave no trace in the class files, so a dependency made only of them escapes
+ * these rules.
  */
 @AnalyzeClasses(packages = "io.dpsemu",
         importOptions = {ImportOption.DoNotIncludeTests.class, PackageDependenciesTest.DoNotIncludeTestJars.class})

@@ -6,7 +6,6 @@ import io.dpsemu.loadgen.flow.FlowListener;
 import io.dpsemu.loadgen.flow.FlowSettings;
 import io.dpsemu.loadgen.flow.HttpsFlowHandler;
 import io.dpsemu.loadgen.flow.MqttFlowHandler;
-import io.dpsemu.loadgen.mqtt.MqttPackets;
 import io.dpsemu.loadgen.mqtt.WebSocketMqttCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

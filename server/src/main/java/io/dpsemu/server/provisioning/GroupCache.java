@@ -119,8 +119,8 @@ final class GroupCache {
         try {
             signers.add(Pem.parseCertificate(pem));
         } catch (IllegalArgumentException e) {
-            LOG.warn("enrollment group '{}': {} is unusable: {}", LogSafe.of(group.enrollmentGroupId()), LogSafe.of(field),
-                    LogSafe.of(e.getMessage()));
+            LOG.warn("enrollment group '{}': {} is unusable: {}", LogSafe.of(group.enrollmentGroupId()),
+                    LogSafe.of(field), LogSafe.of(e.getMessage()));
         }
     }
 

@@ -675,7 +675,8 @@ class ServiceClientIT {
         read.setProvisioningStatus(ProvisioningStatus.DISABLED);
         assertThat(client.createOrUpdateIndividualEnrollment(read).getProvisioningStatus())
                 .isEqualTo(ProvisioningStatus.DISABLED);
-        RawHttpsClient.Response star = raw(RawHttpsClient.request("PUT", "/enrollments/svc-replace?api-version=2021-10-01")
+        RawHttpsClient.Response star = raw(RawHttpsClient
+                .request("PUT", "/enrollments/svc-replace?api-version=2021-10-01")
                 .header("Host", "localhost").header("If-Match", "*").header("Content-Type", "application/json")
                 .header("Authorization", SasTokens.create("localhost", ownerKey, Instant.now().plusSeconds(600), OWNER))
                 .body("{\"registrationId\":\"svc-replace\",\"attestation\":{\"type\":\"symmetricKey\"}}"));

@@ -185,7 +185,8 @@ class EnrollmentResourceTest {
         put("/enrollments/dev-1", "{\"deviceId\":\"kept\",\"allocationPolicy\":\"static\",\"iotHubs\":[\""
                 + ServiceApiFixture.HUB_B + "\"]," + symmetricKeyAttestation(KEY_1, KEY_2) + "}");
 
-        Reply minimal = put("/enrollments/dev-1", "{\"registrationId\":\"dev-1\",\"attestation\":{\"type\":\"symmetricKey\"}}");
+        Reply minimal = put("/enrollments/dev-1",
+                "{\"registrationId\":\"dev-1\",\"attestation\":{\"type\":\"symmetricKey\"}}");
         Reply blankIfMatch = put("/enrollments/dev-1", "{\"attestation\":{\"type\":\"symmetricKey\"}}", "");
         Reply group = put("/enrollmentGroups/g1", symmetricKey(KEY_1, KEY_2));
         Reply groupAgain = put("/enrollmentGroups/g1", "{\"attestation\":{\"type\":\"symmetricKey\"}}");

@@ -284,7 +284,8 @@ class ServiceApiMalformedInputTest {
 
         assertThat(response.status()).as("%s -> %s", row, response).isEqualTo(row.status);
         if (row.errorCode != 0) {
-            assertThat(response.header("x-ms-error-code")).as("%s", response).isEqualTo(Integer.toString(row.errorCode));
+            assertThat(response.header("x-ms-error-code")).as("%s", response)
+                    .isEqualTo(Integer.toString(row.errorCode));
             assertThat(response.json().path("errorCode").asInt()).isEqualTo(row.errorCode);
             assertThat(response.json().path("message").asText()).as("%s", response).contains(row.messagePart);
             assertThat(response.json().path("trackingId").asText()).isNotBlank();
