@@ -93,9 +93,10 @@ public final class DpsJson {
     }
 
     /**
-     * Reads a register (or poll) body in every form the SDKs send (device-protocol.md §1, §4.2): an
-     * empty or blank body is {@link DeviceRegistration#EMPTY}; a {@code payload} that is a string
-     * holding a JSON object (Java SDK) becomes that object; any other {@code payload} is kept as is.
+     * Reads a register (or poll) body in every form the SDKs send
+     * (docs/protocol-notes.md#register-and-poll-bodies): an empty or blank body is
+     * {@link DeviceRegistration#EMPTY}; a {@code payload} that is a string holding a JSON object
+     * (Java SDK) becomes that object; any other {@code payload} is kept as is.
      *
      * @throws DpsProtocolException when the body is not a JSON object or a field has the wrong type
      */

@@ -155,7 +155,10 @@ public final class EnrollmentRules {
         return Base64.getEncoder().encodeToString(generated);
     }
 
-    /** {@code {tags, properties: {desired}}}, each part an object when present (service-api.md §1.1). */
+    /**
+     * {@code {tags, properties: {desired}}}, each part an object when present
+     * (docs/protocol-notes.md#enrollment-documents).
+     */
     private static void checkTwin(JsonNode twin) {
         requireObject("initialTwin", twin);
         if (twin == null || !twin.isObject()) {
