@@ -10,13 +10,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Captures what the server logs, in this JVM, while it is open: every event at INFO and above on the
- * root logger (the level the server runs at), and DEBUG of {@code dps.events} as well, so the
- * connection-close lines ({@code DPS-1002}) are seen too. Events are kept as logged: the formatted
- * message is what a log file's line would hold, before the layout adds its prefix.
+ * root logger (the level the server runs at; the tests' own logging config says WARN, so the root level
+ * is INFO while a capture is open), and DEBUG of {@code dps.events} as well, so the connection-close
+ * lines ({@code DPS-1002}) are seen too. Events are kept as logged: the formatted message is what a log
+ * file's line would hold, before the layout adds its prefix.
  */
 public final class LogCapture implements AutoCloseable {
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Level rootLevel = root.getLevel();
     private final Logger events = (Logger) LoggerFactory.getLogger("dps.events");
     private final Level eventsLevel = events.getLevel();
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -25,6 +27,7 @@ public final class LogCapture implements AutoCloseable {
         appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         appender.start();
         root.addAppender(appender);
+        root.setLevel(Level.INFO);
         events.setLevel(Level.DEBUG);
     }
 
@@ -55,6 +58,7 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         root.detachAppender(appender);
         appender.stop();
+        root.setLevel(rootLevel);
         events.setLevel(eventsLevel);
     }
 }
