@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.DpsServer;
-import io.dpsemu.server.config.ConfigLoader;
 import io.dpsemu.server.logs.LogCapture;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawmqtt.RawMqttClient;
@@ -16,12 +15,10 @@ import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import javax.net.ssl.KeyManager;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -30,13 +27,10 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 11 case 7: device-supplied text reached the log raw, so a device could write lines of its own
@@ -50,25 +44,10 @@ class LogEscapingIT {
     /** What a forger wants to see as a line of its own. */
     private static final String FORGED = "INFO  dps.events - DPS-3001 assigned registrationId=victim";
 
-    @TempDir
-    static Path dataDir;
-
-    private static DpsServer server;
+    @EphemeralServer
+    static DpsServer server;
 
     private LogCapture logs;
-
-    @BeforeAll
-    static void startServer() {
-        server = DpsServer.start(ConfigLoader.load(null, Map.of(), Map.of("dataDir", dataDir.toString(),
-                "store", "memory", "bind", "127.0.0.1", "mqttPort", 0, "httpsPort", 0)));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void capture() {
