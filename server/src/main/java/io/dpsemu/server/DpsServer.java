@@ -58,6 +58,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,7 @@ public final class DpsServer implements AutoCloseable {
     private final ServerConfig config;
     private final Store store;
     private final TlsFiles tlsFiles;
+    private final SslContext sslContext;
     private final StoreExecutor storeExecutor;
     private final RegistrationService registrations;
     private final EngineTimer timer;
@@ -94,13 +96,14 @@ public final class DpsServer implements AutoCloseable {
     private final FaultRules faultRules;
     private final Quotas quotas;
 
-    private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
-            RegistrationService registrations, EngineTimer timer, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
-            Channel mqttChannel, Channel httpsChannel, Channel operationsChannel, DpsMetrics metrics,
-            FaultRules faultRules, Quotas quotas) {
+    private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, SslContext sslContext,
+            StoreExecutor storeExecutor, RegistrationService registrations, EngineTimer timer, EventLoopGroup bossGroup,
+            EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel, Channel operationsChannel,
+            DpsMetrics metrics, FaultRules faultRules, Quotas quotas) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
+        this.sslContext = sslContext;
         this.storeExecutor = storeExecutor;
         this.registrations = registrations;
         this.timer = timer;
@@ -225,8 +228,8 @@ public final class DpsServer implements AutoCloseable {
             workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             workers.next().scheduleAtFixedRate(limiter::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
 
-            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, registrations, timer, boss,
-                    workers, mqttChannel, httpsChannel, operationsChannel, metrics, faultRules, quotas);
+            DpsServer server = new DpsServer(config, store, tlsFiles, sslContext, storeExecutor, registrations, timer,
+                    boss, workers, mqttChannel, httpsChannel, operationsChannel, metrics, faultRules, quotas);
             LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
             if (connectionCap.lowered()) {
                 LOG.warn(connectionCap.describe());
@@ -262,6 +265,7 @@ public final class DpsServer implements AutoCloseable {
                 timer.close();
             }
             store.close();
+            ReferenceCountUtil.release(sslContext);
             throw e;
         }
     }
@@ -327,6 +331,7 @@ public final class DpsServer implements AutoCloseable {
         registrations.close();
         timer.close();
         store.close();
+        ReferenceCountUtil.release(sslContext);
         LOG.info("dpsemu stopped");
     }
 

@@ -52,7 +52,8 @@ public final class SslContexts {
 
     /**
      * A server context serving the given chain and key, requesting (not requiring) a client certificate
-     * and accepting any client chain.
+     * and accepting any client chain. With OpenSSL the context is reference-counted: release it
+     * ({@link io.netty.util.ReferenceCountUtil#release(Object)}) when the server stops.
      *
      * @param certificateChainPem the server certificate first, then its issuers
      * @param privateKeyPem an unencrypted PKCS#8, SEC1 (EC) or PKCS#1 (RSA) key matching the server certificate
@@ -87,7 +88,7 @@ public final class SslContexts {
 
     /** "OpenSSL (BoringSSL)" or "JDK": the provider {@link #forServer(Path, Path)} uses. */
     public static String providerName() {
-        return DEFAULT_PROVIDER == SslProvider.OPENSSL ? "OpenSSL (BoringSSL)" : "JDK";
+        return DEFAULT_PROVIDER == SslProvider.JDK ? "JDK" : "OpenSSL (BoringSSL)";
     }
 
     /** The client's certificate chain, leaf first, or empty when the client sent none. Works on resumed sessions. */
@@ -130,7 +131,9 @@ public final class SslContexts {
     private static SslProvider detectProvider() {
         if (OpenSsl.isAvailable()) {
             log.info("TLS provider: OpenSSL (BoringSSL)");
-            return SslProvider.OPENSSL;
+            // reference-counted engines free their native state when the connection closes, not when a
+            // finalizer gets to them: a closed fleet's TLS memory comes back at once
+            return SslProvider.OPENSSL_REFCNT;
         }
         log.info("TLS provider: JDK (OpenSSL unavailable: {})", String.valueOf(OpenSsl.unavailabilityCause()));
         return SslProvider.JDK;
