@@ -3,6 +3,7 @@ package io.dpsemu.server.tls;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
@@ -82,7 +83,12 @@ public final class SslContexts {
             throw new IllegalStateException(
                     "cannot build the TLS context with the " + provider + " provider: " + e.getMessage(), e);
         }
-        requireEverySuite(context, cipherSuites, provider);
+        try {
+            requireEverySuite(context, cipherSuites, provider);
+        } catch (IllegalStateException e) {
+            ReferenceCountUtil.release(context);
+            throw e;
+        }
         return context;
     }
 

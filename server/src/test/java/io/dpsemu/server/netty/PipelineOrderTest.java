@@ -1,5 +1,6 @@
 package io.dpsemu.server.netty;
 
+import io.netty.util.ReferenceCountUtil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.server.channel.HandlerNames;
@@ -77,6 +78,7 @@ class PipelineOrderTest {
     void stop() {
         loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         engine.close();
+        ReferenceCountUtil.release(sslContext);
     }
 
     @Test

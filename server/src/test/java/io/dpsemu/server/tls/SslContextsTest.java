@@ -1,5 +1,8 @@
 package io.dpsemu.server.tls;
 
+import org.junit.jupiter.api.AfterEach;
+import java.util.ArrayList;
+import io.netty.util.ReferenceCountUtil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -37,12 +40,25 @@ class SslContextsTest {
         return Stream.of(SslProvider.OPENSSL, SslProvider.JDK);
     }
 
+    /** Contexts built by a test, released after it (OpenSSL contexts are reference-counted). */
+    private final List<SslContext> contexts = new ArrayList<>();
+
+    @AfterEach
+    void releaseContexts() {
+        contexts.forEach(ReferenceCountUtil::release);
+    }
+
+    private SslContext built(SslContext context) {
+        contexts.add(context);
+        return context;
+    }
+
     @ParameterizedTest
     @MethodSource("providers")
     void forServer_thenContextOffersExactlyTheConfiguredSuites(SslProvider provider) {
         assumeProvider(provider);
 
-        SslContext context = SslContexts.forServer(files.certificateChain(), files.privateKey(), provider);
+        SslContext context = built(SslContexts.forServer(files.certificateChain(), files.privateKey(), provider));
 
         assertThat(context.isServer()).isTrue();
         assertThat(context.cipherSuites()).containsExactlyInAnyOrderElementsOf(
@@ -58,14 +74,14 @@ class SslContextsTest {
 
         assertThat(Files.readAllLines(sec1))
                 .contains("-----BEGIN EC PARAMETERS-----", "-----BEGIN EC PRIVATE KEY-----");
-        assertThat(SslContexts.forServer(files.certificateChain(), sec1, provider).isServer()).isTrue();
+        assertThat(built(SslContexts.forServer(files.certificateChain(), sec1, provider)).isServer()).isTrue();
     }
 
     @Test
     void forServer_whenSec1KeyOmitsThePublicKey_thenBuilds() {
         Path sec1 = writeSec1ServerKey(false);
 
-        assertThat(SslContexts.forServer(files.certificateChain(), sec1).isServer()).isTrue();
+        assertThat(built(SslContexts.forServer(files.certificateChain(), sec1)).isServer()).isTrue();
     }
 
     @Test
@@ -157,7 +173,7 @@ class SslContextsTest {
         Path pkcs1 = TestPki.writePkcs1Key(dir.resolve("rsa-key.pem"), rsa.getPrivate());
 
         assertThat(Files.readAllLines(pkcs1).get(0)).isEqualTo("-----BEGIN RSA PRIVATE KEY-----");
-        assertThat(SslContexts.forServer(certificate, pkcs1).isServer()).isTrue();
+        assertThat(built(SslContexts.forServer(certificate, pkcs1)).isServer()).isTrue();
     }
 
     @Test
