@@ -98,9 +98,9 @@ public record LimitsConfig(
         private int storeCallTimeoutMillis = 5_000;
         private int groupCommitMaxRecords = 512;
         private int groupCommitMaxWaitMicros;
-        private int maxConnectionsPerAddress = 10_000;
-        private int connectionsPerAddressPerSecond = 1_000;
-        private int connectionBurstPerAddress = 10_000;
+        private int maxConnectionsPerAddress = 25_000;
+        private int connectionsPerAddressPerSecond = 5_000;
+        private int connectionBurstPerAddress = 25_000;
         private int reservedFileDescriptors = 256;
 
         private Builder() {
