@@ -55,7 +55,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
@@ -83,38 +82,26 @@ public final class DpsServer implements AutoCloseable {
     private final ServerConfig config;
     private final Store store;
     private final TlsFiles tlsFiles;
-    private final SslContext sslContext;
-    private final StoreExecutor storeExecutor;
-    private final RegistrationService registrations;
-    private final EngineTimer timer;
-    private final EventLoopGroup bossGroup;
-    private final EventLoopGroup workerGroup;
-    private final Channel mqttChannel;
-    private final Channel httpsChannel;
-    private final Channel operationsChannel;
+    private final OpenedResources opened;
+    private final Endpoints endpoints;
     private final DpsMetrics metrics;
     private final FaultRules faultRules;
     private final Quotas quotas;
 
-    private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, SslContext sslContext,
-            StoreExecutor storeExecutor, RegistrationService registrations, EngineTimer timer, EventLoopGroup bossGroup,
-            EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel, Channel operationsChannel,
+    private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, OpenedResources opened, Endpoints endpoints,
             DpsMetrics metrics, FaultRules faultRules, Quotas quotas) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
-        this.sslContext = sslContext;
-        this.storeExecutor = storeExecutor;
-        this.registrations = registrations;
-        this.timer = timer;
-        this.bossGroup = bossGroup;
-        this.workerGroup = workerGroup;
-        this.mqttChannel = mqttChannel;
-        this.httpsChannel = httpsChannel;
-        this.operationsChannel = operationsChannel;
+        this.opened = opened;
+        this.endpoints = endpoints;
         this.metrics = metrics;
         this.faultRules = faultRules;
         this.quotas = quotas;
+    }
+
+    /** The listening channels; the operations channel is null when that port is off. */
+    private record Endpoints(Channel mqtt, Channel https, Channel operations, boolean epoll) {
     }
 
     /** Starts a server; configuration problems throw {@link ConfigException} before anything listens. */
@@ -133,15 +120,11 @@ public final class DpsServer implements AutoCloseable {
                 : requested.withIdScope(IdScopes.loadOrCreate(dataDir));
         ConnectionCap connectionCap = ConnectionCap.of(config.limits(), ConnectionCap.processDescriptorLimit());
         TlsFiles tlsFiles = tlsFiles(config);
-        SslContext sslContext = SslContexts.forServer(tlsFiles.certificateChain(), tlsFiles.privateKey());
-
-        Store store = openStore(config);
-        EngineTimer timer = null;
-        StoreExecutor storeExecutor = null;
-        RegistrationService registrations = null;
-        EventLoopGroup boss = null;
-        EventLoopGroup workers = null;
+        OpenedResources opened = new OpenedResources();
         try {
+            SslContext sslContext = opened.add(SslContexts.forServer(tlsFiles.certificateChain(),
+                    tlsFiles.privateKey()), ReferenceCountUtil::release);
+            Store store = opened.add(openStore(config), Store::close);
             EnrollmentRules rules = new EnrollmentRules(config.linkedHubs());
             if (config.enrollments() != null) {
                 EnrollmentSeeder.seed(store, Path.of(config.enrollments()), rules);
@@ -152,16 +135,15 @@ public final class DpsServer implements AutoCloseable {
             StoreHealth storeHealth = new StoreHealth(metrics);
             FaultRules faultRules = new FaultRules(config.faults(), metrics);
             Quotas quotas = new Quotas(config.throttling(), metrics);
-            timer = new EngineTimer();
-            // the store threads and the record committer
+            SasVerifier verifier = new SasVerifier(Duration.ofSeconds(config.provisioning().sasClockSkewSeconds()),
+                    clock);
+            EngineTimer timer = opened.add(new EngineTimer(), EngineTimer::close);
             StoreWatchdog watchdog = new StoreWatchdog(storeHealth,
                     Duration.ofMillis(config.limits().storeCallTimeoutMillis()), config.limits().storeThreads() + 1,
                     timer);
-            storeExecutor = new StoreExecutor(config.limits().storeThreads(), config.limits().storeQueue(), watchdog,
-                    timer);
-            SasVerifier verifier = new SasVerifier(Duration.ofSeconds(config.provisioning().sasClockSkewSeconds()),
-                    clock);
-            registrations = RegistrationService.builder()
+            StoreExecutor storeExecutor = new StoreExecutor(config.limits().storeThreads(),
+                    config.limits().storeQueue(), watchdog, timer);
+            RegistrationService registrations = opened.add(RegistrationService.builder()
                     .store(store)
                     .executor(storeExecutor)
                     .timer(timer)
@@ -174,100 +156,82 @@ public final class DpsServer implements AutoCloseable {
                     .limits(config.limits())
                     .sharedOperations(ServerConfig.STORE_POSTGRES.equals(config.store()))
                     .metrics(metrics)
-                    .build();
-            Disconnector disconnector = new Disconnector(metrics);
-            MqttServices services = new MqttServices(registrations, new SessionRegistry(), disconnector, metrics,
-                    config.provisioning(), config.limits());
-
-            boolean epoll = Epoll.isAvailable();
-            boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            workers =
-                    new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class
-                    : NioServerSocketChannel.class;
-            ExceptionHandler exceptions = new ExceptionHandler(disconnector);
-            // the limiter admits what the device ports accept, before Netty's acceptor hands it to a worker
-            ConnectionLimiter limiter = new ConnectionLimiter(connectionCap, config.limits(), metrics,
-                    new RateLimitedLog(boss, FLOOD_LOG_INTERVAL, EventLog::connectionsRefused));
-            AcceptErrorHandler acceptErrors = new AcceptErrorHandler(
-                    new RateLimitedLog(boss, FLOOD_LOG_INTERVAL, EventLog::acceptFailed));
-            ServerBootstrap listening = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(channelType)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true);
-            ServerBootstrap mqtt = listening.clone().handler(limiter)
-                    .childHandler(new MqttChannelInitializer(sslContext, services, exceptions));
-            Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort", acceptErrors);
+                    .build(), RegistrationService::close);
+            // closed before the committer above, so that the records of their last tasks are written
+            opened.add(storeExecutor, StoreExecutor::close);
             ServiceApi serviceApi = new ServiceApi(store, storeExecutor, storeHealth,
                     new ServiceAuthenticator(policies, verifier, config.service()), rules, config.service(),
                     quotas, faultRules, new LinkedHubsResource(config.linkedHubs(), config.allocation().policy()));
-            ServerBootstrap https = listening.clone().handler(limiter).childHandler(new HttpsChannelInitializer(
-                    sslContext, services, new DeviceApi(registrations), serviceApi, exceptions));
-            Channel httpsChannel;
-            try {
-                httpsChannel = bind(https, config.bind(), config.httpsPort(), "httpsPort", acceptErrors);
-            } catch (RuntimeException e) {
-                mqttChannel.close().syncUninterruptibly();
-                throw e;
-            }
-            Channel operationsChannel = null;
-            if (config.operations().enabled()) {
-                ServerBootstrap operations = listening.clone().childHandler(
-                        new OperationsChannelInitializer(new OperationsHandler(prometheus, storeHealth),
-                                config.limits()));
-                try {
-                    operationsChannel = bind(operations, config.operations().bind(), config.operations().port(),
-                            "operations.port", acceptErrors);
-                } catch (RuntimeException e) {
-                    mqttChannel.close().syncUninterruptibly();
-                    httpsChannel.close().syncUninterruptibly();
-                    throw e;
-                }
-            }
-            workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
-            workers.next().scheduleAtFixedRate(limiter::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
-
-            DpsServer server = new DpsServer(config, store, tlsFiles, sslContext, storeExecutor, registrations, timer,
-                    boss, workers, mqttChannel, httpsChannel, operationsChannel, metrics, faultRules, quotas);
-            LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
-            if (connectionCap.lowered()) {
-                LOG.warn(connectionCap.describe());
-            } else {
-                LOG.info(connectionCap.describe());
-            }
-            if (tlsFiles.caCertificate() != null) {
-                LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
-            }
-            LOG.info("service API connection string: {}", policies.ownerConnectionString(config.service().hostName()));
-            if (operationsChannel != null) {
-                LOG.info("metrics and health on http://{}:{}/metrics and /health", config.operations().bind(),
-                        server.operationsPort());
-            }
-            LOG.info("dpsemu ready: idScope={} mqtt={}:{} https={}:{} store={} hubs={}", config.idScope(),
-                    config.bind(), server.mqttPort(), config.bind(), server.httpsPort(), config.store(),
-                    config.linkedHubs().size());
+            Endpoints endpoints = listen(config, connectionCap, sslContext, registrations, serviceApi,
+                    new OperationsHandler(prometheus, storeHealth), metrics, opened);
+            DpsServer server = new DpsServer(config, store, tlsFiles, opened, endpoints, metrics, faultRules, quotas);
+            server.logReady(connectionCap, policies);
             return server;
         } catch (RuntimeException e) {
-            if (workers != null) {
-                workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            }
-            if (boss != null) {
-                boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            }
-            if (storeExecutor != null) {
-                storeExecutor.close();
-            }
-            if (registrations != null) {
-                registrations.close();
-            }
-            if (timer != null) {
-                timer.close();
-            }
-            store.close();
-            ReferenceCountUtil.release(sslContext);
+            opened.close();
             throw e;
         }
+    }
+
+    /**
+     * The device ports (MQTT on one, HTTPS, WebSocket and the service API on the other) and the
+     * operations port when it is on, with their event loops and housekeeping.
+     */
+    private static Endpoints listen(ServerConfig config, ConnectionCap connectionCap, SslContext sslContext,
+            RegistrationService registrations, ServiceApi serviceApi, OperationsHandler operationsHandler,
+            DpsMetrics metrics, OpenedResources opened) {
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup boss = opened.add(eventLoops(1, epoll), DpsServer::shutDown);
+        EventLoopGroup workers = opened.add(eventLoops(0, epoll), DpsServer::shutDown);
+        Disconnector disconnector = new Disconnector(metrics);
+        MqttServices services = new MqttServices(registrations, new SessionRegistry(), disconnector, metrics,
+                config.provisioning(), config.limits());
+        ExceptionHandler exceptions = new ExceptionHandler(disconnector);
+        // the limiter admits what the device ports accept, before Netty's acceptor hands it to a worker
+        ConnectionLimiter limiter = new ConnectionLimiter(connectionCap, config.limits(), metrics,
+                new RateLimitedLog(boss, FLOOD_LOG_INTERVAL, EventLog::connectionsRefused));
+        AcceptErrorHandler acceptErrors = new AcceptErrorHandler(
+                new RateLimitedLog(boss, FLOOD_LOG_INTERVAL, EventLog::acceptFailed));
+        ServerBootstrap listening = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true);
+        Channel mqtt = opened.add(bind(listening.clone().handler(limiter)
+                .childHandler(new MqttChannelInitializer(sslContext, services, exceptions)),
+                config.bind(), config.mqttPort(), "mqttPort", acceptErrors), DpsServer::closeChannel);
+        Channel https = opened.add(bind(listening.clone().handler(limiter).childHandler(new HttpsChannelInitializer(
+                sslContext, services, new DeviceApi(registrations), serviceApi, exceptions)),
+                config.bind(), config.httpsPort(), "httpsPort", acceptErrors), DpsServer::closeChannel);
+        Channel operations = null;
+        if (config.operations().enabled()) {
+            operations = opened.add(bind(listening.clone().childHandler(
+                    new OperationsChannelInitializer(operationsHandler, config.limits())),
+                    config.operations().bind(), config.operations().port(), "operations.port", acceptErrors),
+                    DpsServer::closeChannel);
+        }
+        workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        workers.next().scheduleAtFixedRate(limiter::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        return new Endpoints(mqtt, https, operations, epoll);
+    }
+
+    private void logReady(ConnectionCap connectionCap, ServicePolicies policies) {
+        LOG.info("transport {}, TLS {}", endpoints.epoll() ? "epoll" : "nio", SslContexts.providerName());
+        if (connectionCap.lowered()) {
+            LOG.warn(connectionCap.describe());
+        } else {
+            LOG.info(connectionCap.describe());
+        }
+        if (tlsFiles.caCertificate() != null) {
+            LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
+        }
+        LOG.info("service API connection string: {}", policies.ownerConnectionString(config.service().hostName()));
+        if (endpoints.operations() != null) {
+            LOG.info("metrics and health on http://{}:{}/metrics and /health", config.operations().bind(),
+                    operationsPort());
+        }
+        LOG.info("dpsemu ready: idScope={} mqtt={}:{} https={}:{} store={} hubs={}", config.idScope(),
+                config.bind(), mqttPort(), config.bind(), httpsPort(), config.store(), config.linkedHubs().size());
     }
 
     public ServerConfig config() {
@@ -279,12 +243,12 @@ public final class DpsServer implements AutoCloseable {
     }
 
     public int mqttPort() {
-        return ((InetSocketAddress) mqttChannel.localAddress()).getPort();
+        return ((InetSocketAddress) endpoints.mqtt().localAddress()).getPort();
     }
 
     /** The HTTPS port: the device REST API and MQTT over WebSocket. */
     public int httpsPort() {
-        return ((InetSocketAddress) httpsChannel.localAddress()).getPort();
+        return ((InetSocketAddress) endpoints.https().localAddress()).getPort();
     }
 
     /** The CA certificate devices must trust, or null when the TLS material was supplied by the user. */
@@ -294,8 +258,8 @@ public final class DpsServer implements AutoCloseable {
 
     /** The operations port (metrics, health), or -1 when it is off. */
     public int operationsPort() {
-        return operationsChannel == null ? OperationsConfig.OFF
-                : ((InetSocketAddress) operationsChannel.localAddress()).getPort();
+        return endpoints.operations() == null ? OperationsConfig.OFF
+                : ((InetSocketAddress) endpoints.operations().localAddress()).getPort();
     }
 
     /** Every meter of this node ({@link DpsMetrics}). */
@@ -320,19 +284,21 @@ public final class DpsServer implements AutoCloseable {
 
     @Override
     public void close() {
-        mqttChannel.close().syncUninterruptibly();
-        httpsChannel.close().syncUninterruptibly();
-        if (operationsChannel != null) {
-            operationsChannel.close().syncUninterruptibly();
-        }
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        storeExecutor.close();
-        registrations.close();
-        timer.close();
-        store.close();
-        ReferenceCountUtil.release(sslContext);
+        opened.close();
         LOG.info("dpsemu stopped");
+    }
+
+    private static EventLoopGroup eventLoops(int threads, boolean epoll) {
+        return new MultiThreadIoEventLoopGroup(threads,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    private static void shutDown(EventLoopGroup group) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static void closeChannel(Channel channel) {
+        channel.close().syncUninterruptibly();
     }
 
     private static TlsFiles tlsFiles(ServerConfig config) {
