@@ -204,7 +204,7 @@ class MalformedInputIT {
                         new RawMqttPackets.Subscription(DpsTopics.REGISTER_PREFIX + "#", 0)),
                         new SubscriptionRefused()),
                 mqtt("SUBSCRIBE with an overlong UTF-8 encoding in the filter", true,
-                        d -> packet(RawMqttPackets.SUBSCRIBE, concat(hex("00 09 00 02 C0 AF 00"))), CLOSED),
+                        d -> packet(RawMqttPackets.SUBSCRIBE, hex("00 09 00 02 C0 AF 00")), CLOSED),
                 mqtt("a CONNACK sent by the client", true, d -> hex("20 02 00 00"), CLOSED),
                 mqtt("a register whose body is not JSON", true, d -> RawMqttPackets.register("1", 0, 0, "{not json"),
                         new Answered(400)));
