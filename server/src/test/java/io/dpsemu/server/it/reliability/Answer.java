@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.dpsemu.protocol.json.DpsJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One answer a device got to a register or a poll, over any transport, in the terms a device judges
@@ -24,7 +25,7 @@ record Answer(String transport, String request, int status, Integer retryAfterSe
             json = body.length == 0 ? MissingNode.getInstance() : DpsJson.mapper().readTree(body);
         } catch (IOException e) {
             throw new AssertionError(transport + " " + request + " answered " + status + " with a body that is not"
-                    + " JSON: " + new String(body, java.nio.charset.StandardCharsets.UTF_8), e);
+                    + " JSON: " + new String(body, StandardCharsets.UTF_8), e);
         }
         return new Answer(transport, request, status, retryAfterSeconds, json);
     }

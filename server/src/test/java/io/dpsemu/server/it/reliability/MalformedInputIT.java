@@ -22,7 +22,6 @@ import io.dpsemu.server.rawhttp.WebSocketMqtt;
 import io.dpsemu.server.rawmqtt.RawMqttClient;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttPackets;
-import io.dpsemu.server.rawmqtt.RawMqttReply;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,6 +33,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -247,7 +249,7 @@ class MalformedInputIT {
     // --- TLS (8883 and 443) ----------------------------------------------------------------
 
     static Stream<Arguments> tlsCorpus() {
-        Map<String, Function<RawMqttDevice, byte[]>> inputs = new java.util.LinkedHashMap<>();
+        Map<String, Function<RawMqttDevice, byte[]>> inputs = new LinkedHashMap<>();
         inputs.put("plaintext MQTT CONNECT", d -> d.connect().bytes());
         inputs.put("plaintext HTTP request", d -> ("GET /" + d.idScope() + "/registrations/" + d.registrationId()
                 + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -278,7 +280,7 @@ class MalformedInputIT {
             byte[] answer = readUntilClosed(socket);
             // nothing but TLS alerts may come back: a handshake message would mean the input was accepted
             assertThat(answer.length == 0 || answer[0] == 0x15).as("the server's bytes before closing: %s",
-                    java.util.HexFormat.of().formatHex(answer)).isTrue();
+                    HexFormat.of().formatHex(answer)).isTrue();
         }
         assertServerStillServes(transport, before);
     }
@@ -486,12 +488,12 @@ class MalformedInputIT {
         while ((whole[lengthBytes] & 0x80) != 0) {
             lengthBytes++;
         }
-        byte[] body = java.util.Arrays.copyOfRange(whole, 1 + lengthBytes, whole.length - 10);
+        byte[] body = Arrays.copyOfRange(whole, 1 + lengthBytes, whole.length - 10);
         return packet(RawMqttPackets.CONNECT, body);
     }
 
     private static byte[] cut(byte[] bytes, int length) {
-        return java.util.Arrays.copyOf(bytes, length);
+        return Arrays.copyOf(bytes, length);
     }
 
     private static byte[] withFirstByte(byte[] frame, int firstByte) {

@@ -8,6 +8,7 @@ import io.dpsemu.server.rawmqtt.RawMqttPackets;
 import io.dpsemu.server.rawmqtt.RawMqttReply;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import java.io.IOException;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -129,7 +130,7 @@ final class MqttLink implements DeviceLink {
         }
     }
 
-    private Answer exchange(String request, java.util.function.Function<String, byte[]> packet) throws IOException {
+    private Answer exchange(String request, Function<String, byte[]> packet) throws IOException {
         String id = Integer.toString(++rid);
         try {
             if (session == null) {

@@ -144,7 +144,8 @@ class OperationFloodIT {
         try {
             sampler.start();
             victims.start();
-            victims.awaitEachAssigned(3, Duration.ofMinutes(2));
+            // warm up first (class loading, JIT), so that the unloaded numbers are not a cold start's
+            victims.awaitEachAssigned(20, Duration.ofMinutes(2));
             baselineStart = System.nanoTime();
             TimeUnit.SECONDS.sleep(BASELINE_SECONDS);
             floodStart = System.nanoTime();

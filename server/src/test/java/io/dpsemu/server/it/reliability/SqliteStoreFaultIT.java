@@ -3,6 +3,9 @@ package io.dpsemu.server.it.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SQLite store (the default) on a real file system that fails under a running server (issue 11
@@ -64,6 +68,8 @@ class SqliteStoreFaultIT {
         return thread;
     });
     private final AtomicInteger names = new AtomicInteger();
+    /** The event log (DPS-5001 names why the store is down). */
+    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
     private FaultFilesystem filesystem;
     private Path dataDir;
     private DpsServer server;
@@ -72,6 +78,7 @@ class SqliteStoreFaultIT {
 
     @AfterEach
     void cleanUp() {
+        eventLog().detachAppender(events);
         // in this order: nothing may touch a frozen file system, and the server must let go of it before unmounting
         try {
             if (filesystem != null) {
@@ -99,7 +106,7 @@ class SqliteStoreFaultIT {
         long filled = filesystem.fill();
         System.out.println("SqliteStoreFaultIT[full]: filled the tmpfs with " + filled + " bytes");
         List<Caught> caught = startDevices("full", 3);
-        awaitStoreDown("the disk is full");
+        awaitStoreDown("the disk is full", "SQLITE_FULL");
         caught.addAll(startDevices("full-late", 3));
         awaitEveryDeviceToldToRetry(caught);
 
@@ -120,7 +127,7 @@ class SqliteStoreFaultIT {
 
         filesystem.freeze(Duration.ofMinutes(5));
         List<Caught> caught = startDevices("frozen", 3);
-        awaitStoreDown("a store call hangs");
+        awaitStoreDown("a store call hangs", "has not returned within " + STORE_CALL_TIMEOUT_MILLIS + " ms");
         caught.addAll(startDevices("frozen-late", 3));
         List<String> sdkFailures = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProvisioningDeviceClientRegistrationResult> sdk = startSdkDevice("frozen-sdk", sdkFailures);
@@ -131,7 +138,8 @@ class SqliteStoreFaultIT {
         awaitStoreUp();
         finish(caught);
         ProvisioningDeviceClientRegistrationResult result = sdk.get(SAFETY_NET.toSeconds(), TimeUnit.SECONDS);
-        assertThat(result.getProvisioningDeviceClientStatus()).isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+        assertThat(result.getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
         ledger.assigned("frozen-sdk", result.getIothubUri(), result.getDeviceId(), "Azure SDK");
         // the Java SDK retries nothing itself: each refusal reached the application as an error naming 503
         System.out.println("SqliteStoreFaultIT[frozen]: the SDK device's refused attempts: " + sdkFailures);
@@ -151,7 +159,7 @@ class SqliteStoreFaultIT {
 
         filesystem.failReadOnly();
         List<Caught> caught = startDevices("read-only", 3);
-        awaitStoreDown("the file system is read-only");
+        awaitStoreDown("the file system is read-only", "SQLITE_IOERR", "SQLITE_READONLY");
         caught.addAll(startDevices("read-only-late", 3));
         awaitEveryDeviceToldToRetry(caught);
 
@@ -171,6 +179,10 @@ class SqliteStoreFaultIT {
     // --- the server ------------------------------------------------------------------------
 
     private void startServer() {
+        if (!events.isStarted()) {
+            events.start();
+            eventLog().addAppender(events);
+        }
         dataDir = filesystem.root().resolve("data");
         server = TestServers.start(dataDir, "sqlite", Map.of(
                 "operations.port", 0,
@@ -183,16 +195,31 @@ class SqliteStoreFaultIT {
         operations = new OperationsEndpoint(server.operationsPort());
     }
 
-    private void awaitStoreDown(String fault) {
+    /**
+     * Waits until the server reports the store down, then checks its DPS-5001 line names the fault
+     * the test made (one of {@code causes}), not some other failure.
+     */
+    private void awaitStoreDown(String fault, String... causes) {
         await("/health 503 and dps_store_up 0 while " + fault).atMost(SAFETY_NET)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> operations.health() == 503 && operations.storeUp() == 0.0);
+        List<String> storeDown;
+        synchronized (events.list) {
+            storeDown = events.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(line -> line.startsWith("DPS-5001")).toList();
+        }
+        assertThat(storeDown).as("DPS-5001 lines while " + fault).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).containsAnyOf(causes));
     }
 
     private void awaitStoreUp() {
         await("/health 200 and dps_store_up 1 once the fault is gone").atMost(SAFETY_NET)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> operations.health() == 200 && operations.storeUp() == 1.0);
+    }
+
+    private static Logger eventLog() {
+        return (Logger) LoggerFactory.getLogger("dps.events");
     }
 
     private void verifyRecordsAfterStop(String fault) {
