@@ -23,7 +23,8 @@
 #
 # Usage: docker/cluster/prepare.sh [--id-scope SCOPE] [NAME...]
 #   NAME        a host name or IP address devices and service clients use to reach the load
-#               balancer; the first one is also service.hostName. localhost is always included.
+#               balancer; the first one is also service.hostName, the others service.hostAliases
+#               (the names service SAS tokens may be signed for). localhost is always in the certificate.
 #   --id-scope  use this id scope instead of a generated one (first run only: it is kept in state/)
 set -euo pipefail
 
@@ -143,6 +144,16 @@ else
     echo "service:"
     echo "  # the host name service clients sign (sr) and connect to: the load balancer's"
     echo "  hostName: ${names[0]}"
+    aliases=()
+    for name in "${names[@]:1}"; do
+      if [[ "$name" =~ ^[A-Za-z0-9_.-]+$ ]]; then
+        aliases+=("$name")
+      fi
+    done
+    if [ ${#aliases[@]} -gt 0 ]; then
+      echo "  # the balancer's other names: a service token may be signed for any of them (sr)"
+      echo "  hostAliases: [$(printf '%s, ' "${aliases[@]}" | sed 's/, $//')]"
+    fi
     echo "  # provisioningserviceowner with the keys generated in state/service-policies.json, so a"
     echo "  # connection string works on every node (copied as written there: JSON is YAML)"
     echo "  policies:"

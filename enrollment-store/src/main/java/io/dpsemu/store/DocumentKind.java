@@ -134,10 +134,17 @@ public final class DocumentKind<T> {
 
     /**
      * @param currentEtag the stored item's etag, {@code null} when there is no such item
-     * @throws PreconditionFailedException when {@code ifMatch} does not hold
+     * @throws PreconditionFailedException when {@code ifMatch} does not hold ({@link AlreadyExistsException}
+     *         for {@link Store#CREATE_ONLY})
      */
     public void checkIfMatch(String ifMatch, String currentEtag, String itemId) {
         if (ifMatch == null) {
+            return;
+        }
+        if (ifMatch.equals(Store.CREATE_ONLY)) {
+            if (currentEtag != null) {
+                throw new AlreadyExistsException(name + " '" + itemId + "' already exists");
+            }
             return;
         }
         if (currentEtag == null) {

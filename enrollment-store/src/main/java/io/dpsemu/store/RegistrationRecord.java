@@ -8,11 +8,11 @@ import io.dpsemu.protocol.model.RegistrationSubstatus;
 import java.time.Instant;
 
 /**
- * The outcome of a device's latest registration (service-api.md §2.1). {@code enrollmentGroupId}
- * is {@code null} when the device registered through an individual enrollment; {@code payload}
- * is the custom-allocation data returned to the device. {@code initialTwin} and {@code capabilities}
- * are what the assigned hub's device identity would hold (dpsemu connects to no hub, so the record
- * keeps them for the user to inspect).
+ * The outcome of a device's latest registration (docs/protocol-notes.md#registration-records).
+ * {@code enrollmentGroupId} is {@code null} when the device registered through an individual
+ * enrollment; {@code payload} is the custom-allocation data returned to the device.
+ * {@code initialTwin} and {@code capabilities} are what the assigned hub's device identity would
+ * hold (dpsemu connects to no hub, so the record keeps them for the user to inspect).
  */
 public record RegistrationRecord(
         String registrationId,
@@ -48,6 +48,7 @@ public record RegistrationRecord(
     /** The record as the store keeps it: server-owned fields replaced. */
     public RegistrationRecord withStoreFields(String newEtag, Instant created, Instant lastUpdated) {
         return new RegistrationRecord(registrationId, enrollmentGroupId, attestationType, deviceId, assignedHub,
-                status, substatus, errorCode, errorMessage, payload, created, lastUpdated, newEtag, initialTwin, capabilities);
+                status, substatus, errorCode, errorMessage, payload, created, lastUpdated, newEtag, initialTwin,
+                capabilities);
     }
 }

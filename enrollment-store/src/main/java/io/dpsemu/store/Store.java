@@ -16,7 +16,8 @@ import java.util.Optional;
  * returns.
  *
  * <p>{@code ifMatch}: {@code null} writes unconditionally; {@code "*"} requires the item to exist;
- * any other value must equal the current etag, surrounding double quotes ignored on either side.
+ * {@link #CREATE_ONLY} requires it not to exist (and throws {@link AlreadyExistsException}); any
+ * other value must equal the current etag, surrounding double quotes ignored on either side.
  * A failed condition throws {@link PreconditionFailedException}.
  *
  * <p>Lists are ordered by lower-cased id; a page's continuation is {@code null} on the last page.
@@ -30,6 +31,12 @@ import java.util.Optional;
  * {@link StoreUnavailableException}; nothing else of the database leaks.
  */
 public interface Store extends AutoCloseable {
+
+    /**
+     * The {@code ifMatch} of a write that may only create (HTTP's {@code If-None-Match: *}): checked in
+     * the same transaction as the write, so two concurrent creates of one id never overwrite each other.
+     */
+    String CREATE_ONLY = "If-None-Match: *";
 
     Optional<IndividualEnrollment> findEnrollment(String registrationId);
 

@@ -174,6 +174,25 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void putEnrollment_whenCreateOnly_thenCreatesANewOneButNeverReplaces() {
+        IndividualEnrollment created = store.putEnrollment(enrollment("device-1"), Store.CREATE_ONLY);
+
+        assertThatThrownBy(() -> store.putEnrollment(withDeviceId(enrollment("DEVICE-1"), "lost"), Store.CREATE_ONLY))
+                .isInstanceOf(AlreadyExistsException.class)
+                .hasMessageContaining("DEVICE-1");
+        assertThat(store.findEnrollment("device-1")).contains(created);
+    }
+
+    @Test
+    void putGroup_whenCreateOnly_thenCreatesANewOneButNeverReplaces() {
+        EnrollmentGroup created = store.putGroup(group("group-1"), Store.CREATE_ONLY);
+
+        assertThatThrownBy(() -> store.putGroup(group("group-1"), Store.CREATE_ONLY))
+                .isInstanceOf(AlreadyExistsException.class);
+        assertThat(store.findGroup("group-1")).contains(created);
+    }
+
+    @Test
     void putEnrollment_whenIfMatchGivenAndEnrollmentAbsent_thenPreconditionFailed() {
         assertThatThrownBy(() -> store.putEnrollment(enrollment("device-1"), "*"))
                 .isInstanceOf(PreconditionFailedException.class);
@@ -270,7 +289,8 @@ public abstract class StoreContractTest {
         Page<IndividualEnrollment> first = store.listEnrollments(null, 2);
         Page<IndividualEnrollment> last = store.listEnrollments(first.continuation(), 2);
 
-        assertThat(last.items()).extracting(IndividualEnrollment::registrationId).containsExactly("device-2", "device-3");
+        assertThat(last.items()).extracting(IndividualEnrollment::registrationId)
+                .containsExactly("device-2", "device-3");
         assertThat(last.continuation()).isNull();
     }
 
@@ -423,7 +443,8 @@ public abstract class StoreContractTest {
     void putRegistration_whenCallerMutatesPayloadsAfterwards_thenStoredRecordIsUnaffected() {
         ObjectNode payload = (ObjectNode) json("{\"hub\":\"a\"}");
         RegistrationRecord sent = new RegistrationRecord("device-1", null, AttestationType.SYMMETRIC_KEY, "device-1",
-                "hub1.azure-devices.net", RegistrationStatus.ASSIGNED, null, null, null, payload, null, null, null, null, null);
+                "hub1.azure-devices.net", RegistrationStatus.ASSIGNED, null, null, null, payload, null, null, null,
+                null, null);
         ObjectNode returned = (ObjectNode) store.putRegistration(sent).payload();
 
         payload.put("hub", "b");

@@ -10,11 +10,16 @@ import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.EventLog;
+import io.dpsemu.server.metrics.RateLimitedLog;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.dpsemu.server.mqtt.SessionRegistry;
+import io.dpsemu.server.netty.AcceptErrorHandler;
+import io.dpsemu.server.netty.ConnectionCap;
 import io.dpsemu.server.netty.ConnectionLimiter;
 import io.dpsemu.server.netty.ExceptionHandler;
+import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.netty.HttpsChannelInitializer;
 import io.dpsemu.server.netty.MqttChannelInitializer;
 import io.dpsemu.server.netty.OperationsChannelInitializer;
@@ -53,6 +58,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,10 +77,13 @@ public final class DpsServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpsServer.class);
     private static final long SWEEP_SECONDS = 30;
+    /** How often a flood's refusals and accept failures are summarized in the log. */
+    private static final Duration FLOOD_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     private final Store store;
     private final TlsFiles tlsFiles;
+    private final SslContext sslContext;
     private final StoreExecutor storeExecutor;
     private final RegistrationService registrations;
     private final EngineTimer timer;
@@ -87,12 +96,14 @@ public final class DpsServer implements AutoCloseable {
     private final FaultRules faultRules;
     private final Quotas quotas;
 
-    private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, StoreExecutor storeExecutor,
-            RegistrationService registrations, EngineTimer timer, EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel,
-            Channel operationsChannel, DpsMetrics metrics, FaultRules faultRules, Quotas quotas) {
+    private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, SslContext sslContext,
+            StoreExecutor storeExecutor, RegistrationService registrations, EngineTimer timer, EventLoopGroup bossGroup,
+            EventLoopGroup workerGroup, Channel mqttChannel, Channel httpsChannel, Channel operationsChannel,
+            DpsMetrics metrics, FaultRules faultRules, Quotas quotas) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
+        this.sslContext = sslContext;
         this.storeExecutor = storeExecutor;
         this.registrations = registrations;
         this.timer = timer;
@@ -120,6 +131,7 @@ public final class DpsServer implements AutoCloseable {
         createDirectories(dataDir);
         ServerConfig config = requested.idScope() != null ? requested
                 : requested.withIdScope(IdScopes.loadOrCreate(dataDir));
+        ConnectionCap connectionCap = ConnectionCap.of(config.limits(), ConnectionCap.processDescriptorLimit());
         TlsFiles tlsFiles = tlsFiles(config);
         SslContext sslContext = SslContexts.forServer(tlsFiles.certificateChain(), tlsFiles.privateKey());
 
@@ -169,37 +181,44 @@ public final class DpsServer implements AutoCloseable {
 
             boolean epoll = Epoll.isAvailable();
             boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            workers = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            workers =
+                    new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class
                     : NioServerSocketChannel.class;
             ExceptionHandler exceptions = new ExceptionHandler(disconnector);
-            ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(), metrics, disconnector);
-            ServerBootstrap mqtt = new ServerBootstrap()
+            // the limiter admits what the device ports accept, before Netty's acceptor hands it to a worker
+            ConnectionLimiter limiter = new ConnectionLimiter(connectionCap, config.limits(), metrics,
+                    new RateLimitedLog(boss, FLOOD_LOG_INTERVAL, EventLog::connectionsRefused));
+            AcceptErrorHandler acceptErrors = new AcceptErrorHandler(
+                    new RateLimitedLog(boss, FLOOD_LOG_INTERVAL, EventLog::acceptFailed));
+            ServerBootstrap listening = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(channelType)
                     .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new MqttChannelInitializer(sslContext, services, limiter, exceptions));
-            Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort");
+                    .childOption(ChannelOption.TCP_NODELAY, true);
+            ServerBootstrap mqtt = listening.clone().handler(limiter)
+                    .childHandler(new MqttChannelInitializer(sslContext, services, exceptions));
+            Channel mqttChannel = bind(mqtt, config.bind(), config.mqttPort(), "mqttPort", acceptErrors);
             ServiceApi serviceApi = new ServiceApi(store, storeExecutor, storeHealth,
-                    new ServiceAuthenticator(policies, verifier, config.service().hostName()), rules, config.service(),
+                    new ServiceAuthenticator(policies, verifier, config.service()), rules, config.service(),
                     quotas, faultRules, new LinkedHubsResource(config.linkedHubs(), config.allocation().policy()));
-            ServerBootstrap https = mqtt.clone().childHandler(new HttpsChannelInitializer(sslContext, services,
-                    new DeviceApi(registrations), serviceApi, limiter, exceptions));
+            ServerBootstrap https = listening.clone().handler(limiter).childHandler(new HttpsChannelInitializer(
+                    sslContext, services, new DeviceApi(registrations), serviceApi, exceptions));
             Channel httpsChannel;
             try {
-                httpsChannel = bind(https, config.bind(), config.httpsPort(), "httpsPort");
+                httpsChannel = bind(https, config.bind(), config.httpsPort(), "httpsPort", acceptErrors);
             } catch (RuntimeException e) {
                 mqttChannel.close().syncUninterruptibly();
                 throw e;
             }
             Channel operationsChannel = null;
             if (config.operations().enabled()) {
-                ServerBootstrap operations = mqtt.clone().childHandler(
-                        new OperationsChannelInitializer(new OperationsHandler(prometheus, storeHealth)));
+                ServerBootstrap operations = listening.clone().childHandler(
+                        new OperationsChannelInitializer(new OperationsHandler(prometheus, storeHealth),
+                                config.limits()));
                 try {
                     operationsChannel = bind(operations, config.operations().bind(), config.operations().port(),
-                            "operations.port");
+                            "operations.port", acceptErrors);
                 } catch (RuntimeException e) {
                     mqttChannel.close().syncUninterruptibly();
                     httpsChannel.close().syncUninterruptibly();
@@ -207,10 +226,16 @@ public final class DpsServer implements AutoCloseable {
                 }
             }
             workers.next().scheduleAtFixedRate(registrations::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+            workers.next().scheduleAtFixedRate(limiter::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
 
-            DpsServer server = new DpsServer(config, store, tlsFiles, storeExecutor, registrations, timer, boss, workers,
-                    mqttChannel, httpsChannel, operationsChannel, metrics, faultRules, quotas);
+            DpsServer server = new DpsServer(config, store, tlsFiles, sslContext, storeExecutor, registrations, timer,
+                    boss, workers, mqttChannel, httpsChannel, operationsChannel, metrics, faultRules, quotas);
             LOG.info("transport {}, TLS {}", epoll ? "epoll" : "nio", SslContexts.providerName());
+            if (connectionCap.lowered()) {
+                LOG.warn(connectionCap.describe());
+            } else {
+                LOG.info(connectionCap.describe());
+            }
             if (tlsFiles.caCertificate() != null) {
                 LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
             }
@@ -240,6 +265,7 @@ public final class DpsServer implements AutoCloseable {
                 timer.close();
             }
             store.close();
+            ReferenceCountUtil.release(sslContext);
             throw e;
         }
     }
@@ -305,6 +331,7 @@ public final class DpsServer implements AutoCloseable {
         registrations.close();
         timer.close();
         store.close();
+        ReferenceCountUtil.release(sslContext);
         LOG.info("dpsemu stopped");
     }
 
@@ -318,16 +345,24 @@ public final class DpsServer implements AutoCloseable {
     private static Store openStore(ServerConfig config) {
         return switch (config.store()) {
             case ServerConfig.STORE_MEMORY -> new InMemoryStore();
-            case ServerConfig.STORE_SQLITE -> SqliteStore.open(config.dataPath().resolve("dpsemu.db"));
+            case ServerConfig.STORE_SQLITE -> SqliteStore.open(config.dataPath().resolve("dpsemu.db"),
+                    config.limits().storeThreads());
             case ServerConfig.STORE_POSTGRES -> PostgresStore.open(config.postgres().url(), config.postgres().user(),
                     config.postgres().password(), config.postgres().poolSize());
             default -> throw new ConfigException("configuration key 'store' has unknown value " + config.store());
         };
     }
 
-    private static Channel bind(ServerBootstrap bootstrap, String host, int port, String key) {
+    /**
+     * Binds a listening channel and puts the accept-error handler last in its pipeline: once bound,
+     * Netty's acceptor (added while the channel registered) is in place, and the handler comes after it.
+     */
+    private static Channel bind(ServerBootstrap bootstrap, String host, int port, String key,
+            AcceptErrorHandler acceptErrors) {
         try {
-            return bootstrap.bind(host, port).syncUninterruptibly().channel();
+            Channel channel = bootstrap.bind(host, port).syncUninterruptibly().channel();
+            channel.pipeline().addLast(HandlerNames.ACCEPT_ERRORS, acceptErrors);
+            return channel;
         } catch (Exception e) {
             throw new ConfigException("cannot listen on " + host + ":" + port + " (configuration key '" + key
                     + "'): " + e.getMessage(), e);
@@ -345,7 +380,8 @@ public final class DpsServer implements AutoCloseable {
                 Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
             }
         } catch (java.io.IOException e) {
-            throw new ConfigException("configuration key 'dataDir': cannot create " + dataDir + ": " + e.getMessage(), e);
+            throw new ConfigException("configuration key 'dataDir': cannot create " + dataDir + ": "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -14,8 +14,8 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.enrollment.InvalidEnrollmentException;
+import io.dpsemu.server.tls.Pem;
 import io.dpsemu.server.x509.CertificateFacts;
-import io.dpsemu.server.x509.PemCertificates;
 import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.Store;
 import java.io.IOException;
@@ -62,9 +62,10 @@ final class EnrollmentSeeder {
             String where = file + ": CA certificate '" + ca.name() + "'";
             requireId(ca.name(), where);
             try {
-                X509Certificate parsed = PemCertificates.parseOne(ca.certificate());
+                X509Certificate parsed = Pem.parseCertificate(ca.certificate());
                 if (parsed.getBasicConstraints() < 0) {
-                    throw new ConfigException(where + ": " + CertificateFacts.describe(parsed) + " is not a CA certificate");
+                    throw new ConfigException(where + ": " + CertificateFacts.describe(parsed)
+                            + " is not a CA certificate");
                 }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(where + ": " + e.getMessage(), e);

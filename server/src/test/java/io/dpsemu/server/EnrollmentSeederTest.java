@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EnrollmentSeederTest {
 
     private static final EnrollmentRules RULES = new EnrollmentRules(
-            List.of(LinkedHub.of("dpsemu-hub.local"), LinkedHub.of("hub-a.azure-devices.net"), LinkedHub.of("hub-b.azure-devices.net")));
+            List.of(LinkedHub.of("dpsemu-hub.local"), LinkedHub.of("hub-a.azure-devices.net"),
+                    LinkedHub.of("hub-b.azure-devices.net")));
 
     private static final String KEY_32 = Base64.getEncoder().encodeToString(bytes(32, 1));
     private static final String KEY_64 = Base64.getEncoder().encodeToString(bytes(64, 2));
@@ -170,7 +171,8 @@ class EnrollmentSeederTest {
 
         EnrollmentSeeder.seed(store, seed, RULES);
 
-        SymmetricKeyAttestation individual = store.findEnrollment("device-1").orElseThrow().attestation().symmetricKey();
+        SymmetricKeyAttestation individual = store.findEnrollment("device-1").orElseThrow().attestation()
+                .symmetricKey();
         SymmetricKeyAttestation group = store.findGroup("group-1").orElseThrow().attestation().symmetricKey();
         assertGeneratedKey(individual.primaryKey());
         assertGeneratedKey(individual.secondaryKey());
@@ -191,7 +193,8 @@ class EnrollmentSeederTest {
                     attestation: {type: symmetricKey}
                 """);
         EnrollmentSeeder.seed(store, seed, RULES);
-        SymmetricKeyAttestation individual = store.findEnrollment("device-1").orElseThrow().attestation().symmetricKey();
+        SymmetricKeyAttestation individual = store.findEnrollment("device-1").orElseThrow().attestation()
+                .symmetricKey();
         SymmetricKeyAttestation group = store.findGroup("group-1").orElseThrow().attestation().symmetricKey();
 
         EnrollmentSeeder.seed(store, seed, RULES);
@@ -505,7 +508,8 @@ class EnrollmentSeederTest {
 
     @Test
     void seed_whenX509Enrollment_thenStoredWithTheComputedCertificateInfo() throws Exception {
-        X509Bundle maker = new CertificateBuilder().subject("CN=maker").ecp256().setIsCertificateAuthority(true).buildSelfSigned();
+        X509Bundle maker = new CertificateBuilder().subject("CN=maker").ecp256().setIsCertificateAuthority(true)
+                .buildSelfSigned();
         X509Bundle leaf = new CertificateBuilder().subject("CN=device-x").ecp256().buildIssuedBy(maker);
         Path seed = file("x509.yaml", """
                 enrollments:

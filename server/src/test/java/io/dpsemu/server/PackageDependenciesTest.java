@@ -22,6 +22,8 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>composition root and CLI: {@code io.dpsemu.server} (the root package only) and {@code server.cli..}
  *   <li>admin CLI: {@code server.cli.manage..}, a pure HTTP client of the service API: protocol only
+ *   <li>load generator: {@code io.dpsemu.loadgen..} (module loadgen), a client of any DPS-compatible
+ *       server: protocol only
  *   <li>transports: {@code server.netty} (the pipelines), {@code mqtt}, {@code http}, {@code service} and
  *       {@code channel} (what every connection handler shares); only {@code netty} knows the pipelines
  *   <li>engine: {@code server.provisioning}, {@code allocation}, {@code faults}, {@code throttling},
@@ -31,8 +33,10 @@ import java.util.stream.Stream;
  *   <li>protocol: {@code io.dpsemu.protocol..} (module protocol)
  * </ol>
  *
- * <p>And no package cycles anywhere. Constants that javac inlines (static final primitives and strings)
- * leave no trace in the class files, so a dependency made only of them escapes these rules.
+ * <p>The admin CLI and the load generator are clients beside the server, not layers of it: nothing but
+ * the command line uses them. And no package cycles anywhere. Constants that javac inlines (static final
+ * primitives and strings) leave no trace in the class files, so a dependency made only of them escapes
+ * these rules.
  */
 @AnalyzeClasses(packages = "io.dpsemu",
         importOptions = {ImportOption.DoNotIncludeTests.class, PackageDependenciesTest.DoNotIncludeTestJars.class})
@@ -40,6 +44,7 @@ class PackageDependenciesTest {
 
     private static final String ROOT_AND_CLI = "composition root and CLI";
     private static final String ADMIN_CLI = "admin CLI";
+    private static final String LOAD_GENERATOR = "load generator";
     private static final String TRANSPORTS = "transports";
     private static final String ENGINE = "engine";
     private static final String BASE = "base";
@@ -49,6 +54,7 @@ class PackageDependenciesTest {
     private static final String ROOT_PACKAGE = "io.dpsemu.server";
     private static final String CLI_PACKAGES = "io.dpsemu.server.cli..";
     private static final String ADMIN_CLI_PACKAGES = "io.dpsemu.server.cli.manage..";
+    private static final String LOAD_GENERATOR_PACKAGES = "io.dpsemu.loadgen..";
     private static final String PIPELINE_PACKAGES = "io.dpsemu.server.netty..";
     private static final String CHANNEL_PACKAGES = "io.dpsemu.server.channel..";
     private static final String[] HANDLER_PACKAGES = {
@@ -69,13 +75,16 @@ class PackageDependenciesTest {
             .layer(ROOT_AND_CLI).definedBy(resideInAnyPackage(ROOT_PACKAGE, CLI_PACKAGES)
                     .and(not(resideInAPackage(ADMIN_CLI_PACKAGES))))
             .layer(ADMIN_CLI).definedBy(ADMIN_CLI_PACKAGES)
+            .layer(LOAD_GENERATOR).definedBy(LOAD_GENERATOR_PACKAGES)
             .layer(TRANSPORTS).definedBy(TRANSPORT_PACKAGES)
             .layer(ENGINE).definedBy(ENGINE_PACKAGES)
             .layer(BASE).definedBy(BASE_PACKAGES)
             .layer(STORE).definedBy(STORE_PACKAGES)
             .layer(PROTOCOL).definedBy(PROTOCOL_PACKAGES)
-            .whereLayer(ROOT_AND_CLI).mayOnlyAccessLayers(ADMIN_CLI, TRANSPORTS, ENGINE, BASE, STORE, PROTOCOL)
+            .whereLayer(ROOT_AND_CLI).mayOnlyAccessLayers(ADMIN_CLI, LOAD_GENERATOR, TRANSPORTS, ENGINE, BASE, STORE,
+                    PROTOCOL)
             .whereLayer(ADMIN_CLI).mayOnlyAccessLayers(PROTOCOL)
+            .whereLayer(LOAD_GENERATOR).mayOnlyAccessLayers(PROTOCOL)
             .whereLayer(TRANSPORTS).mayOnlyAccessLayers(ENGINE, BASE, STORE, PROTOCOL)
             .whereLayer(ENGINE).mayOnlyAccessLayers(BASE, STORE, PROTOCOL)
             .whereLayer(BASE).mayOnlyAccessLayers(STORE, PROTOCOL)
@@ -85,7 +94,8 @@ class PackageDependenciesTest {
     /** A new package must be given its place above. */
     @ArchTest
     static final ArchRule everyPackageHasALayer = classes().should().resideInAnyPackage(concat(
-            new String[] {ROOT_PACKAGE, CLI_PACKAGES, STORE_PACKAGES, PROTOCOL_PACKAGES}, TRANSPORT_PACKAGES,
+            new String[] {ROOT_PACKAGE, CLI_PACKAGES, LOAD_GENERATOR_PACKAGES, STORE_PACKAGES, PROTOCOL_PACKAGES},
+            TRANSPORT_PACKAGES,
             ENGINE_PACKAGES, BASE_PACKAGES));
 
     @ArchTest

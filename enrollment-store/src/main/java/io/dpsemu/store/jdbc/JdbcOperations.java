@@ -4,7 +4,6 @@ import io.dpsemu.store.DocumentKind;
 import io.dpsemu.store.OperationKind;
 import io.dpsemu.store.OperationRecord;
 import io.dpsemu.store.StoreJson;
-import io.dpsemu.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,11 +15,10 @@ import java.util.Optional;
  * Operations in the table {@code operation (operation_id, registration_key, updated_at, document)},
  * in SQL that SQLite and PostgreSQL both run. Like {@link JdbcTable}, a write reads the existing row
  * (locked where writers run concurrently) so that a replace keeps its creation time, and a create
- * that loses a race to another create of the same id is retried as a replace.
+ * that loses a race to another create of the same id is retried as a replace ({@link RowWrites}).
  */
 final class JdbcOperations {
 
-    private static final int MAX_WRITE_ATTEMPTS = 5;
     private static final long MICROS_PER_SECOND = 1_000_000L;
     private static final int NANOS_PER_MICRO = 1_000;
 
@@ -43,7 +41,7 @@ final class JdbcOperations {
     void put(Connection connection, OperationRecord operation) throws SQLException {
         OperationKind.validate(operation);
         String key = OperationKind.key(operation.operationId());
-        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+        RowWrites.untilWritten(() -> "operation '" + key + "'", () -> {
             OperationRecord existing = selectDocument(connection, selectDocumentForWrite, key);
             OperationRecord stored = OperationKind.stamp(operation, existing, Instant.now());
             String json = StoreJson.write(stored);
@@ -58,15 +56,9 @@ final class JdbcOperations {
                 if (existing != null) {
                     statement.setString(parameter, key);
                 }
-                if (statement.executeUpdate() > 0) {
-                    return;
-                }
+                return statement.executeUpdate() > 0 ? stored : null;
             }
-            // Another transaction created it after the read above, or (without row locks) deleted
-            // it: read it again, locked, and write over what is there now.
-        }
-        throw new StoreUnavailableException("operation '" + key + "' kept being created and deleted by others"
-                + " while it was written " + MAX_WRITE_ATTEMPTS + " times; try again", null);
+        });
     }
 
     int deleteUpdatedBefore(Connection connection, Instant cutoff) throws SQLException {

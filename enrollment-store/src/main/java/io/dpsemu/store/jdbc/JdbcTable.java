@@ -4,7 +4,6 @@ import io.dpsemu.store.DocumentKind;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.Paging;
 import io.dpsemu.store.StoreJson;
-import io.dpsemu.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,13 +30,6 @@ final class JdbcTable<T> {
     /** A column kept beside the document so queries need not parse it. */
     record Column<T>(String name, Function<T, String> value) {
     }
-
-    /**
-     * A create can lose a race only to another create of the same id (the loser then replaces
-     * the winner's document, keeping its creation time), so a second attempt succeeds unless the
-     * item is also deleted in between; more attempts only guard against a livelock.
-     */
-    private static final int MAX_WRITE_ATTEMPTS = 5;
 
     private final String table;
     private final DocumentKind<T> kind;
@@ -79,12 +71,13 @@ final class JdbcTable<T> {
 
     /**
      * Creates or replaces the document. A replace keeps the existing creation time, also when the
-     * existing document was created by a concurrent transaction after this one looked.
+     * existing document was created by a concurrent transaction after this one looked (the loser of
+     * two concurrent creates replaces the winner's document).
      */
     T put(Connection connection, T document, String ifMatch) throws SQLException {
         kind.validate(document);
         String key = kind.key(document);
-        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+        return RowWrites.untilWritten(() -> table + " '" + kind.id(document) + "'", () -> {
             T existing = selectDocument(connection, selectDocumentForWrite, key);
             kind.checkIfMatch(ifMatch, existing == null ? null : kind.etag(existing), kind.id(document));
             if (existing == null && kind.isLimited()) {
@@ -93,14 +86,10 @@ final class JdbcTable<T> {
             String json = StoreJson.write(kind.stamp(document, existing, Instant.now()));
             // Returned as read back, so it equals what a later find gives (e.g. JSON number types).
             T stored = StoreJson.read(json, kind.type());
-            if (existing != null ? update(connection, key, stored, json) : insert(connection, key, stored, json)) {
-                return stored;
-            }
-            // Another transaction created the item after the read above (it has committed by now):
-            // read it again, locked, and replace it.
-        }
-        throw new StoreUnavailableException(table + " '" + kind.id(document) + "' kept being created and deleted"
-                + " by others while it was written " + MAX_WRITE_ATTEMPTS + " times; try again", null);
+            boolean written = existing != null ? update(connection, key, stored, json)
+                    : insert(connection, key, stored, json);
+            return written ? stored : null;
+        });
     }
 
     /**
@@ -168,7 +157,9 @@ final class JdbcTable<T> {
         }
     }
 
-    /** @return false only if the row is gone, which the row lock (or the single writer) rules out; then put tries again */
+    /**
+     * @return false only if the row is gone, which the row lock (or the single writer) rules out; then put tries again
+     */
     private boolean update(Connection connection, String key, T stored, String json) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(update)) {
             int next = bindWritten(statement, 1, stored, json);

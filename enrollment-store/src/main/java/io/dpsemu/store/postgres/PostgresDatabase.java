@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dpsemu.store.StoreException;
 import io.dpsemu.store.StoreUnavailableException;
 import io.dpsemu.store.jdbc.JdbcDatabase;
+import io.dpsemu.store.jdbc.SchemaMigrations;
 import io.dpsemu.store.jdbc.SqlWork;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.postgresql.Driver;
@@ -72,7 +72,8 @@ final class PostgresDatabase implements JdbcDatabase {
                     + (jdbcUrl == null ? "none" : "'" + redacted(jdbcUrl) + "'"));
         }
         if (poolSize < 1) {
-            throw new IllegalArgumentException("the PostgreSQL connection pool size must be at least 1; got " + poolSize);
+            throw new IllegalArgumentException("the PostgreSQL connection pool size must be at least 1; got "
+                    + poolSize);
         }
         PGSimpleDataSource dataSource = dataSource(jdbcUrl, user, password);
         String description = redacted(jdbcUrl) + (dataSource.getUser() == null ? "" : " as " + dataSource.getUser());
@@ -195,7 +196,8 @@ final class PostgresDatabase implements JdbcDatabase {
         try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery(
-                     "SELECT current_setting('server_version'), current_schema(), current_setting('synchronous_commit')")) {
+                     "SELECT current_setting('server_version'), current_schema(),"
+                             + " current_setting('synchronous_commit')")) {
             row.next();
             version = row.getString(1);
             schema = row.getString(2);
@@ -217,13 +219,7 @@ final class PostgresDatabase implements JdbcDatabase {
     private static MigrateResult migrate(PGSimpleDataSource dataSource, String description) {
         try {
             // Not through the pool: Flyway holds two connections at once, more than a pool of one has.
-            return Flyway.configure(PostgresDatabase.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations(MIGRATIONS)
-                    .failOnMissingLocations(true)
-                    .loggers("slf4j")
-                    .load()
-                    .migrate();
+            return SchemaMigrations.migrate(dataSource, MIGRATIONS);
         } catch (FlywayException e) {
             throw new StoreException("cannot migrate the schema of PostgreSQL store " + description + ": "
                     + e.getMessage(), e);
@@ -256,7 +252,10 @@ final class PostgresDatabase implements JdbcDatabase {
         return url.replaceFirst("//[^/@]*@", "//");
     }
 
-    /** The exception's message and its causes' messages, each once, e.g. the pool's time-out and the refused connection behind it. */
+    /**
+     * The exception's message and its causes' messages, each once, e.g. the pool's time-out and the refused connection
+     * behind it.
+     */
     private static String causes(Throwable e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
         Throwable cause = e.getCause();

@@ -26,7 +26,10 @@ public final class PostgresStore extends JdbcStore {
         super(database);
     }
 
-    /** Opens the store with a pool of {@value #DEFAULT_POOL_SIZE} connections; see {@link #open(String, String, String, int)}. */
+    /**
+     * Opens the store with a pool of {@value #DEFAULT_POOL_SIZE} connections; see
+     * {@link #open(String, String, String, int)}.
+     */
     public static PostgresStore open(String jdbcUrl, String user, String password) {
         return open(jdbcUrl, user, password, DEFAULT_POOL_SIZE);
     }

@@ -3,6 +3,7 @@ package io.dpsemu.store.sqlite;
 import io.dpsemu.store.StoreException;
 import io.dpsemu.store.StoreUnavailableException;
 import io.dpsemu.store.jdbc.JdbcDatabase;
+import io.dpsemu.store.jdbc.SchemaMigrations;
 import io.dpsemu.store.jdbc.SqlWork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +12,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -21,9 +24,10 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * One SQLite file, migrated to the current schema, with two connections: SQLite has a single
- * writer anyway, so writes are serialised on one connection, and reads use a second one so that
- * they need not wait while a commit is being synced to disk (WAL lets readers run during a write).
+ * One SQLite file, migrated to the current schema. SQLite has a single writer anyway, so writes are
+ * serialised on one connection; reads use a small pool of other connections, so that they need not
+ * wait while a commit is being synced to disk (WAL lets readers run during a write) nor for each
+ * other (one connection serves one thread at a time).
  */
 final class SqliteDatabase implements JdbcDatabase {
 
@@ -33,17 +37,23 @@ final class SqliteDatabase implements JdbcDatabase {
 
     private final Path file;
     private final Connection writer;
-    private final Connection reader;
-    private boolean closed;
+    private final List<Connection> readers;
+    private final BlockingQueue<Connection> idleReaders;
+    private volatile boolean closed;
 
-    private SqliteDatabase(Path file, Connection writer, Connection reader) {
+    private SqliteDatabase(Path file, Connection writer, List<Connection> readers) {
         this.file = file;
         this.writer = writer;
-        this.reader = reader;
+        this.readers = readers;
+        this.idleReaders = new ArrayBlockingQueue<>(readers.size(), false, readers);
     }
 
-    /** Opens (creating it and its directories if needed) and migrates the database file. */
-    static SqliteDatabase open(Path databaseFile) {
+    /**
+     * Opens (creating it and its directories if needed) and migrates the database file.
+     *
+     * @param readerConnections how many threads may read at once (the server's store threads)
+     */
+    static SqliteDatabase open(Path databaseFile, int readerConnections) {
         Path file = databaseFile.toAbsolutePath();
         try {
             Files.createDirectories(file.getParent());
@@ -55,7 +65,16 @@ final class SqliteDatabase implements JdbcDatabase {
             writer = connect(file);
             requireWal(writer, file);
             migrate(file);
-            return new SqliteDatabase(file, writer, connect(file));
+            List<Connection> readers = new ArrayList<>();
+            try {
+                for (int i = 0; i < readerConnections; i++) {
+                    readers.add(connect(file));
+                }
+            } catch (SQLException e) {
+                readers.forEach(SqliteDatabase::closeQuietly);
+                throw e;
+            }
+            return new SqliteDatabase(file, writer, readers);
         } catch (SQLException e) {
             closeQuietly(writer);
             throw new StoreUnavailableException("cannot open SQLite store " + file + ": " + e.getMessage(), e);
@@ -83,12 +102,30 @@ final class SqliteDatabase implements JdbcDatabase {
 
     @Override
     public <R> R read(SqlWork<R> work) {
-        synchronized (reader) {
-            try {
-                return work.run(reader);
-            } catch (SQLException e) {
-                throw unavailable("read", e);
+        Connection reader = takeReader();
+        try {
+            return work.run(reader);
+        } catch (SQLException e) {
+            throw unavailable("read", e);
+        } finally {
+            idleReaders.add(reader);
+        }
+    }
+
+    private Connection takeReader() {
+        if (closed) {
+            throw new StoreUnavailableException("SQLite store " + file + " is closed", null);
+        }
+        try {
+            Connection reader = idleReaders.take();
+            if (closed) {
+                idleReaders.add(reader);
+                throw new StoreUnavailableException("SQLite store " + file + " is closed", null);
             }
+            return reader;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("SQLite store " + file + ": interrupted while waiting to read", e);
         }
     }
 
@@ -119,30 +156,44 @@ final class SqliteDatabase implements JdbcDatabase {
         return false;
     }
 
+    /** Waits for the reads in progress, then closes every connection. */
     @Override
     public void close() {
         synchronized (writer) {
-            synchronized (reader) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                SQLException failure = null;
-                for (Connection connection : List.of(writer, reader)) {
-                    try {
-                        connection.close();
-                    } catch (SQLException e) {
-                        if (failure == null) {
-                            failure = e;
-                        } else {
-                            failure.addSuppressed(e);
-                        }
+            if (closed) {
+                return;
+            }
+            closed = true;
+            List<Connection> all = new ArrayList<>(List.of(writer));
+            for (int i = 0; i < readers.size(); i++) {
+                all.add(takeIdleReaderForClose());
+            }
+            // back in the pool, closed: a read after close takes one and fails instead of waiting forever
+            idleReaders.addAll(readers);
+            SQLException failure = null;
+            for (Connection connection : all) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
                     }
                 }
-                if (failure != null) {
-                    throw unavailable("close", failure);
-                }
             }
+            if (failure != null) {
+                throw unavailable("close", failure);
+            }
+        }
+    }
+
+    private Connection takeIdleReaderForClose() {
+        try {
+            return idleReaders.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("SQLite store " + file + ": interrupted while closing", e);
         }
     }
 
@@ -156,7 +207,8 @@ final class SqliteDatabase implements JdbcDatabase {
     }
 
     private StoreUnavailableException unavailable(String operation, SQLException e) {
-        return new StoreUnavailableException("SQLite store " + file + ": " + operation + " failed: " + e.getMessage(), e);
+        return new StoreUnavailableException("SQLite store " + file + ": " + operation + " failed: "
+                + e.getMessage(), e);
     }
 
     private static void requireWal(Connection connection, Path file) throws SQLException {
@@ -174,13 +226,7 @@ final class SqliteDatabase implements JdbcDatabase {
         SQLiteDataSource dataSource = new SQLiteDataSource(config());
         dataSource.setUrl(url(file));
         try {
-            MigrateResult result = Flyway.configure(SqliteDatabase.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations(MIGRATIONS)
-                    .failOnMissingLocations(true)
-                    .loggers("slf4j")
-                    .load()
-                    .migrate();
+            MigrateResult result = SchemaMigrations.migrate(dataSource, MIGRATIONS);
             LOG.info("SQLite store {}: schema at version {} ({} migrations applied now)", file,
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
                     result.migrationsExecuted);

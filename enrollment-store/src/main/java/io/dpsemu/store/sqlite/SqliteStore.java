@@ -10,6 +10,8 @@ public final class SqliteStore extends JdbcStore {
     // Only this process writes the file, so the version is kept in memory and never read back.
     private final AtomicLong enrollmentVersion;
 
+    private static final int DEFAULT_READERS = 4;
+
     private SqliteStore(SqliteDatabase database) {
         super(database);
         this.enrollmentVersion = new AtomicLong(storedEnrollmentVersion());
@@ -17,7 +19,12 @@ public final class SqliteStore extends JdbcStore {
 
     /** Opens the store in {@code databaseFile}, creating the file and its directories, and migrating its schema. */
     public static SqliteStore open(Path databaseFile) {
-        SqliteDatabase database = SqliteDatabase.open(databaseFile);
+        return open(databaseFile, DEFAULT_READERS);
+    }
+
+    /** @param readerConnections how many threads may read at once: the server gives its store thread count */
+    public static SqliteStore open(Path databaseFile, int readerConnections) {
+        SqliteDatabase database = SqliteDatabase.open(databaseFile, readerConnections);
         try {
             return new SqliteStore(database);
         } catch (RuntimeException e) {

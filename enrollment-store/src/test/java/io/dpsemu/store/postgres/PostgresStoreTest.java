@@ -526,7 +526,8 @@ class PostgresStoreTest extends StoreContractTest {
 
         Instant start = Instant.now();
         StoreUnavailableException failure = catchThrowableOfType(StoreUnavailableException.class,
-                () -> PostgresStore.open(url + "?ApplicationName=dpsemu-test&password=" + password, "dpsemu", password));
+                () -> PostgresStore.open(url + "?ApplicationName=dpsemu-test&password=" + password,
+                        "dpsemu", password));
 
         assertThat(Duration.between(start, Instant.now())).isLessThan(QUICKLY);
         assertThat(failure).isNotNull();

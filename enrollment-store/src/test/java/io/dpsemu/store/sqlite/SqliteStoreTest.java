@@ -250,7 +250,8 @@ class SqliteStoreTest extends StoreContractTest {
 
     @Test
     void deleteOperationsUpdatedBefore_searchesTheUpdateTimeIndex() throws SQLException {
-        assertThat(String.join("\n", query(databaseFile(), "EXPLAIN QUERY PLAN DELETE FROM operation WHERE updated_at < 5", 4)))
+        assertThat(String.join("\n",
+                query(databaseFile(), "EXPLAIN QUERY PLAN DELETE FROM operation WHERE updated_at < 5", 4)))
                 .contains("USING INDEX operation_by_updated_at");
     }
 
@@ -300,7 +301,8 @@ class SqliteStoreTest extends StoreContractTest {
             }
         }
         assertThat(query(file, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"
-                + " ORDER BY installed_rank")).as("the file is at schema version %s", version).last().isEqualTo(version);
+                + " ORDER BY installed_rank")).as("the file is at schema version %s", version).last()
+                .isEqualTo(version);
         if (version.equals("1")) {
             assertThat(query(file, "SELECT name FROM sqlite_master WHERE name = 'ca_certificate'")).isEmpty();
         }

@@ -1,7 +1,7 @@
 package io.dpsemu.protocol.auth;
 
 /**
- * Device keys of a symmetric-key enrollment group (service-api.md §6). The group key itself never
+ * Device keys of a symmetric-key enrollment group (docs/protocol-notes.md#group-keys). The group key itself never
  * attests a device: only the key derived from it for that registration id does.
  */
 public final class DerivedKeys {

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The MQTT CONNECT username {@code {idScope}/registrations/{registrationId}/{query}}
- * (device-protocol.md §1). The query is read leniently because every SDK writes it differently:
+ * (docs/protocol-notes.md#mqtt-connect). The query is read leniently because every SDK writes it differently:
  * values are percent-decoded when they can be, kept raw when not (embedded C copies its user
  * agent unencoded), and unknown parameters are kept but carry no meaning.
  *
@@ -25,7 +25,8 @@ public record MqttUsername(
         Map<String, String> parameters) {
 
     private static final String REGISTRATIONS = "registrations/";
-    private static final String EXPECTED_FORM = "expected {idScope}/registrations/{registrationId}/api-version=2019-03-31";
+    private static final String EXPECTED_FORM =
+            "expected {idScope}/registrations/{registrationId}/api-version=2019-03-31";
 
     public MqttUsername {
         Objects.requireNonNull(idScope, "idScope");

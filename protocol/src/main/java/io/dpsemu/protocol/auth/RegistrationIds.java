@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * DPS registration id rules (service-api.md §6): at most 128 characters of
+ * DPS registration id rules (docs/protocol-notes.md#registration-ids): at most 128 characters of
  * {@code [A-Za-z0-9-._:]}, the last one alphanumeric or {@code -}; compared case-insensitively.
  */
 public final class RegistrationIds {
@@ -31,7 +31,8 @@ public final class RegistrationIds {
         }
         char last = id.charAt(id.length() - 1);
         if (!isAlphanumeric(last) && last != '-') {
-            return Optional.of("registration id ends with '" + last + "'; the last character must be a letter, a digit or '-'");
+            return Optional.of("registration id ends with '" + last
+                    + "'; the last character must be a letter, a digit or '-'");
         }
         return Optional.empty();
     }

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * A device SAS token, {@code [SharedAccessSignature ]sr=..&sig=..&se=..[&skn=..]}, as sent in the
- * MQTT password or the HTTP {@code Authorization} header (device-protocol.md §1.1). The SDKs
+ * MQTT password or the HTTP {@code Authorization} header (docs/protocol-notes.md#sas-tokens). The SDKs
  * disagree on field order, on how {@code sr} is encoded and on {@code skn}, so the raw {@code sr}
  * and {@code se} are kept: the signature is computed over them exactly as the device wrote them.
  *

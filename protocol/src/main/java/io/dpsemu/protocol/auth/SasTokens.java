@@ -3,7 +3,9 @@ package io.dpsemu.protocol.auth;
 import io.dpsemu.protocol.PercentEncoding;
 import java.time.Instant;
 
-/** Creates device SAS tokens the way the C# and Python SDKs do (upper-case {@code %2F}), for tests, the CLI and docs. */
+/**
+ * Creates device SAS tokens the way the C# and Python SDKs do (upper-case {@code %2F}), for tests, the CLI and docs.
+ */
 public final class SasTokens {
 
     private SasTokens() {

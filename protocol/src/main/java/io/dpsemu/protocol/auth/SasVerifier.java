@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Verifies a device SAS token against the keys of its enrollment (device-protocol.md §1.1). The
+ * Verifies a device SAS token against the keys of its enrollment (docs/protocol-notes.md#sas-tokens). The
  * signature is checked over {@code sr} and {@code se} exactly as the device wrote them, since the
  * SDKs encode {@code sr} four different ways. Thread-safe.
  */
@@ -43,6 +43,15 @@ public final class SasVerifier {
         }
         long now = clock.instant().getEpochSecond();
         return token.expiryEpochSeconds() < now - clockSkewSeconds ? SasCheck.EXPIRED : SasCheck.VALID;
+    }
+
+    /**
+     * Whether the token's {@code se} lies at most {@code maxLifetime} ahead of now, with the same clock
+     * skew allowance as the expiry (a signer whose clock runs ahead is not refused for it).
+     */
+    public boolean expiresWithin(SasToken token, Duration maxLifetime) {
+        long now = clock.instant().getEpochSecond();
+        return token.expiryEpochSeconds() - now <= maxLifetime.getSeconds() + clockSkewSeconds;
     }
 
     private static boolean signedByAny(SasToken token, List<String> base64Keys) {

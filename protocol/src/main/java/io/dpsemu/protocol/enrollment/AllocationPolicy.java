@@ -3,7 +3,7 @@ package io.dpsemu.protocol.enrollment;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** {@code allocationPolicy} of an enrollment or group (service-api.md §3). */
+/** {@code allocationPolicy} of an enrollment or group (docs/protocol-notes.md#allocation). */
 public enum AllocationPolicy {
     HASHED("hashed"),
     GEO_LATENCY("geoLatency"),

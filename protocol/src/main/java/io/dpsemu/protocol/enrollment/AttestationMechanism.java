@@ -2,7 +2,7 @@ package io.dpsemu.protocol.enrollment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** {@code attestation} of an enrollment or group (service-api.md §1.3). */
+/** {@code attestation} of an enrollment or group (docs/protocol-notes.md#enrollment-documents). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AttestationMechanism(
         AttestationType type,

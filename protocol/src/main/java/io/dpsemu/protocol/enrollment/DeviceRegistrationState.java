@@ -7,9 +7,9 @@ import io.dpsemu.protocol.model.RegistrationSubstatus;
 import java.time.Instant;
 
 /**
- * A registration record as the service API shows it (service-api.md §2.1). {@code initialTwin} and
- * {@code capabilities} are dpsemu's additions: what the device's hub identity would hold (the
- * service SDKs ignore fields they do not know).
+ * A registration record as the service API shows it (docs/protocol-notes.md#registration-records).
+ * {@code initialTwin} and {@code capabilities} are dpsemu's additions: what the device's hub
+ * identity would hold (the service SDKs ignore fields they do not know).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceRegistrationState(

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An enrollment group in the DPS service-API document shape (service-api.md §1.2). Devices of a
+ * An enrollment group in the DPS service-API document shape (docs/protocol-notes.md#enrollment-documents). Devices of a
  * group attest with keys derived from the group key, or with certificates chained to the group's
  * signing certificate; their device id is their registration id.
  */

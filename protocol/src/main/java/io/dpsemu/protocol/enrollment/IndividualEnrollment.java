@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An individual enrollment in the DPS service-API document shape (service-api.md §1.1), so the
+ * An individual enrollment in the DPS service-API document shape (docs/protocol-notes.md#enrollment-documents), so the
  * service API can expose it unchanged. {@code registrationState} is not part of the stored
  * document: the service API adds it from the registration record when it answers.
  */

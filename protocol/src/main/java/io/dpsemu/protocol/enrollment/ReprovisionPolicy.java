@@ -1,6 +1,6 @@
 package io.dpsemu.protocol.enrollment;
 
-/** {@code reprovisionPolicy} (service-api.md §2.3); DPS's default is both true. */
+/** {@code reprovisionPolicy} (docs/protocol-notes.md#reprovisioning); DPS's default is both true. */
 public record ReprovisionPolicy(boolean updateHubAssignment, boolean migrateDeviceData) {
 
     public static final ReprovisionPolicy DEFAULT = new ReprovisionPolicy(true, true);

@@ -23,7 +23,10 @@ public final class FaultRuleChecks {
     /** Defaults for the common statuses; any other status gets {@code status * 1000}. */
     private static final Map<Integer, Integer> DEFAULT_ERROR_CODES = Map.of(400, 400001, 401, 401002, 404, 404001,
             429, 429001, 500, 500000, 503, 503001);
-    /** The statuses for which the SDKs honour retry-after get a default one (device-protocol.md §3). */
+    /**
+     * The statuses for which the SDKs honour retry-after get a default one
+     * (docs/protocol-notes.md#responses-and-retry-after).
+     */
     private static final Set<Integer> RETRY_AFTER_BY_DEFAULT = Set.of(429, 503);
     private static final int DEFAULT_RETRY_AFTER_SECONDS = 3;
 
@@ -108,7 +111,8 @@ public final class FaultRuleChecks {
 
     private static ActionFields respond(FaultRuleSpec spec, String message) {
         int status = spec.status();
-        require(status >= 400 && status <= 599, "status", "must be an HTTP error status from 400 to 599, not " + status);
+        require(status >= 400 && status <= 599, "status", "must be an HTTP error status from 400 to 599, not "
+                + status);
         int errorCode = spec.errorCode() != null ? spec.errorCode()
                 : DEFAULT_ERROR_CODES.getOrDefault(status, status * 1000);
         require(errorCode >= 100_000 && errorCode <= 999_999 && errorCode / 1000 == status, "errorCode",

@@ -77,9 +77,26 @@ public final class DpsJson {
     }
 
     /**
-     * Reads a register (or poll) body in every form the SDKs send (device-protocol.md §1, §4.2): an
-     * empty or blank body is {@link DeviceRegistration#EMPTY}; a {@code payload} that is a string
-     * holding a JSON object (Java SDK) becomes that object; any other {@code payload} is kept as is.
+     * A parsed JSON object bound to {@code type}, with {@link #read}'s error messages.
+     *
+     * @throws DpsProtocolException when a field has the wrong shape, naming its path
+     */
+    public static <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (IOException e) {
+            throw invalid(type, e);
+        } catch (IllegalArgumentException e) {
+            throw new DpsProtocolException("body is not valid JSON for " + type.getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a register (or poll) body in every form the SDKs send
+     * (docs/protocol-notes.md#register-and-poll-bodies): an empty or blank body is
+     * {@link DeviceRegistration#EMPTY}; a {@code payload} that is a string holding a JSON object
+     * (Java SDK) becomes that object; any other {@code payload} is kept as is.
      *
      * @throws DpsProtocolException when the body is not a JSON object or a field has the wrong type
      */
@@ -122,7 +139,8 @@ public final class DpsJson {
         return node == null || node.isNull() ? null : node;
     }
 
-    private static boolean isBlank(byte[] body) {
+    /** Whether a body is empty or only JSON whitespace. */
+    public static boolean isBlank(byte[] body) {
         if (body == null) {
             return true;
         }
@@ -134,7 +152,8 @@ public final class DpsJson {
         return true;
     }
 
-    private static String describe(JsonNode node) {
+    /** What kind of JSON value {@code node} is, for messages: "null", "an array", "an object", "a string"... */
+    public static String describe(JsonNode node) {
         return switch (node.getNodeType()) {
             case ARRAY -> "an array";
             case OBJECT -> "an object";

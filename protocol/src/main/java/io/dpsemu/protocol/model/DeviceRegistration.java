@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The body a device sends with a register request. Every field is optional: C# and embedded-C
  * samples send an empty body, Python sends {@code "payload":null}, Java sends the payload as a JSON
- * string (device-protocol.md §4.2). {@link io.dpsemu.protocol.json.DpsJson#readDeviceRegistration}
- * normalises those forms.
+ * string (docs/protocol-notes.md#register-and-poll-bodies).
+ * {@link io.dpsemu.protocol.json.DpsJson#readDeviceRegistration} normalises those forms.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /**
- * {@code registrationState} of a device response (device-protocol.md §4.4). Null fields are not
+ * {@code registrationState} of a device response (docs/protocol-notes.md#result-bodies). Null fields are not
  * written, so one record serves the short "assigning" state and the full terminal result.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

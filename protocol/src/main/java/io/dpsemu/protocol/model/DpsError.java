@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** The DPS error body of every non-2xx device or service response (device-protocol.md §4.5). */
+/** The DPS error body of every non-2xx device or service response (docs/protocol-notes.md#error-bodies-and-codes). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DpsError(int errorCode, String trackingId, String message, Instant timestampUtc) {
 

@@ -2,7 +2,7 @@ package io.dpsemu.protocol.model;
 
 /**
  * The DPS error codes dpsemu emits. Codes with public evidence are noted; the others follow the
- * DPS pattern (HTTP status × 1000 + detail, device-protocol.md §4.6) and are dpsemu's choice.
+ * DPS pattern (HTTP status × 1000 + detail, docs/protocol-notes.md#error-bodies-and-codes) and are dpsemu's choice.
  */
 public final class ErrorCodes {
 

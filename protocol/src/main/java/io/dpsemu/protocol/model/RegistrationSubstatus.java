@@ -3,7 +3,7 @@ package io.dpsemu.protocol.model;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** The {@code substatus} of an assigned registration (service-api.md §2.3). */
+/** The {@code substatus} of an assigned registration (docs/protocol-notes.md#reprovisioning). */
 public enum RegistrationSubstatus {
     INITIAL_ASSIGNMENT("initialAssignment"),
     DEVICE_DATA_MIGRATED("deviceDataMigrated"),

@@ -3,7 +3,7 @@ package io.dpsemu.protocol.topic;
 import io.dpsemu.protocol.PercentEncoding;
 import java.util.Optional;
 
-/** The DPS MQTT topics (device-protocol.md §2, §3). Parsing and formatting sit on the per-request hot path. */
+/** The DPS MQTT topics (docs/protocol-notes.md#mqtt-topics). Parsing and formatting sit on the per-request hot path. */
 public final class DpsTopics {
 
     public static final String SUBSCRIBE_FILTER = "$dps/registrations/res/#";

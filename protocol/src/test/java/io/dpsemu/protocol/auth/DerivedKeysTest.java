@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DerivedKeysTest {
 
-    /** The published group key of service-api.md §6. */
+    /** The group key DPS's custom allocation tutorial publishes (docs/protocol-notes.md#group-keys). */
     static final String GROUP_KEY =
             "oiK77Oy7rBw8YB6IS6ukRChAw+Yq6GC61RMrPLSTiOOtdI+XDu0LmLuNm11p+qv2I+adqGUdZHm46zXAQdZoOA==";
 

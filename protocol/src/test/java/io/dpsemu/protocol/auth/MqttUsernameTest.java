@@ -14,7 +14,7 @@ class MqttUsernameTest {
 
     private static final String PREFIX = "0ne00ABC123/registrations/dev-1/";
 
-    /** One row per SDK form of device-protocol.md §1; "-" in the last column means no ClientVersion. */
+    /** One row per SDK form (docs/protocol-notes.md#mqtt-connect); "-" in the last column means no ClientVersion. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "C            | api-version=2021-06-01&ClientVersion=1.15.0 | 2021-06-01 | 1.15.0",
@@ -29,7 +29,8 @@ class MqttUsernameTest {
                     + "| 2019-03-31 | azure-iot-device-provisioning-py/2.14.0(py;Linux 5.15.0;x86_64)",
             "C#           | api-version=2019-03-31&ClientVersion=Microsoft.Azure.Devices.Provisioning.Client%2F1.19.3"
                     + "%20%28.NET%206.0.25%3B%20Ubuntu%2022.04%3B%20X64%29 "
-                    + "| 2019-03-31 | Microsoft.Azure.Devices.Provisioning.Client/1.19.3 (.NET 6.0.25; Ubuntu 22.04; X64)",
+                    + "| 2019-03-31 | Microsoft.Azure.Devices.Provisioning.Client/1.19.3 (.NET 6.0.25; "
+                    + "Ubuntu 22.04; X64)",
             "CSR preview  | api-version=2025-07-01-preview&ClientVersion=2019-03-31 | 2025-07-01-preview | 2019-03-31"
     })
     void parse_whenSdkForm_thenScopeIdVersionAndClientVersion(String sdk, String query, String apiVersion,
@@ -106,7 +107,7 @@ class MqttUsernameTest {
     @Test
     void parse_whenUsernameHasControlCharacters_thenMessageEscapesThem() {
         assertThatThrownBy(() -> MqttUsername.parse("scope\r\ninjected"))
-                .hasMessageContaining("'scope\\u000D\\u000Ainjected'")
+                .hasMessageContaining("'scope\\r\\ninjected'")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 }

@@ -49,7 +49,7 @@ class RegistrationIdsTest {
     @Test
     void problem_whenControlCharacter_thenShownEscaped() {
         assertThat(RegistrationIds.problem("dev\n1")).hasValueSatisfying(message ->
-                assertThat(message).contains("at index 3 ('\\u000A')").doesNotContain("\n"));
+                assertThat(message).contains("at index 3 ('\\n')").doesNotContain("\n"));
     }
 
     @ParameterizedTest

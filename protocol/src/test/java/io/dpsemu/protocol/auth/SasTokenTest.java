@@ -19,7 +19,8 @@ class SasTokenTest {
     @ParameterizedTest
     @ValueSource(strings = {"SharedAccessSignature ", "sharedaccesssignature ", "SHAREDACCESSSIGNATURE ", ""})
     void parse_whenPrefixInAnyCaseOrAbsent_thenSameToken(String prefix) {
-        SasToken token = SasToken.parse(prefix + "sr=S%2Fregistrations%2Fdev-1&sig=ab%2B%2Fcd%2B%2Fef8%3D&se=1767225600");
+        SasToken token =
+                SasToken.parse(prefix + "sr=S%2Fregistrations%2Fdev-1&sig=ab%2B%2Fcd%2B%2Fef8%3D&se=1767225600");
 
         assertThat(token.resource()).isEqualTo("S/registrations/dev-1");
         assertThat(token.signature()).isEqualTo(SIG_BYTES);

@@ -34,22 +34,25 @@ class SasVerifierTest {
 
     private final SasVerifier verifier = new SasVerifier(SKEW, Clock.fixed(NOW, ZoneOffset.UTC));
 
-    /** Each SDK's token (device-protocol.md §1.1), signed over its own {@code sr} spelling. */
+    /** Each SDK's token (docs/protocol-notes.md#sas-tokens), signed over its own {@code sr} spelling. */
     static Stream<Arguments> sdkTokens() {
         String upperSr = SCOPE + "%2Fregistrations%2F" + "sensor%3A01.a";
         String lowerSr = lowerHex(upperSr);
         String mixedSr = SCOPE + "%2fregistrations%2f" + "sensor%3A01.a";
         String rawSr = RESOURCE;
         return Stream.of(
-                Arguments.of("C", "SharedAccessSignature sr=" + lowerSr + "&sig=" + lowerHex(upper(sig(lowerSr, SE, PRIMARY)))
+                Arguments.of("C", "SharedAccessSignature sr=" + lowerSr + "&sig="
+                        + lowerHex(upper(sig(lowerSr, SE, PRIMARY)))
                         + "&se=" + SE + "&skn=registration"),
-                Arguments.of("embedded C", "SharedAccessSignature sr=" + mixedSr + "&sig=" + upper(sig(mixedSr, SE, PRIMARY))
+                Arguments.of("embedded C", "SharedAccessSignature sr=" + mixedSr + "&sig="
+                        + upper(sig(mixedSr, SE, PRIMARY))
                         + "&se=" + SE),
                 Arguments.of("Java", "SharedAccessSignature sr=" + rawSr + "&sig=" + form(sig(rawSr, SE, PRIMARY))
                         + "&se=" + SE + "&skn="),
                 Arguments.of("Node", "SharedAccessSignature sr=" + rawSr + "&sig=" + upper(sig(rawSr, SE, PRIMARY))
                         + "&skn=registration&se=" + SE),
-                Arguments.of("Python", "SharedAccessSignature sr=" + upperSr + "&sig=" + upper(sig(upperSr, SE, PRIMARY))
+                Arguments.of("Python", "SharedAccessSignature sr=" + upperSr + "&sig="
+                        + upper(sig(upperSr, SE, PRIMARY))
                         + "&se=" + SE),
                 Arguments.of("C#", "SharedAccessSignature sr=" + upperSr + "&sig=" + form(sig(upperSr, SE, PRIMARY))
                         + "&se=" + SE + "&skn=registration"));
@@ -76,7 +79,8 @@ class SasVerifierTest {
 
     @Test
     void verify_whenSignedWithOtherKey_thenSignatureMismatch() {
-        assertThat(verifier.verify(token(SECONDARY, SE), RESOURCE, List.of(PRIMARY))).isEqualTo(SasCheck.SIGNATURE_MISMATCH);
+        assertThat(verifier.verify(token(SECONDARY, SE), RESOURCE, List.of(PRIMARY)))
+                .isEqualTo(SasCheck.SIGNATURE_MISMATCH);
     }
 
     @Test
@@ -93,7 +97,8 @@ class SasVerifierTest {
 
     @Test
     void verify_whenKeyHasSurroundingWhitespace_thenValid() {
-        assertThat(verifier.verify(token(PRIMARY, SE), RESOURCE, List.of(" " + PRIMARY + "\n"))).isEqualTo(SasCheck.VALID);
+        assertThat(verifier.verify(token(PRIMARY, SE), RESOURCE, List.of(" " + PRIMARY + "\n")))
+                .isEqualTo(SasCheck.VALID);
     }
 
     @Test
@@ -101,14 +106,17 @@ class SasVerifierTest {
         String signedSr = SCOPE + "%2Fregistrations%2Fsensor%3A01.a";
         String token = "sr=" + lowerHex(signedSr) + "&sig=" + upper(sig(signedSr, SE, PRIMARY)) + "&se=" + SE;
 
-        assertThat(verifier.verify(SasToken.parse(token), RESOURCE, List.of(PRIMARY))).isEqualTo(SasCheck.SIGNATURE_MISMATCH);
+        assertThat(verifier.verify(SasToken.parse(token), RESOURCE, List.of(PRIMARY)))
+                .isEqualTo(SasCheck.SIGNATURE_MISMATCH);
     }
 
     @Test
     void verify_whenSeChangedAfterSigning_thenSignatureMismatch() {
-        String token = "sr=" + RESOURCE + "&sig=" + upper(sig(RESOURCE, SE, PRIMARY)) + "&se=" + (Long.parseLong(SE) + 1);
+        String token = "sr=" + RESOURCE + "&sig=" + upper(sig(RESOURCE, SE, PRIMARY)) + "&se="
+                + (Long.parseLong(SE) + 1);
 
-        assertThat(verifier.verify(SasToken.parse(token), RESOURCE, List.of(PRIMARY))).isEqualTo(SasCheck.SIGNATURE_MISMATCH);
+        assertThat(verifier.verify(SasToken.parse(token), RESOURCE, List.of(PRIMARY)))
+                .isEqualTo(SasCheck.SIGNATURE_MISMATCH);
     }
 
     @Test
@@ -150,14 +158,16 @@ class SasVerifierTest {
 
     @Test
     void verify_whenTokenForAnotherScope_thenResourceMismatch() {
-        SasToken token = SasToken.parse(SasTokens.create("0ne00XYZ/registrations/" + ID, PRIMARY, NOW.plusSeconds(60), null));
+        SasToken token =
+                SasToken.parse(SasTokens.create("0ne00XYZ/registrations/" + ID, PRIMARY, NOW.plusSeconds(60), null));
 
         assertThat(verifier.verify(token, RESOURCE, List.of(PRIMARY))).isEqualTo(SasCheck.RESOURCE_MISMATCH);
     }
 
     @Test
     void verify_whenResourceWrongAndSignatureWrong_thenResourceMismatchFirst() {
-        SasToken token = SasToken.parse(SasTokens.create(SCOPE + "/registrations/other", SECONDARY, NOW.minusSeconds(3600), null));
+        SasToken token = SasToken.parse(SasTokens.create(SCOPE + "/registrations/other", SECONDARY,
+                NOW.minusSeconds(3600), null));
 
         assertThat(verifier.verify(token, RESOURCE, List.of(PRIMARY))).isEqualTo(SasCheck.RESOURCE_MISMATCH);
     }
@@ -166,7 +176,8 @@ class SasVerifierTest {
     void verify_whenSignatureWrongAndExpired_thenSignatureMismatchFirst() {
         String se = Long.toString(NOW.minusSeconds(3600).getEpochSecond());
 
-        assertThat(verifier.verify(token(SECONDARY, se), RESOURCE, List.of(PRIMARY))).isEqualTo(SasCheck.SIGNATURE_MISMATCH);
+        assertThat(verifier.verify(token(SECONDARY, se), RESOURCE, List.of(PRIMARY)))
+                .isEqualTo(SasCheck.SIGNATURE_MISMATCH);
     }
 
     @Test
@@ -184,7 +195,8 @@ class SasVerifierTest {
     void verify_whenSignedWithGroupKeyItself_thenSignatureMismatch() {
         String id = "breakroom499-contoso-tstrsd-007";
         String resource = SCOPE + "/registrations/" + id;
-        SasToken token = SasToken.parse(SasTokens.create(resource, DerivedKeysTest.GROUP_KEY, NOW.plusSeconds(60), null));
+        SasToken token =
+                SasToken.parse(SasTokens.create(resource, DerivedKeysTest.GROUP_KEY, NOW.plusSeconds(60), null));
 
         assertThat(verifier.verify(token, resource, List.of(DerivedKeys.deviceKey(DerivedKeysTest.GROUP_KEY, id))))
                 .isEqualTo(SasCheck.SIGNATURE_MISMATCH);
@@ -198,7 +210,8 @@ class SasVerifierTest {
     }
 
     private static SasToken token(String key, String se) {
-        return SasToken.parse("SharedAccessSignature sr=" + RESOURCE + "&sig=" + upper(sig(RESOURCE, se, key)) + "&se=" + se);
+        return SasToken.parse("SharedAccessSignature sr=" + RESOURCE + "&sig=" + upper(sig(RESOURCE, se, key))
+                + "&se=" + se);
     }
 
     private static String sig(String sr, String se, String key) {

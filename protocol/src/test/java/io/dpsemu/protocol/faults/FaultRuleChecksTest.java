@@ -39,7 +39,8 @@ class FaultRuleChecksTest {
 
     @Test
     void status_withExplicitErrorCodeRetryAfterAndMessage_keepsThem() {
-        FaultRuleSpec checked = check("{\"status\": 429, \"errorCode\": 429002, \"retryAfterSeconds\": 0, \"message\": \"slow down\"}");
+        FaultRuleSpec checked =
+                check("{\"status\": 429, \"errorCode\": 429002, \"retryAfterSeconds\": 0, \"message\": \"slow down\"}");
 
         assertThat(checked.errorCode()).isEqualTo(429002);
         assertThat(checked.retryAfterSeconds()).isZero();
@@ -84,14 +85,16 @@ class FaultRuleChecksTest {
         "{\"status\": 429, \"probability\": 0}                      | probability       | greater than 0",
         "{\"status\": 429, \"probability\": 1.5}                    | probability       | at most 1",
         "{\"status\": 429, \"everyNth\": 0}                         | everyNth          | at least 1",
-        "{\"status\": 429, \"everyNth\": 2, \"probability\": 0.5}   | everyNth          | cannot be combined with probability",
+        "{\"status\": 429, \"everyNth\": 2, \"probability\": 0.5}   | everyNth          | cannot be combined with "
+                + "probability",
         "{\"status\": 429, \"maxHits\": 0}                          | maxHits           | at least 1",
         "{\"status\": 429, \"expiresAfterSeconds\": 0}              | expiresAfterSeconds | at least 1",
         "{\"status\": 429, \"registrationId\": \"\"}                | registrationId    | pattern of 1 to 256",
         "{\"status\": 429, \"enrollmentGroupId\": \"\"}             | enrollmentGroupId | pattern of 1 to 256",
         "{\"status\": 429, \"individual\": false}                   | individual        | only true",
         "{\"status\": 429, \"individual\": true, \"enrollmentGroupId\": \"g\"} | individual | cannot be combined",
-        "{\"status\": 429, \"transports\": [\"amqp\"]}              | transports        | is not a transport; expected one of mqtt, mqttws, https",
+        "{\"status\": 429, \"transports\": [\"amqp\"]}              | transports        | is not a transport; "
+                + "expected one of mqtt, mqttws, https",
         "{\"status\": 429, \"transports\": []}                      | transports        | at least one",
         "{\"status\": 429, \"kinds\": [\"query\"]}                  | kinds             | is not a request kind",
     })
@@ -110,7 +113,8 @@ class FaultRuleChecksTest {
                 .isInstanceOfSatisfying(InvalidFaultRuleException.class,
                         e -> assertThat(e.field()).isEqualTo("probabilty"));
         assertThatThrownBy(() -> spec("{\"status\": \"often\"}"))
-                .isInstanceOfSatisfying(InvalidFaultRuleException.class, e -> assertThat(e.field()).isEqualTo("status"));
+                .isInstanceOfSatisfying(InvalidFaultRuleException.class,
+                        e -> assertThat(e.field()).isEqualTo("status"));
         assertThatThrownBy(() -> spec("{\"everyNth\": 2.5}"))
                 .isInstanceOfSatisfying(InvalidFaultRuleException.class,
                         e -> assertThat(e.field()).isEqualTo("everyNth"));
@@ -126,6 +130,7 @@ class FaultRuleChecksTest {
         assertThatThrownBy(() -> spec("{\"status\": 429")).isNotInstanceOf(InvalidFaultRuleException.class)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not JSON");
         assertThatThrownBy(() -> spec("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> spec("{\"status\": 429, \"status\": 500}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> spec("{\"status\": 429, \"status\": 500}"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -29,7 +29,7 @@ class DpsJsonTest {
         assertThat(DpsJson.mapper()).isSameAs(DpsJson.mapper());
     }
 
-    // readDeviceRegistration: every register body of device-protocol.md §1 and §11 case 12
+    // readDeviceRegistration: every register body the SDKs send (docs/protocol-notes.md#register-and-poll-bodies)
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "  \r\n\t"})
@@ -66,7 +66,8 @@ class DpsJsonTest {
 
     @Test
     void readDeviceRegistration_whenPayloadObjectWithoutRegistrationIdFromCSharp_thenObject() {
-        DeviceRegistration registration = DpsJson.readDeviceRegistration(bytes("{\"payload\":{\"modelId\":\"dtmi:x;1\"}}"));
+        DeviceRegistration registration =
+                DpsJson.readDeviceRegistration(bytes("{\"payload\":{\"modelId\":\"dtmi:x;1\"}}"));
 
         assertThat(registration.registrationId()).isNull();
         assertThat(registration.payload().path("modelId").textValue()).isEqualTo("dtmi:x;1");
@@ -125,7 +126,9 @@ class DpsJsonTest {
 
     @Test
     void readDeviceRegistration_whenDuplicateField_thenRejected() {
-        assertThatThrownBy(() -> DpsJson.readDeviceRegistration(bytes("{\"registrationId\":\"a\",\"registrationId\":\"b\"}")))
+        byte[] twice = bytes("{\"registrationId\":\"a\",\"registrationId\":\"b\"}");
+
+        assertThatThrownBy(() -> DpsJson.readDeviceRegistration(twice))
                 .isInstanceOf(DpsProtocolException.class).hasMessageContaining("registrationId");
     }
 
@@ -205,12 +208,13 @@ class DpsJsonTest {
 
     @Test
     void read_whenUnknownFields_thenIgnored() {
-        DpsError error = DpsJson.read("{\"errorCode\":401002,\"message\":\"m\",\"info\":{\"a\":\"b\"}}", DpsError.class);
+        DpsError error =
+                DpsJson.read("{\"errorCode\":401002,\"message\":\"m\",\"info\":{\"a\":\"b\"}}", DpsError.class);
 
         assertThat(error.errorCode()).isEqualTo(401002);
     }
 
-    // write: the safe superset of device-protocol.md §4.7
+    // write: what every SDK accepts (docs/protocol-notes.md#result-bodies)
 
     @Test
     void write_whenRegisterAnswer_thenOnlyOperationIdAndStatus() {
@@ -241,7 +245,8 @@ class DpsJsonTest {
     void write_whenError_thenDpsErrorBody() {
         DpsError error = new DpsError(401002, "8ad0463c-0000-4000-8000-000000000000", "Unauthorized", UPDATED);
 
-        assertThat(json(error)).isEqualTo("{\"errorCode\":401002,\"trackingId\":\"8ad0463c-0000-4000-8000-000000000000\","
+        assertThat(json(error))
+                .isEqualTo("{\"errorCode\":401002,\"trackingId\":\"8ad0463c-0000-4000-8000-000000000000\","
                 + "\"message\":\"Unauthorized\",\"timestampUtc\":\"2022-08-31T22:02:51Z\"}");
     }
 
@@ -250,7 +255,8 @@ class DpsJsonTest {
         byte[] body = DpsJson.write(Map.of("message", "Gerät été ✓ 😀"));
 
         assertThat(new String(body, UTF_8)).matches("\\p{ASCII}*");
-        assertThat(new String(body, UTF_8)).isEqualTo("{\"message\":\"Ger\\u00E4t \\u00E9t\\u00E9 \\u2713 \\uD83D\\uDE00\"}");
+        assertThat(new String(body, UTF_8))
+                .isEqualTo("{\"message\":\"Ger\\u00E4t \\u00E9t\\u00E9 \\u2713 \\uD83D\\uDE00\"}");
     }
 
     private static RegistrationOperationStatus assigned() {

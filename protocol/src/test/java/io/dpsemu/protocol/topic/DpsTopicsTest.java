@@ -137,8 +137,10 @@ class DpsTopicsTest {
             "200 | 4                                    |      | $dps/registrations/res/200/?$rid=4",
             "401 | 1                                    |      | $dps/registrations/res/401/?$rid=1",
             "429 | 1                                    | 60   | $dps/registrations/res/429/?$rid=1&retry-after=60",
-            "202 | 6f1c9a3e-4b7d-4e2a-9c1f-0a2b3c4d5e6f | 0    | $dps/registrations/res/202/?$rid=6f1c9a3e-4b7d-4e2a-9c1f-0a2b3c4d5e6f&retry-after=0",
-            "202 | 6f1c9a3e%2D4b7d                      | 3    | $dps/registrations/res/202/?$rid=6f1c9a3e%2D4b7d&retry-after=3"
+            "202 | 6f1c9a3e-4b7d-4e2a-9c1f-0a2b3c4d5e6f | 0    | "
+                    + "$dps/registrations/res/202/?$rid=6f1c9a3e-4b7d-4e2a-9c1f-0a2b3c4d5e6f&retry-after=0",
+            "202 | 6f1c9a3e%2D4b7d                      | 3    | "
+                    + "$dps/registrations/res/202/?$rid=6f1c9a3e%2D4b7d&retry-after=3"
     })
     void response_whenFormatted_thenRidFirstThenRetryAfter(int status, String rid, Integer retryAfter, String topic) {
         assertThat(DpsTopics.response(status, rid, retryAfter)).isEqualTo(topic);

@@ -7,9 +7,10 @@ import io.dpsemu.protocol.json.DpsJson;
 import java.util.List;
 
 /**
- * What DPS POSTs to a custom-allocation webhook (service-api.md §4): the enrollment with its
- * attestation reduced to its type (the webhook never sees keys or certificates), the device's
- * runtime context and the hubs it may choose from.
+ * What DPS POSTs to a custom-allocation webhook
+ * (docs/protocol-notes.md#custom-allocation-webhooks): the enrollment with its attestation reduced
+ * to its type (the webhook never sees keys or certificates), the device's runtime context and the
+ * hubs it may choose from.
  *
  * @param individual            whether {@code enrollment} is an individual enrollment (else a group)
  * @param enrollment            the enrollment document as the service API shows it

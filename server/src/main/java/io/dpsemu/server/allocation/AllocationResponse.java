@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A webhook's answer (service-api.md §4): the hub, and optionally the device's initial twin and a
- * payload for the device.
+ * A webhook's answer (docs/protocol-notes.md#custom-allocation-webhooks): the hub, and optionally
+ * the device's initial twin and a payload for the device.
  *
  * @param iotHubHostName the chosen hub, in the spelling of the linked hub
  * @param initialTwin    {@code {tags, properties: {desired}}}; null when the webhook sent none

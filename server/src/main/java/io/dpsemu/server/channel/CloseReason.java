@@ -17,6 +17,8 @@ public enum CloseReason {
     IDLE,
     TAKEN_OVER,
     LIMIT,
+    ADDRESS_LIMIT,
+    ADDRESS_RATE,
     CLIENT_DISCONNECT,
     TLS_FAILURE,
     FAULT_INJECTED,

@@ -1,9 +1,8 @@
 package io.dpsemu.server.channel;
 
-/** Pipeline handler names, in pipeline order (style-anchors.md §8.2). */
+/** Pipeline handler names, in pipeline order (docs/architecture.md#pipelines). */
 public final class HandlerNames {
 
-    public static final String CONNECTION_LIMIT = "conn-limit";
     public static final String TLS = "tls";
     public static final String HTTP_DEADLINE = "http-deadline";
     public static final String HTTP_IDLE = "http-idle";
@@ -19,6 +18,8 @@ public final class HandlerNames {
     public static final String CONNECT = "connect";
     public static final String DPS = "dps";
     public static final String EXCEPTIONS = "exceptions";
+    /** On the listening channels, after Netty's acceptor. */
+    public static final String ACCEPT_ERRORS = "accept-errors";
 
     private HandlerNames() {
     }

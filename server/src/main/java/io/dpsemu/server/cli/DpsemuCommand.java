@@ -1,5 +1,6 @@
 package io.dpsemu.server.cli;
 
+import io.dpsemu.loadgen.LoadgenCommand;
 import io.dpsemu.server.cli.cert.CertCommand;
 import io.dpsemu.server.cli.manage.EnrollmentCommand;
 import io.dpsemu.server.cli.manage.FaultCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dpsemu", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A self-hosted server compatible with Azure IoT Hub Device Provisioning Service.",
         subcommands = {ServeCommand.class, CertCommand.class, EnrollmentCommand.class, GroupCommand.class,
-            RegistrationCommand.class, FaultCommand.class})
+            RegistrationCommand.class, FaultCommand.class, LoadgenCommand.class})
 public final class DpsemuCommand implements Runnable {
 
     @CommandLine.Spec

@@ -148,7 +148,8 @@ public final class ConfigLoader {
         collectEnvironmentNames(YAML.valueToTree(ServerConfig.defaults()), "", known);
         for (String name : new TreeSet<>(env.keySet())) {
             if (name.startsWith(ENV_PREFIX) && !name.startsWith(TEST_PREFIX) && !known.contains(name)) {
-                throw new ConfigException("unknown environment variable " + name + " (no configuration key has this name)");
+                throw new ConfigException("unknown environment variable " + name
+                        + " (no configuration key has this name)");
             }
         }
     }

@@ -15,6 +15,8 @@ final class ConfigValidator {
 
     /** 0 (unlimited) or a rate the quota counters can hold. */
     private static final int MAX_QUOTA = 10_000_000;
+    /** Ten years: a cap far above any SDK's token lifetime, still far from {@code se} overflowing. */
+    private static final long MAX_TOKEN_LIFETIME_SECONDS = 10L * 365 * 24 * 3600;
 
     private ConfigValidator() {
     }
@@ -68,6 +70,13 @@ final class ConfigValidator {
         ServiceApiConfig service = c.service();
         require(service != null && service.hostName() != null && service.hostName().matches("[A-Za-z0-9_.-]{1,253}"),
                 "service.hostName", "must be a host name without a port (the service SDKs refuse anything else)");
+        List<String> aliases = service.hostAliases() == null ? List.of() : service.hostAliases();
+        for (int i = 0; i < aliases.size(); i++) {
+            String alias = aliases.get(i);
+            require(alias != null && alias.matches("[A-Za-z0-9_.-]{1,253}"), "service.hostAliases[" + i + "]",
+                    "must be a host name without a port, like service.hostName");
+        }
+        range(service.maxTokenLifetimeSeconds(), 60, MAX_TOKEN_LIFETIME_SECONDS, "service.maxTokenLifetimeSeconds");
         Set<String> policyNames = new HashSet<>();
         List<ServicePolicyConfig> policies = service.policies() == null ? List.of() : service.policies();
         for (int i = 0; i < policies.size(); i++) {
@@ -77,7 +86,8 @@ final class ConfigValidator {
                     key + ".name", "must be 1-64 letters, digits, '_', '.' or '-'");
             require(policyNames.add(policy.name().toLowerCase(Locale.ROOT)), key + ".name",
                     "'" + policy.name() + "' is listed twice");
-            require(policy.rights() != null && !policy.rights().isEmpty(), key + ".rights", "must name at least one right");
+            require(policy.rights() != null && !policy.rights().isEmpty(), key + ".rights",
+                    "must name at least one right");
             for (String right : policy.rights()) {
                 require(ServiceRights.isKnown(right), key + ".rights",
                         "'" + right + "' is not one of " + ServiceRights.NAMES);
@@ -116,6 +126,10 @@ final class ConfigValidator {
         range(l.storeCallTimeoutMillis(), 100, 600_000, "limits.storeCallTimeoutMillis");
         range(l.groupCommitMaxRecords(), 1, 100_000, "limits.groupCommitMaxRecords");
         range(l.groupCommitMaxWaitMicros(), 0, 1_000_000, "limits.groupCommitMaxWaitMicros");
+        range(l.maxConnectionsPerAddress(), 1, 10_000_000, "limits.maxConnectionsPerAddress");
+        range(l.connectionsPerAddressPerSecond(), 1, 10_000_000, "limits.connectionsPerAddressPerSecond");
+        range(l.connectionBurstPerAddress(), 1, 10_000_000, "limits.connectionBurstPerAddress");
+        range(l.reservedFileDescriptors(), 0, 1_000_000, "limits.reservedFileDescriptors");
         ThrottlingConfig t = c.throttling();
         require(t != null, "throttling", "must be set");
         range(t.registrationsPerMinute(), 0, MAX_QUOTA, "throttling.registrationsPerMinute");

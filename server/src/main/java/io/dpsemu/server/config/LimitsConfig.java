@@ -5,8 +5,11 @@ package io.dpsemu.server.config;
  * CONNACK, a close, or {@code 429} with retry-after), never an unbounded queue. The defaults are
  * the {@link Builder}'s initial values.
  *
- * @param maxConnections            open device connections on one node
- * @param connectTimeoutSeconds     from TCP accept to CONNACK (TLS handshake included)
+ * @param maxConnections            open device connections on one node (lowered at start when the
+ *                                  process's file descriptor limit leaves fewer)
+ * @param connectTimeoutSeconds     from TCP accept to CONNACK (TLS handshake included), and to the
+ *                                  first HTTP request; also caps the idle timeout of an MQTT
+ *                                  connection until it has authenticated
  * @param maxConnectPacketBytes     largest packet accepted before CONNACK
  * @param maxPacketBytes            largest packet after CONNACK (DPS allows 96 KB bodies)
  * @param maxKeepAliveSeconds       cap of the idle timeout (1.5 x the client's keep-alive; also
@@ -28,6 +31,13 @@ package io.dpsemu.server.config;
  * @param groupCommitMaxRecords     registration records written in one transaction at most
  * @param groupCommitMaxWaitMicros  how long a transaction waits for more records once it has one; 0
  *                                  takes only what arrived while the previous one committed
+ * @param maxConnectionsPerAddress  open connections from one source address (an IPv6 /64)
+ * @param connectionsPerAddressPerSecond new connections one source address may open per second,
+ *                                  sustained
+ * @param connectionBurstPerAddress new connections one source address may open at once, above the
+ *                                  sustained rate (a plant's devices behind one NAT restarting together)
+ * @param reservedFileDescriptors   file descriptors kept from connections (store, webhooks, logs),
+ *                                  so the server can always accept and close an excess connection
  */
 public record LimitsConfig(
         int maxConnections,
@@ -46,7 +56,11 @@ public record LimitsConfig(
         int httpIdleTimeoutSeconds,
         int storeCallTimeoutMillis,
         int groupCommitMaxRecords,
-        int groupCommitMaxWaitMicros) {
+        int groupCommitMaxWaitMicros,
+        int maxConnectionsPerAddress,
+        int connectionsPerAddressPerSecond,
+        int connectionBurstPerAddress,
+        int reservedFileDescriptors) {
 
     public static LimitsConfig defaults() {
         return builder().build();
@@ -84,6 +98,10 @@ public record LimitsConfig(
         private int storeCallTimeoutMillis = 5_000;
         private int groupCommitMaxRecords = 512;
         private int groupCommitMaxWaitMicros;
+        private int maxConnectionsPerAddress = 10_000;
+        private int connectionsPerAddressPerSecond = 1_000;
+        private int connectionBurstPerAddress = 10_000;
+        private int reservedFileDescriptors = 256;
 
         private Builder() {
         }
@@ -173,11 +191,33 @@ public record LimitsConfig(
             return this;
         }
 
+        public Builder maxConnectionsPerAddress(int value) {
+            maxConnectionsPerAddress = value;
+            return this;
+        }
+
+        public Builder connectionsPerAddressPerSecond(int value) {
+            connectionsPerAddressPerSecond = value;
+            return this;
+        }
+
+        public Builder connectionBurstPerAddress(int value) {
+            connectionBurstPerAddress = value;
+            return this;
+        }
+
+        public Builder reservedFileDescriptors(int value) {
+            reservedFileDescriptors = value;
+            return this;
+        }
+
         public LimitsConfig build() {
             return new LimitsConfig(maxConnections, connectTimeoutSeconds, maxConnectPacketBytes, maxPacketBytes,
                     maxKeepAliveSeconds, storeThreads, storeQueue, maxOperations, maxInflightPerCredential,
                     maxInflightPerConnection, maxHttpHeaderBytes, maxHttpBodyBytes, httpRequestTimeoutSeconds,
-                    httpIdleTimeoutSeconds, storeCallTimeoutMillis, groupCommitMaxRecords, groupCommitMaxWaitMicros);
+                    httpIdleTimeoutSeconds, storeCallTimeoutMillis, groupCommitMaxRecords, groupCommitMaxWaitMicros,
+                    maxConnectionsPerAddress, connectionsPerAddressPerSecond, connectionBurstPerAddress,
+                    reservedFileDescriptors);
         }
     }
 }

@@ -48,7 +48,8 @@ public record ServerConfig(
     public static final String STORE_POSTGRES = "postgres";
 
     public static ServerConfig defaults() {
-        return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, 443, STORE_SQLITE, PostgresConfig.defaults(), null,
+        return new ServerConfig("./dpsemu-data", null, "0.0.0.0", 8883, 443, STORE_SQLITE,
+                PostgresConfig.defaults(), null,
                 List.of(LinkedHub.of("dpsemu-hub.local")), AllocationConfig.defaults(), TlsConfig.defaults(),
                 ProvisioningConfig.defaults(), LimitsConfig.defaults(), ServiceApiConfig.defaults(),
                 OperationsConfig.defaults(), ThrottlingConfig.defaults(), List.of());

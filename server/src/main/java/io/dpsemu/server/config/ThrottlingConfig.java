@@ -1,7 +1,7 @@
 package io.dpsemu.server.config;
 
 /**
- * Quotas modelled on DPS's (service-api.md §7: 1,000 registrations and 1,000 operations per minute
+ * Quotas modelled on DPS's (docs/protocol-notes.md#quotas: 1,000 registrations and 1,000 operations per minute
  * per unit, 5 status polls per 10 s per device), off by default: 0 means unlimited. Counted per node.
  *
  * @param registrationsPerMinute     register requests

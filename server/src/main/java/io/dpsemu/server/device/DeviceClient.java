@@ -15,7 +15,10 @@ public record DeviceClient(Transport transport, String apiVersion) {
      */
     static final String REPROVISIONED_SUBSTATUS_SINCE = "2019-04-15";
 
-    /** Whether the device may be told {@code reprovisionedToInitialAssignment}; api-versions are dates, so they sort as text. */
+    /**
+     * Whether the device may be told {@code reprovisionedToInitialAssignment}; api-versions are dates, so they sort as
+     * text.
+     */
     public boolean knowsReprovisionedSubstatus() {
         return apiVersion != null && apiVersion.compareTo(REPROVISIONED_SUBSTATUS_SINCE) >= 0;
     }

@@ -2,6 +2,7 @@ package io.dpsemu.server.device;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Who a request claims to come from: the id scope and registration id from the MQTT username (or
@@ -21,6 +22,17 @@ public record DeviceIdentity(String idScope, String registrationId, String sasTo
     /** A device that presented a SAS token (or nothing) and no certificate. */
     public DeviceIdentity(String idScope, String registrationId, String sasToken) {
         this(idScope, registrationId, sasToken, List.of());
+    }
+
+    /**
+     * A device that sent {@code sasToken}, or else the certificate chain of its TLS session. The chain
+     * is read only for a device without a token: a device that sends one is judged by it alone, and
+     * asking a TLS session without client certificates for them throws (an exception per connection).
+     */
+    public static DeviceIdentity of(String idScope, String registrationId, String sasToken,
+            Supplier<List<X509Certificate>> certificateChain) {
+        boolean token = sasToken != null && !sasToken.isEmpty();
+        return new DeviceIdentity(idScope, registrationId, sasToken, token ? List.of() : certificateChain.get());
     }
 
     /** The SAS resource a token for this device must name. */

@@ -1,5 +1,6 @@
 package io.dpsemu.server.enrollment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.auth.RegistrationIds;
 import io.dpsemu.protocol.auth.SymmetricKeys;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
@@ -12,6 +13,7 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
 import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
+import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.x509.X509Enrollments;
 import java.net.URI;
@@ -53,12 +55,15 @@ public final class EnrollmentRules {
         requireId("registrationId", enrollment.registrationId());
         if (enrollment.deviceId() != null && !enrollment.deviceId().isEmpty()
                 && !DEVICE_ID.matcher(enrollment.deviceId()).matches()) {
-            throw new InvalidEnrollmentException("deviceId: '" + enrollment.deviceId() + "' is not an IoT Hub device id "
+            throw new InvalidEnrollmentException("deviceId: '" + enrollment.deviceId()
+                    + "' is not an IoT Hub device id "
                     + "(up to 128 letters, digits and - . % _ * ? ! ( ) , : = @ $ ')");
         }
         AttestationMechanism attestation = attestation(enrollment.attestation(), stored, false);
         checkAllocation(enrollment.allocationPolicy(), enrollment.iotHubs(), enrollment.iotHubHostName(),
                 enrollment.customAllocationDefinition());
+        checkTwin(enrollment.initialTwin());
+        requireObject("optionalDeviceInformation", enrollment.optionalDeviceInformation());
         return new IndividualEnrollment(enrollment.registrationId(), enrollment.deviceId(),
                 enrollment.optionalDeviceInformation(), attestation, orDefault(enrollment.capabilities()),
                 enrollment.iotHubHostName(), enrollment.initialTwin(), null, orDefault(enrollment.provisioningStatus()),
@@ -71,6 +76,7 @@ public final class EnrollmentRules {
         AttestationMechanism attestation = attestation(group.attestation(), stored, true);
         checkAllocation(group.allocationPolicy(), group.iotHubs(), group.iotHubHostName(),
                 group.customAllocationDefinition());
+        checkTwin(group.initialTwin());
         return new EnrollmentGroup(group.enrollmentGroupId(), attestation, orDefault(group.capabilities()),
                 group.iotHubHostName(), group.initialTwin(), null, orDefault(group.provisioningStatus()),
                 orDefault(group.reprovisionPolicy()), null, null, group.allocationPolicy(), group.iotHubs(),
@@ -149,11 +155,39 @@ public final class EnrollmentRules {
         return Base64.getEncoder().encodeToString(generated);
     }
 
+    /**
+     * {@code {tags, properties: {desired}}}, each part an object when present
+     * (docs/protocol-notes.md#enrollment-documents).
+     */
+    private static void checkTwin(JsonNode twin) {
+        requireObject("initialTwin", twin);
+        if (twin == null || !twin.isObject()) {
+            return;
+        }
+        requireObject("initialTwin.tags", twin.get("tags"));
+        JsonNode properties = twin.get("properties");
+        requireObject("initialTwin.properties", properties);
+        if (properties != null && properties.isObject()) {
+            requireObject("initialTwin.properties.desired", properties.get("desired"));
+        }
+    }
+
+    /** Absent, JSON null or an object: a twin collection holds named values, never a bare value or a list. */
+    private static void requireObject(String field, JsonNode node) {
+        if (node != null && !node.isNull() && !node.isObject()) {
+            throw new InvalidEnrollmentException(field + " must be a JSON object, not " + DpsJson.describe(node));
+        }
+    }
+
     private void checkAllocation(AllocationPolicy policy, List<String> iotHubs, String iotHubHostName,
             CustomAllocationDefinition custom) {
         List<String> hubs = iotHubs == null ? List.of() : iotHubs;
-        for (String hub : hubs) {
-            requireLinked(hub, "iotHubs");
+        for (int i = 0; i < hubs.size(); i++) {
+            if (hubs.get(i) == null || hubs.get(i).isBlank()) {
+                throw new InvalidEnrollmentException("iotHubs[" + i + "] must be the host name of a linked IoT hub,"
+                        + " not " + (hubs.get(i) == null ? "null" : "blank"));
+            }
+            requireLinked(hubs.get(i), "iotHubs");
         }
         if (iotHubHostName != null && !iotHubHostName.isEmpty()) {
             requireLinked(iotHubHostName, "iotHubHostName");
@@ -181,7 +215,8 @@ public final class EnrollmentRules {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new InvalidEnrollmentException("customAllocationDefinition.webhookUrl is not a URL: " + e.getMessage());
+            throw new InvalidEnrollmentException("customAllocationDefinition.webhookUrl is not a URL: "
+                    + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {

@@ -24,7 +24,8 @@ public sealed interface FaultAction {
 
         @Override
         public String toString() {
-            return "respond " + errorCode + (retryAfterSeconds == null ? "" : " retry-after " + retryAfterSeconds + " s")
+            return "respond " + errorCode
+                    + (retryAfterSeconds == null ? "" : " retry-after " + retryAfterSeconds + " s")
                     + " \"" + message + "\"";
         }
     }

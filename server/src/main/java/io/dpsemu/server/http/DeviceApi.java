@@ -20,9 +20,10 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * The DPS device REST API (device-protocol.md §6) on the same engine as MQTT:
+ * The DPS device REST API (docs/protocol-notes.md#https-device-api) on the same engine as MQTT:
  * {@code PUT /{idScope}/registrations/{registrationId}/register},
  * {@code GET /{idScope}/registrations/{registrationId}/operations/{operationId}} and
  * {@code POST /{idScope}/registrations/{registrationId}} (status lookup). Every request carries its
@@ -41,10 +42,11 @@ public final class DeviceApi {
     /**
      * The response to a device API request, or empty when the path is none of the API's.
      *
-     * @param certificateChain the client certificate chain of the connection's TLS session, leaf first
+     * @param certificateChain the client certificate chain of the connection's TLS session, leaf first;
+     *                         read only for a request without a SAS token
      */
     public Optional<CompletableFuture<FullHttpResponse>> handle(FullHttpRequest request,
-            List<X509Certificate> certificateChain) {
+            Supplier<List<X509Certificate>> certificateChain) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         List<String> path = segments(uri.rawPath());
         if (path.size() < 3 || path.size() > 5 || !REGISTRATIONS.equals(path.get(1))) {
@@ -64,7 +66,7 @@ public final class DeviceApi {
     }
 
     private CompletableFuture<FullHttpResponse> answer(Route route, List<String> path, QueryStringDecoder uri,
-            FullHttpRequest request, List<X509Certificate> certificateChain) {
+            FullHttpRequest request, Supplier<List<X509Certificate>> certificateChain) {
         if (!uri.parameters().containsKey("api-version")) {
             return done(HttpResponses.error(ErrorCodes.BAD_REQUEST, "the api-version query parameter is required"));
         }
@@ -76,7 +78,7 @@ public final class DeviceApi {
         } catch (IllegalArgumentException e) {
             return done(HttpResponses.error(ErrorCodes.BAD_REQUEST, "bad path: " + e.getMessage()));
         }
-        DeviceIdentity identity = new DeviceIdentity(idScope, registrationId,
+        DeviceIdentity identity = DeviceIdentity.of(idScope, registrationId,
                 request.headers().get(HttpHeaderNames.AUTHORIZATION), certificateChain);
         DeviceClient client = new DeviceClient(Transport.HTTPS, uri.parameters().get("api-version").get(0));
         byte[] body = ByteBufUtil.getBytes(request.content());

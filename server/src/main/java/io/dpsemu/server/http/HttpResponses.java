@@ -22,7 +22,8 @@ public final class HttpResponses {
 
     public static FullHttpResponse json(int status, Object body) {
         byte[] bytes = DpsJson.write(body);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.wrappedBuffer(bytes));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, JSON_UTF8)

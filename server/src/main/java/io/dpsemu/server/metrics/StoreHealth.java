@@ -1,5 +1,6 @@
 package io.dpsemu.server.metrics;
 
+import io.dpsemu.protocol.LogSafe;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +86,7 @@ public final class StoreHealth {
         boolean down = !isUp();
         if (down && !reportedDown) {
             LOG.error("DPS-5001 the store is unavailable; devices get 503 with retry-after until it returns: {}",
-                    describe());
+                    LogSafe.of(describe()));
         } else if (!down && reportedDown) {
             LOG.info("DPS-5002 the store answers again; devices are served normally");
         }

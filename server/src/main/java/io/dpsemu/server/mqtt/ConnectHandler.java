@@ -3,6 +3,7 @@ package io.dpsemu.server.mqtt;
 import io.dpsemu.protocol.DpsProtocolException;
 import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.MqttUsername;
+import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
 import io.dpsemu.server.channel.HandlerNames;
@@ -10,6 +11,7 @@ import io.dpsemu.server.channel.TlsPeer;
 import io.dpsemu.server.device.DeviceClient;
 import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.metrics.EventLog;
+import io.dpsemu.server.provisioning.AuthOutcome;
 import io.dpsemu.server.x509.CertificateFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,19 +21,24 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * Handles the CONNECT of a device connection and removes itself once it is accepted. CONNECT checks
- * only syntax and identity consistency (protocol level 4, the username, client id = registration id);
- * credentials are checked when the device registers (architecture.md, Decisions).
+ * syntax and identity consistency (protocol level 4, the username, client id = registration id);
+ * credentials are checked when the device registers (docs/architecture.md#decisions), except when a live
+ * connection holds the registration id: then the newcomer takes over only once its credentials prove
+ * the same identity, and is refused (CONNACK 5) when they do not, so that knowing a registration id
+ * is not enough to disconnect its device.
  */
 public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessage> {
 
@@ -40,6 +47,8 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
     private final MqttServices services;
     /** A refusing CONNACK was sent: packets decoded before the close completes are ignored [MQTT-3.2.2-5]. */
     private boolean refused;
+    /** The newcomer's credentials are being verified; packets sent after CONNECT wait here [MQTT-3.1.4-5]. */
+    private Deque<MqttMessage> waiting;
 
     public ConnectHandler(MqttServices services) {
         this.services = services;
@@ -48,6 +57,10 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
         if (refused) {
+            return;
+        }
+        if (waiting != null) {
+            waiting.add(ReferenceCountUtil.retain(msg));
             return;
         }
         if (msg.decoderResult().isFailure()) {
@@ -78,6 +91,12 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
                     "protocol level " + level + "; DPS speaks MQTT 3.1.1 (level 4) only");
             return;
         }
+        String malformed = malformedFlags(connect.variableHeader());
+        if (malformed != null) {
+            // a malformed packet is not answered: MQTT 3.1.1 §4.8 closes the connection without CONNACK
+            services.disconnector().close(ctx.channel(), CloseReason.MALFORMED, "CONNECT flags: " + malformed);
+            return;
+        }
         if (!connect.variableHeader().hasUserName()) {
             refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
                     "no username; expected {idScope}/registrations/{registrationId}/api-version=...");
@@ -103,9 +122,9 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
             return;
         }
         byte[] password = connect.payload().passwordInBytes();
-        DeviceIdentity identity = new DeviceIdentity(username.idScope(), username.registrationId(),
+        DeviceIdentity identity = DeviceIdentity.of(username.idScope(), username.registrationId(),
                 password == null ? null : new String(password, StandardCharsets.UTF_8),
-                TlsPeer.certificateChain(ctx.channel()));
+                () -> TlsPeer.certificateChain(ctx.channel()));
         if (identity.attestsWithCertificate()) {
             String commonName = CertificateFacts.commonName(identity.certificateChain().get(0));
             if (!username.registrationId().equalsIgnoreCase(commonName)) {
@@ -119,36 +138,105 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
         accept(ctx, connect, identity, new DeviceClient(transport, username.apiVersion()));
     }
 
+    /**
+     * The CONNECT flag rules of MQTT 3.1.1 §3.1.2.3-§3.1.2.9 that Netty's decoder leaves to us (it
+     * checks only the reserved bit [MQTT-3.1.2-3]); null when the flags are well-formed. A
+     * well-formed will is accepted and never published: a DPS connection ends without one mattering.
+     */
+    private static String malformedFlags(MqttConnectVariableHeader header) {
+        if (header.willQos() == 3) {
+            return "will QoS 3 does not exist [MQTT-3.1.2-14]";
+        }
+        if (!header.isWillFlag() && header.willQos() != 0) {
+            return "will QoS " + header.willQos() + " without the will flag [MQTT-3.1.2-13]";
+        }
+        if (!header.isWillFlag() && header.isWillRetain()) {
+            return "will retain without the will flag [MQTT-3.1.2-15]";
+        }
+        if (header.hasPassword() && !header.hasUserName()) {
+            return "password flag without the username flag [MQTT-3.1.2-22]";
+        }
+        return null;
+    }
+
     private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, DeviceIdentity identity,
             DeviceClient client) {
         Channel channel = ctx.channel();
-        channel.attr(DeviceSession.KEY).set(new DeviceSession(identity, client));
+        DeviceSession session = new DeviceSession(identity, client, connect.variableHeader().keepAliveTimeSeconds());
+        channel.attr(DeviceSession.KEY).set(session);
         channel.attr(Disconnector.REGISTRATION_ID).set(identity.registrationId());
-
-        Channel previous = services.sessions().register(identity.registrationId(), channel);
-        if (previous != null) {
-            services.disconnector().close(previous, CloseReason.TAKEN_OVER, "a new connection used the same client id");
+        if (services.sessions().claim(identity.registrationId(), channel)) {
+            open(ctx, session);
+            return;
         }
+        // store work never runs on the event loop; reading pauses until the verdict
+        waiting = new ArrayDeque<>();
+        channel.config().setAutoRead(false);
+        services.registrations().verifyCredentials(identity).whenComplete((outcome, error) ->
+                ctx.executor().execute(() -> takeOver(ctx, session, outcome, error)));
+    }
+
+    /** The verdict on a newcomer for a registration id a live connection held when it arrived. */
+    private void takeOver(ChannelHandlerContext ctx, DeviceSession session, AuthOutcome outcome, Throwable error) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        String registrationId = session.identity().registrationId();
+        if (error != null) {
+            refuse(ctx, registrationId, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                    "a live connection holds the registration id, and the credentials could not be checked: " + error);
+            return;
+        }
+        if (outcome instanceof AuthOutcome.Refused refusal) {
+            // a store that cannot answer is no verdict on the credentials: the client may try again
+            refuse(ctx, registrationId, refusal.errorCode() == ErrorCodes.STORE_UNAVAILABLE
+                    ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                    "a live connection holds the registration id, and these credentials do not prove it: "
+                            + refusal.reason());
+            return;
+        }
+        session.markAuthenticated();
+        // the holder seen at CONNECT may have closed, or another proven newcomer come first: this one wins now
+        Channel previous = services.sessions().takeOver(registrationId, ctx.channel());
+        if (previous != null) {
+            services.disconnector().close(previous, CloseReason.TAKEN_OVER,
+                    "a new connection proved the same identity");
+        }
+        open(ctx, session);
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    /** CONNACK 0, then the packets that came after CONNECT, then the provisioning handler takes over. */
+    private void open(ChannelHandlerContext ctx, DeviceSession session) {
         ctx.pipeline().remove(HandlerNames.CONNECT_DEADLINE);
-        ctx.pipeline().addAfter(HandlerNames.MQTT_DECODER, HandlerNames.KEEP_ALIVE,
-                new IdleStateHandler(idleTimeoutMillis(connect.variableHeader().keepAliveTimeSeconds()), 0, 0,
-                        TimeUnit.MILLISECONDS));
-        ctx.pipeline().remove(this);
+        IdleTimeout.apply(ctx.pipeline(), session, services.limits());
         // session-present is always 0: DPS keeps no sessions, and C# fails on 1
         MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false)
                 .build();
         ctx.writeAndFlush(connAck);
+        if (waiting != null) {
+            for (MqttMessage next; (next = waiting.poll()) != null; ) {
+                ctx.fireChannelRead(next);
+            }
+            waiting = null;
+        }
+        ctx.pipeline().remove(this);
     }
 
-    /** 1.5 x the client's keep-alive (MQTT 3.1.1 §3.1.2.10), capped; the cap when the client asks for none. */
-    private long idleTimeoutMillis(int keepAliveSeconds) {
-        long cap = TimeUnit.SECONDS.toMillis(services.limits().maxKeepAliveSeconds());
-        if (keepAliveSeconds <= 0) {
-            return cap;
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseWaiting();
+    }
+
+    private void releaseWaiting() {
+        if (waiting != null) {
+            for (MqttMessage next; (next = waiting.poll()) != null; ) {
+                ReferenceCountUtil.release(next);
+            }
         }
-        return Math.min(cap, keepAliveSeconds * 1500L);
     }
 
     /**
@@ -157,6 +245,7 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
      */
     private void refuse(ChannelHandlerContext ctx, String clientId, MqttConnectReturnCode code, String reason) {
         refused = true;
+        releaseWaiting();
         EventLog.connectRefused(ctx.channel().remoteAddress(), clientId, reason);
         services.metrics().connectRefused(code.name().toLowerCase(java.util.Locale.ROOT));
         byte[] connAck = {0x20, 0x02, 0x00, code.byteValue()};

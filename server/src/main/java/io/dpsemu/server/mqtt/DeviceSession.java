@@ -14,6 +14,7 @@ final class DeviceSession {
 
     private final DeviceIdentity identity;
     private final DeviceClient client;
+    private final int keepAliveSeconds;
     /** Granted QoS of the response subscription, or -1 when not subscribed. */
     private int responseQos = -1;
     private boolean authenticated;
@@ -21,9 +22,10 @@ final class DeviceSession {
     private int inflight;
     private int nextPacketId;
 
-    DeviceSession(DeviceIdentity identity, DeviceClient client) {
+    DeviceSession(DeviceIdentity identity, DeviceClient client, int keepAliveSeconds) {
         this.identity = identity;
         this.client = client;
+        this.keepAliveSeconds = keepAliveSeconds;
     }
 
     DeviceIdentity identity() {
@@ -33,6 +35,11 @@ final class DeviceSession {
     /** MQTT on 8883 or MQTT over WebSocket on 443, and the username's api-version. */
     DeviceClient client() {
         return client;
+    }
+
+    /** The keep-alive the client asked for in CONNECT; 0 when none. */
+    int keepAliveSeconds() {
+        return keepAliveSeconds;
     }
 
     int responseQos() {
@@ -47,6 +54,7 @@ final class DeviceSession {
         return authenticated;
     }
 
+    /** The device proved its identity: a 2xx answer from the engine, or credentials verified at CONNECT. */
     void markAuthenticated() {
         authenticated = true;
     }
@@ -65,6 +73,10 @@ final class DeviceSession {
 
     void requestDone() {
         inflight--;
+    }
+
+    boolean requestsInProgress() {
+        return inflight > 0;
     }
 
     int nextPacketId() {

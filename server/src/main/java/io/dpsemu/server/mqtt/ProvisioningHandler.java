@@ -77,7 +77,13 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            close(ctx, CloseReason.IDLE, "no packet within 1.5 x keep-alive");
+            DeviceSession session = ctx.channel().attr(DeviceSession.KEY).get();
+            if (!session.authenticated() && session.requestsInProgress()) {
+                // the short pre-authentication timeout counts silence, not the wait for our own answer
+                return;
+            }
+            close(ctx, CloseReason.IDLE, session.authenticated() ? "no packet within 1.5 x keep-alive"
+                    : "not authenticated, and no packet within the connect timeout");
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -143,7 +149,8 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
         }
         answer.whenComplete((response, error) -> {
             DeviceResponse result = error == null ? response : DeviceResponse.error(
-                    DpsError.of(ErrorCodes.INTERNAL_ERROR, "internal error"), services.provisioning().retryAfterSeconds());
+                    DpsError.of(ErrorCodes.INTERNAL_ERROR, "internal error"),
+                    services.provisioning().retryAfterSeconds());
             respond(ctx, session, request.rid(), receivedNanos, result, true);
         });
     }
@@ -182,8 +189,9 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
             close(ctx, CloseReason.FAULT_INJECTED, "a fault rule drops the connection");
             return;
         }
-        if (response.status() / 100 == 2) {
+        if (response.status() / 100 == 2 && !session.authenticated()) {
             session.markAuthenticated();
+            IdleTimeout.apply(ctx.pipeline(), session, services.limits());
         }
         MqttQoS qos = session.responseQos() >= 1 ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
         MqttPublishMessage message = new MqttPublishMessage(

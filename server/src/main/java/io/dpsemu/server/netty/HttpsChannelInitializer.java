@@ -26,16 +26,14 @@ public final class HttpsChannelInitializer extends ChannelInitializer<SocketChan
     private final MqttServices services;
     private final DeviceApi deviceApi;
     private final ServiceApi serviceApi;
-    private final ConnectionLimiter limiter;
     private final ExceptionHandler exceptions;
 
     public HttpsChannelInitializer(SslContext sslContext, MqttServices services, DeviceApi deviceApi,
-            ServiceApi serviceApi, ConnectionLimiter limiter, ExceptionHandler exceptions) {
+            ServiceApi serviceApi, ExceptionHandler exceptions) {
         this.sslContext = sslContext;
         this.services = services;
         this.deviceApi = deviceApi;
         this.serviceApi = serviceApi;
-        this.limiter = limiter;
         this.exceptions = exceptions;
     }
 
@@ -44,18 +42,18 @@ public final class HttpsChannelInitializer extends ChannelInitializer<SocketChan
         var limits = services.limits();
         SslHandler tls = sslContext.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(limits.connectTimeoutSeconds() * 1000L);
-        HttpRequestDeadline deadline = new HttpRequestDeadline(limits.httpRequestTimeoutSeconds() * 1000L,
-                services.disconnector());
+        HttpRequestDeadline deadline = new HttpRequestDeadline(limits.connectTimeoutSeconds() * 1000L,
+                limits.httpRequestTimeoutSeconds() * 1000L, services.disconnector());
         ChannelPipeline p = ch.pipeline();
-        p.addLast(HandlerNames.CONNECTION_LIMIT, limiter);
         p.addLast(HandlerNames.TLS, tls);
         p.addLast(HandlerNames.HTTP_DEADLINE, deadline);
-        p.addLast(HandlerNames.HTTP_IDLE, new IdleStateHandler(0, 0, limits.httpIdleTimeoutSeconds(), TimeUnit.SECONDS));
+        p.addLast(HandlerNames.HTTP_IDLE,
+                new IdleStateHandler(0, 0, limits.httpIdleTimeoutSeconds(), TimeUnit.SECONDS));
         p.addLast(HandlerNames.HTTP_CODEC,
                 new HttpServerCodec(MAX_INITIAL_LINE_BYTES, limits.maxHttpHeaderBytes(), MAX_CHUNK_BYTES));
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new LimitedHttpAggregator(limits.maxHttpBodyBytes()));
-        p.addLast(HandlerNames.UPGRADE_GUARD, new HttpsRouter(deviceApi, serviceApi, new WebSocketUpgrade(services, exceptions),
-                deadline, services.disconnector()));
+        p.addLast(HandlerNames.UPGRADE_GUARD, new HttpsRouter(deviceApi, serviceApi,
+                new WebSocketUpgrade(services, exceptions), deadline, services.disconnector()));
         p.addLast(HandlerNames.EXCEPTIONS, exceptions);
     }
 }

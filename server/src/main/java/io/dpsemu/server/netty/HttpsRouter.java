@@ -81,18 +81,20 @@ public final class HttpsRouter extends SimpleChannelInboundHandler<FullHttpReque
         // {idScope}/registrations/... paths would otherwise swallow for an id such as "registrations"
         Optional<CompletableFuture<FullHttpResponse>> answer = serviceApi.handle(request);
         if (answer.isEmpty()) {
-            answer = deviceApi.handle(request, TlsPeer.certificateChain(ctx.channel()));
+            answer = deviceApi.handle(request, () -> TlsPeer.certificateChain(ctx.channel()));
         }
         if (answer.isEmpty()) {
             respond(ctx, HttpResponses.error(ErrorCodes.NOT_FOUND,
-                    "nothing at " + request.method() + " " + new QueryStringDecoder(request.uri()).rawPath()), keepAlive);
+                    "nothing at " + request.method() + " " + new QueryStringDecoder(request.uri()).rawPath()),
+                    keepAlive);
             return;
         }
         busy = true;
         ctx.channel().config().setAutoRead(false);
         answer.get().whenComplete((response, error) -> ctx.executor().execute(() -> {
             busy = false;
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
             if (cause instanceof DropConnection) {
                 closing = true;
                 disconnector.close(ctx.channel(), CloseReason.FAULT_INJECTED, cause.getMessage());

@@ -12,14 +12,11 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
 
     private final SslContext sslContext;
     private final MqttServices services;
-    private final ConnectionLimiter limiter;
     private final ExceptionHandler exceptions;
 
-    public MqttChannelInitializer(SslContext sslContext, MqttServices services, ConnectionLimiter limiter,
-            ExceptionHandler exceptions) {
+    public MqttChannelInitializer(SslContext sslContext, MqttServices services, ExceptionHandler exceptions) {
         this.sslContext = sslContext;
         this.services = services;
-        this.limiter = limiter;
         this.exceptions = exceptions;
     }
 
@@ -27,7 +24,6 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     protected void initChannel(SocketChannel ch) {
         SslHandler tls = sslContext.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(services.limits().connectTimeoutSeconds() * 1000L);
-        ch.pipeline().addLast(HandlerNames.CONNECTION_LIMIT, limiter);
         ch.pipeline().addLast(HandlerNames.TLS, tls);
         MqttHandlers.addTo(ch.pipeline(), services, exceptions);
     }

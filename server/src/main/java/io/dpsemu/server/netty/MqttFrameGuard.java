@@ -114,7 +114,8 @@ public final class MqttFrameGuard extends ChannelInboundHandlerAdapter {
     private Violation checkLength(int type, long length) {
         long limit = firstPacket ? maxFirstPacketBytes : maxPacketBytes;
         if (length > limit) {
-            return new Violation(CloseReason.TOO_LARGE, "packet of " + length + " bytes, more than the limit of " + limit);
+            return new Violation(CloseReason.TOO_LARGE, "packet of " + length + " bytes, more than the limit of "
+                    + limit);
         }
         return switch (type) {
             case 12, 14 -> length == 0 ? null : malformed("packet type " + type + " must be empty");

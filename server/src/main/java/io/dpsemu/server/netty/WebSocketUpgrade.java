@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Turns an HTTP connection into MQTT over WebSocket (device-protocol.md §5). Netty's handshaker
+ * Turns an HTTP connection into MQTT over WebSocket (docs/protocol-notes.md#mqtt-over-websocket). Netty's handshaker
  * matches one path and compares subprotocols case-sensitively, so the checks are made here: the
  * SDKs' three paths (query strings allowed), version 13, and subprotocol {@code mqtt} in any letter
  * case, echoed in the client's own spelling. No extensions (no compression). After the 101, the same

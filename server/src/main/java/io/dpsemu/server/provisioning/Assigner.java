@@ -1,6 +1,7 @@
 package io.dpsemu.server.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dpsemu.protocol.LogSafe;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
 import io.dpsemu.protocol.enrollment.DeviceCapabilities;
@@ -99,7 +100,7 @@ final class Assigner {
             health.failed(e);
             retryLater(assignment, e);
         } catch (RuntimeException e) {
-            LOG.error("assignment of {} failed", registrationId, e);
+            LOG.error("assignment of {} failed", LogSafe.of(registrationId), e);
             failInternally(assignment);
         }
     }
@@ -111,13 +112,14 @@ final class Assigner {
     private void retryLater(Assignment assignment, StoreException cause) {
         Operation operation = assignment.operation();
         if (System.nanoTime() - operation.startedNanos() > giveUpNanos) {
-            LOG.warn("assignment of {} given up after store failures: {}", assignment.registrationId(),
-                    cause.getMessage());
+            LOG.warn("assignment of {} given up after store failures: {}", LogSafe.of(assignment.registrationId()),
+                    LogSafe.of(cause.getMessage()));
             releaseSlot(assignment);
             operations.abandon(operation);
             return;
         }
-        LOG.warn("assignment of {} waits for the store: {}", assignment.registrationId(), cause.getMessage());
+        LOG.warn("assignment of {} waits for the store: {}", LogSafe.of(assignment.registrationId()),
+                LogSafe.of(cause.getMessage()));
         operation.storeTrouble(cause.getMessage());
         timer.schedule(() -> {
             try {
@@ -141,7 +143,8 @@ final class Assigner {
         if (request.isEmpty() || definition == null || definition.webhookUrl() == null) {
             releaseSlot(assignment);
             finish(assignment, request.isEmpty() ? notAssignable(registrationId) : customAllocationFailed(
-                    registrationId, "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
+                    registrationId,
+                    "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
             return;
         }
         assignment.webhookSlot().call(definition.webhookUrl(), request.get()).whenComplete((allocation, error) -> {
@@ -153,7 +156,7 @@ final class Assigner {
                             ? allocation.initialTwin() : match.initialTwin(), allocation.payload());
                 }
             } catch (RuntimeException e) {
-                LOG.error("custom allocation of {} failed", registrationId, e);
+                LOG.error("custom allocation of {} failed", LogSafe.of(registrationId), e);
                 failInternally(assignment);
             }
         });

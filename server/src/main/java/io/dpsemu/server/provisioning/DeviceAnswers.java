@@ -71,6 +71,7 @@ final class DeviceAnswers {
     }
 
     DeviceResponse internalError() {
-        return DeviceResponse.error(DpsError.of(ErrorCodes.INTERNAL_ERROR, "internal error"), config.retryAfterSeconds());
+        return DeviceResponse.error(DpsError.of(ErrorCodes.INTERNAL_ERROR, "internal error"),
+                config.retryAfterSeconds());
     }
 }

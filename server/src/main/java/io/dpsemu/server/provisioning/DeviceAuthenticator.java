@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides which enrollment attests a device, or why none does (architecture.md, Decisions: the
+ * Decides which enrollment attests a device, or why none does (docs/architecture.md#decisions: the
  * credentials are checked when the device registers). An individual enrollment for the
  * registration id takes precedence; otherwise the first symmetric-key group whose derived key
  * signed the token. Runs on store threads: it reads the store.
@@ -72,7 +72,8 @@ public final class DeviceAuthenticator {
             return refused("the enrollment of '" + identity.registrationId() + "' uses "
                     + typeOf(enrollment.attestation()) + " attestation, not a symmetric key");
         }
-        SasCheck check = verifier.verify(token, identity.sasResource(), keyList(keys.primaryKey(), keys.secondaryKey()));
+        SasCheck check =
+                verifier.verify(token, identity.sasResource(), keyList(keys.primaryKey(), keys.secondaryKey()));
         if (check == SasCheck.VALID) {
             return new AuthOutcome.Attested(new EnrollmentMatch.Individual(enrollment), null);
         }

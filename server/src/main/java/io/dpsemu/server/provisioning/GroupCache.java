@@ -1,12 +1,13 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.LogSafe;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CaReferences;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.enrollment.X509Certificates;
-import io.dpsemu.server.x509.PemCertificates;
+import io.dpsemu.server.tls.Pem;
 import io.dpsemu.server.x509.X509Group;
 import io.dpsemu.store.CaCertificate;
 import io.dpsemu.store.Page;
@@ -108,7 +109,7 @@ final class GroupCache {
         String pem = caPems.get(name.toLowerCase(Locale.ROOT));
         if (pem == null) {
             LOG.warn("enrollment group '{}' references CA certificate '{}', which is not registered",
-                    group.enrollmentGroupId(), name);
+                    LogSafe.of(group.enrollmentGroupId()), LogSafe.of(name));
             return;
         }
         parseInto(signers, pem, group, "CA certificate '" + name + "'");
@@ -116,9 +117,10 @@ final class GroupCache {
 
     private static void parseInto(List<X509Certificate> signers, String pem, EnrollmentGroup group, String field) {
         try {
-            signers.add(PemCertificates.parseOne(pem));
+            signers.add(Pem.parseCertificate(pem));
         } catch (IllegalArgumentException e) {
-            LOG.warn("enrollment group '{}': {} is unusable: {}", group.enrollmentGroupId(), field, e.getMessage());
+            LOG.warn("enrollment group '{}': {} is unusable: {}", LogSafe.of(group.enrollmentGroupId()),
+                    LogSafe.of(field), LogSafe.of(e.getMessage()));
         }
     }
 

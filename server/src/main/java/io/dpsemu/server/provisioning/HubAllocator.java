@@ -12,7 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Picks the hub for a device under the built-in policies (service-api.md §3). A static enrollment
+ * Picks the hub for a device under the built-in policies (docs/protocol-notes.md#allocation). A static enrollment
  * (policy {@code static}, or the legacy {@code iotHubHostName}) names its hub; {@code hashed} and
  * {@code geoLatency} (all hubs are equally near on one machine, so it behaves as hashed) use a
  * weighted rendezvous hash over the candidate hubs, so a registration id always lands on the same

@@ -44,7 +44,9 @@ final class Operation {
         return registrationId;
     }
 
-    /** The group that attested the device, for fault rules that match polls by group; null for an individual enrollment. */
+    /**
+     * The group that attested the device, for fault rules that match polls by group; null for an individual enrollment.
+     */
     String enrollmentGroupId() {
         return enrollmentGroupId;
     }

@@ -60,7 +60,8 @@ final class OperationMirror {
             return Optional.empty();
         }
         return store.findOperation(operationId)
-                .filter(o -> o.registrationId().toLowerCase(Locale.ROOT).equals(registrationId.toLowerCase(Locale.ROOT)))
+                .filter(o -> o.registrationId().toLowerCase(Locale.ROOT)
+                        .equals(registrationId.toLowerCase(Locale.ROOT)))
                 .map(this::status);
     }
 

@@ -45,7 +45,10 @@ final class OperationTable {
         }
     }
 
-    /** Operations assigning longer than this lost their worker (it cannot happen in one process, but no entry may live forever). */
+    /**
+     * Operations assigning longer than this lost their worker (it cannot happen in one process, but no entry may live
+     * forever).
+     */
     private static final long ABANDON_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final Map<String, Operation> byId = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.LogSafe;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.OperationRecord;
@@ -132,7 +133,9 @@ final class RecordCommitter implements AutoCloseable {
         }
     }
 
-    /** Writes the items in one transaction; when the store refuses the group, each alone, so only an invalid one fails. */
+    /**
+     * Writes the items in one transaction; when the store refuses the group, each alone, so only an invalid one fails.
+     */
     private void commit(List<Object> items, int slot) throws InterruptedException {
         List<Pending> pending = new ArrayList<>();
         List<OperationRecord> operations = new ArrayList<>();
@@ -151,10 +154,10 @@ final class RecordCommitter implements AutoCloseable {
                     commit(List.of(item), slot);
                 }
             } else if (pending.isEmpty()) {
-                LOG.error("operation {} refused by the store", operations.get(0).operationId(), refused);
+                LOG.error("operation {} refused by the store", LogSafe.of(operations.get(0).operationId()), refused);
             } else {
-                LOG.error("registration record of {} refused by the store", pending.get(0).operation().registrationId(),
-                        refused);
+                LOG.error("registration record of {} refused by the store",
+                        LogSafe.of(pending.get(0).operation().registrationId()), refused);
                 pending.get(0).onRefused().accept(refused);
             }
         }
@@ -175,7 +178,7 @@ final class RecordCommitter implements AutoCloseable {
                     return;
                 }
                 LOG.warn("{} registration records could not be written, retrying in {} ms: {}", pending.size(),
-                        backoffMillis, e.getMessage());
+                        backoffMillis, LogSafe.of(e.getMessage()));
                 pending.forEach(p -> p.operation().storeTrouble(e.getMessage()));
                 TimeUnit.MILLISECONDS.sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
@@ -200,7 +203,8 @@ final class RecordCommitter implements AutoCloseable {
                 pending.get(i).onDurable().accept(stored.get(i));
             } catch (RuntimeException e) {
                 // the record is durable: a failure to answer must not make the group look unwritten
-                LOG.error("finishing the operation of {} failed", pending.get(i).operation().registrationId(), e);
+                LOG.error("finishing the operation of {} failed",
+                        LogSafe.of(pending.get(i).operation().registrationId()), e);
             }
         }
     }
@@ -210,7 +214,7 @@ final class RecordCommitter implements AutoCloseable {
             return false;
         }
         LOG.warn("registration record of {} given up after {} s of store failures; the device must register again",
-                pending.operation().registrationId(), TimeUnit.NANOSECONDS.toSeconds(giveUpNanos));
+                LogSafe.of(pending.operation().registrationId()), TimeUnit.NANOSECONDS.toSeconds(giveUpNanos));
         giveUp.accept(pending.operation());
         return true;
     }

@@ -7,7 +7,7 @@ import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.store.RegistrationRecord;
 
 /**
- * What a registration does to a device that may already have a hub (service-api.md §2.3): which
+ * What a registration does to a device that may already have a hub (docs/protocol-notes.md#reprovisioning): which
  * hub it ends on, the substatus it is told, and the twin its hub identity holds afterwards.
  *
  * <ul>

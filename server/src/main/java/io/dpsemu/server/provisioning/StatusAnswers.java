@@ -82,7 +82,8 @@ final class StatusAnswers {
             // a delayed status is read on the timer thread, which must not call the store
             boolean onStoreThread = !(fault instanceof FaultAction.Delay);
             afterFault(fault, () -> status(identity, operationId, local, onStoreThread))
-                    .whenComplete((response, error) -> answer.complete(error == null ? response : answers.internalError()));
+                    .whenComplete((response, error) ->
+                            answer.complete(error == null ? response : answers.internalError()));
         });
     }
 

@@ -1,5 +1,6 @@
 package io.dpsemu.server.provisioning;
 
+import io.dpsemu.protocol.LogSafe;
 import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
@@ -49,7 +50,7 @@ final class StoreTasks {
                     health.succeeded();
                 } catch (StoreException e) {
                     health.failed(e);
-                    LOG.warn("store failure: {}", e.getMessage());
+                    LOG.warn("store failure: {}", LogSafe.of(e.getMessage()));
                     metrics.registration("error");
                     answer.complete(answers.storeUnavailable("a store call failed"));
                 } catch (RuntimeException e) {

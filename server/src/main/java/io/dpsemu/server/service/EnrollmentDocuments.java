@@ -29,6 +29,9 @@ interface EnrollmentDocuments<T> {
 
     T withId(T document, String id);
 
+    /** The document's {@code etag} as sent, or null. */
+    String etag(T document);
+
     AttestationMechanism attestation(T document);
 
     T withAttestation(T document, AttestationMechanism attestation);

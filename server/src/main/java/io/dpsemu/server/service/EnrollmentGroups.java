@@ -46,6 +46,10 @@ final class EnrollmentGroups implements EnrollmentDocuments<EnrollmentGroup> {
                 g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(), g.customAllocationDefinition());
     }
 
+    public String etag(EnrollmentGroup document) {
+        return document.etag();
+    }
+
     public AttestationMechanism attestation(EnrollmentGroup document) {
         return document.attestation();
     }

@@ -8,8 +8,10 @@ import io.dpsemu.protocol.DpsProtocolException;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.enrollment.InvalidEnrollmentException;
+import io.dpsemu.store.AlreadyExistsException;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.PreconditionFailedException;
+import io.dpsemu.store.Store;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +20,8 @@ import java.util.Optional;
 
 /**
  * {@code /enrollments} or {@code /enrollmentGroups}: create-or-replace, read, delete, the attestation
- * mechanism (the only answer that carries key values besides PUT's), query with paging, and bulk
- * operations with per-item errors. Runs on store threads.
+ * mechanism (the only answer that carries key values besides PUT's to a caller who may read them),
+ * query with paging, and bulk operations with per-item errors. Runs on store threads.
  */
 final class EnrollmentResource<T> {
 
@@ -33,14 +35,39 @@ final class EnrollmentResource<T> {
         this.maxPageSize = maxPageSize;
     }
 
-    FullHttpResponse put(String id, ServiceRequest request) {
-        T document = read(request.body(), documents.type());
+    /**
+     * Create or replace. A replace must say so: {@code If-Match} (an etag, or {@code *} for "whatever it
+     * holds now"), else the document's own {@code etag}, which counts as If-Match; a PUT without either
+     * only creates, and is refused with 409 when the id exists, so a document that leaves fields out
+     * never resets someone's enrollment by accident.
+     *
+     * @param mayReadKeys whether the caller may read keys: the answer carries the written keys (also
+     *                    generated ones) only then
+     */
+    FullHttpResponse put(String id, ServiceRequest request, boolean mayReadKeys) {
+        T document = document(request.body());
         String bodyId = documents.id(document);
         if (bodyId != null && !bodyId.equalsIgnoreCase(id)) {
             return ServiceResponses.invalid(documents.idField() + " '" + bodyId + "' differs from '" + id
                     + "' in the path");
         }
-        return ServiceResponses.ok(store(documents.withId(document, id), request.ifMatch()));
+        String condition = condition(request.ifMatch(), documents.etag(document));
+        T written;
+        try {
+            written = store(documents.withId(document, id), condition == null ? Store.CREATE_ONLY : condition);
+        } catch (AlreadyExistsException e) {
+            return ServiceResponses.error(ErrorCodes.CONFLICT, e.getMessage() + ": to replace it, send If-Match with"
+                    + " its etag (or If-Match: * to replace whatever it holds), or put its etag in the document");
+        }
+        return ServiceResponses.ok(mayReadKeys ? written : documents.withoutKeys(written));
+    }
+
+    /** {@code If-Match} when sent, else the document's etag; null when neither asks for a replace. */
+    private static String condition(String ifMatch, String bodyEtag) {
+        if (ifMatch != null && !ifMatch.isBlank()) {
+            return ifMatch.trim();
+        }
+        return bodyEtag == null || bodyEtag.isBlank() ? null : bodyEtag;
     }
 
     FullHttpResponse get(String id) {
@@ -77,7 +104,8 @@ final class EnrollmentResource<T> {
     }
 
     FullHttpResponse bulk(ServiceRequest request) {
-        JsonNode body = read(request.body(), JsonNode.class);
+        JsonNode body = object(request.body(), "a bulk operation {\"mode\": ..., \"" + documents.bulkField()
+                + "\": [...]}");
         String mode = body.path("mode").asText("").toLowerCase(Locale.ROOT);
         JsonNode list = body.path(documents.bulkField());
         if (!list.isArray()) {
@@ -87,14 +115,23 @@ final class EnrollmentResource<T> {
             return ServiceResponses.invalid("a bulk operation takes at most " + maxBulkItems + " items, not "
                     + list.size());
         }
+        // a list that is not a list of documents is refused as a whole, before anything is written
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isObject()) {
+                return ServiceResponses.invalid(documents.bulkField() + "[" + i + "] must be a JSON object, not "
+                        + DpsJson.describe(list.get(i)));
+            }
+        }
         ArrayNode errors = JsonNodeFactory.instance.arrayNode();
-        for (JsonNode item : list) {
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
             T document;
             try {
-                document = DpsJson.mapper().treeToValue(item, documents.type());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-                errors.add(error(item.path(documents.idField()).asText(null), ErrorCodes.BAD_REQUEST,
-                        "not a valid document: " + e.getMessage()));
+                document = bind((ObjectNode) item, documents.bulkField() + "[" + i + "]: ");
+            } catch (InvalidEnrollmentException e) {
+                JsonNode id = item.path(documents.idField());
+                errors.add(error(id.isTextual() ? id.textValue() : null, ErrorCodes.INVALID_ENROLLMENT,
+                        e.getMessage()));
                 continue;
             }
             bulkItem(mode, document).ifPresent(failure -> errors.add(error(documents.id(document),
@@ -106,7 +143,10 @@ final class EnrollmentResource<T> {
         return ServiceResponses.ok(result);
     }
 
-    /** Empty when the item succeeded, else why it failed. */
+    /**
+     * Empty when the item succeeded, else why it failed. {@code create} never replaces, {@code update}
+     * replaces unconditionally (the mode asks for it), {@code updateIfMatchETag} needs the item's etag.
+     */
     private Optional<BulkFailure> bulkItem(String mode, T document) {
         String id = documents.id(document);
         if (id == null) {
@@ -115,19 +155,20 @@ final class EnrollmentResource<T> {
         try {
             switch (mode) {
                 case "create":
-                    if (documents.find(id).isPresent()) {
-                        return failure(ErrorCodes.CONFLICT, what(id) + " already exists");
-                    }
-                    store(document, null);
+                    store(document, Store.CREATE_ONLY);
                     return Optional.empty();
                 case "update":
                     store(document, null);
                     return Optional.empty();
                 case "updateifmatchetag":
-                    store(document, etagOf(document));
+                    String etag = documents.etag(document);
+                    if (etag == null || etag.isBlank()) {
+                        return failure(ErrorCodes.INVALID_ENROLLMENT, "etag is required in updateIfMatchETag mode");
+                    }
+                    store(document, etag);
                     return Optional.empty();
                 case "delete":
-                    return documents.delete(id, etagOf(document)) ? Optional.empty()
+                    return documents.delete(id, documents.etag(document)) ? Optional.empty()
                             : failure(ErrorCodes.ITEM_NOT_FOUND, what(id) + " does not exist");
                 default:
                     return failure(ErrorCodes.INVALID_ENROLLMENT,
@@ -135,6 +176,8 @@ final class EnrollmentResource<T> {
             }
         } catch (InvalidEnrollmentException | IllegalArgumentException e) {
             return failure(ErrorCodes.INVALID_ENROLLMENT, e.getMessage());
+        } catch (AlreadyExistsException e) {
+            return failure(ErrorCodes.CONFLICT, e.getMessage());
         } catch (PreconditionFailedException e) {
             return failure(ErrorCodes.PRECONDITION_FAILED, e.getMessage());
         }
@@ -153,9 +196,32 @@ final class EnrollmentResource<T> {
         return documents.put(prepared, ifMatch);
     }
 
-    private String etagOf(T document) {
-        JsonNode node = DpsJson.mapper().valueToTree(document);
-        return node.hasNonNull("etag") ? node.get("etag").asText() : null;
+    /** The request body as one document: a JSON object of the document's shape, else 400004 naming the problem. */
+    private T document(byte[] body) {
+        return bind(object(body, "an " + documents.itemType() + " document"), "");
+    }
+
+    private T bind(ObjectNode node, String where) {
+        try {
+            return DpsJson.convert(node, documents.type());
+        } catch (DpsProtocolException e) {
+            throw new InvalidEnrollmentException(where + e.getMessage());
+        }
+    }
+
+    /**
+     * The body parsed as a JSON object.
+     *
+     * @throws InvalidEnrollmentException when it is empty or JSON other than an object
+     * @throws IllegalArgumentException when it is not JSON at all
+     */
+    private static ObjectNode object(byte[] body, String expected) {
+        JsonNode node = DpsJson.isBlank(body) ? null : read(body, JsonNode.class);
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        throw new InvalidEnrollmentException("the body must be " + expected + " as a JSON object, not "
+                + (node == null ? "empty" : DpsJson.describe(node)));
     }
 
     private String what(String id) {
@@ -170,15 +236,28 @@ final class EnrollmentResource<T> {
         return error;
     }
 
+    /**
+     * The {@code query} of a query specification body, null when the body or the field is absent.
+     *
+     * @throws IllegalArgumentException when the body is not a JSON object or the query not a string
+     */
     static String queryText(byte[] body) {
-        if (body.length == 0) {
+        if (DpsJson.isBlank(body)) {
             return null;
         }
         JsonNode node = read(body, JsonNode.class);
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("the body must be a query specification {\"query\": \"SELECT * FROM"
+                    + " ...\"} as a JSON object, not " + DpsJson.describe(node));
+        }
         for (var it = node.fields(); it.hasNext(); ) {
             var field = it.next();
             if (field.getKey().equalsIgnoreCase("query")) {
-                return field.getValue().asText();
+                if (!field.getValue().isTextual()) {
+                    throw new IllegalArgumentException("query must be a string such as \"SELECT * FROM ...\", not "
+                            + DpsJson.describe(field.getValue()));
+                }
+                return field.getValue().textValue();
             }
         }
         return null;

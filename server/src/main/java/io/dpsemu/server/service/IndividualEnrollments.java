@@ -49,6 +49,10 @@ final class IndividualEnrollments implements EnrollmentDocuments<IndividualEnrol
                 e.iotHubs(), e.customAllocationDefinition());
     }
 
+    public String etag(IndividualEnrollment document) {
+        return document.etag();
+    }
+
     public AttestationMechanism attestation(IndividualEnrollment document) {
         return document.attestation();
     }

@@ -34,6 +34,8 @@ final class RegistrationResource {
 
     /** The records of one group ({@code enrollmentGroupId} null: all records). */
     FullHttpResponse list(String enrollmentGroupId, ServiceRequest request) {
+        // a query specification, when sent, must be one; DPS reads only SELECT * here, and so does dpsemu
+        EnrollmentResource.queryText(request.body());
         int pageSize = PageSizes.of(request.maxItemCount(), maxPageSize);
         String continuation = request.continuation() == null || request.continuation().isEmpty()
                 ? null : request.continuation();

@@ -1,6 +1,6 @@
 package io.dpsemu.server.service;
 
-import io.dpsemu.protocol.model.DpsError;
+import io.dpsemu.protocol.LogSafe;
 import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.config.ServiceApiConfig;
 import io.dpsemu.server.config.ServiceRights;
@@ -9,6 +9,7 @@ import io.dpsemu.server.enrollment.InvalidEnrollmentException;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.provisioning.StoreExecutor;
+import io.dpsemu.server.service.ServiceAuthenticator.Caller;
 import io.dpsemu.server.throttling.Quotas;
 import io.dpsemu.server.throttling.Throttled;
 import io.dpsemu.store.PreconditionFailedException;
@@ -24,12 +25,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DPS service REST API on the HTTPS port (service-api.md §5): individual enrollments, enrollment
+ * The DPS service REST API on the HTTPS port (docs/protocol-notes.md#service-api): individual enrollments, enrollment
  * groups and registration records, with DPS's paths, SAS policies and rights, If-Match, paging and
  * bulk operations. Changes reach the provisioning engine at once: both read the same store. Calls
  * count against {@code throttling.operationsPerMinute}. Also dpsemu's extension {@code /dpsemu/faults}
@@ -86,20 +88,19 @@ public final class ServiceApi {
         if (route == null) {
             return Optional.empty();
         }
-        Optional<DpsError> refused = route.right() == null ? Optional.empty()
-                : authenticator.check(request.authorization(), request.host(), route.right());
-        if (refused.isPresent()) {
-            return Optional.of(CompletableFuture.completedFuture(ServiceResponses.error(refused.get())));
+        Caller caller = route.right() == null ? null : authenticator.check(request.authorization(), route.right());
+        if (caller != null && !caller.allowed()) {
+            return Optional.of(CompletableFuture.completedFuture(ServiceResponses.error(caller.refusal())));
         }
         if (route.extension()) {
-            return Optional.of(CompletableFuture.completedFuture(route.work().get()));
+            return Optional.of(CompletableFuture.completedFuture(route.work().apply(caller)));
         }
         Optional<Throttled> throttled = route.right() == null ? Optional.empty() : quotas.admitServiceCall();
         if (throttled.isPresent()) {
             return Optional.of(CompletableFuture.completedFuture(retryLater(ErrorCodes.THROTTLED,
                     throttled.get().reason(), throttled.get().retryAfterSeconds())));
         }
-        return Optional.of(onStore(route.work()));
+        return Optional.of(onStore(() -> route.work().apply(caller)));
     }
 
     private Route route(ServiceRequest request) {
@@ -130,7 +131,9 @@ public final class ServiceApi {
                 return new Route(ServiceRights.ENROLLMENT_READ, () -> resource.query(request));
             }
             if (method.equals(HttpMethod.PUT)) {
-                return new Route(ServiceRights.ENROLLMENT_WRITE, () -> resource.put(id, request));
+                // the written document's keys go back only to a caller who may read them
+                return new Route(ServiceRights.ENROLLMENT_WRITE,
+                        caller -> resource.put(id, request, caller.may(ServiceRights.ENROLLMENT_READ)), false);
             }
             if (method.equals(HttpMethod.GET)) {
                 return new Route(ServiceRights.ENROLLMENT_READ, () -> resource.get(id));
@@ -243,7 +246,7 @@ public final class ServiceApi {
             return ServiceResponses.error(ErrorCodes.LIMIT_REACHED, e.getMessage());
         } catch (StoreException e) {
             health.failed(e);
-            LOG.warn("store failure in the service API: {}", e.getMessage());
+            LOG.warn("store failure in the service API: {}", LogSafe.of(e.getMessage()));
             return storeUnavailable("a store call failed");
         } catch (IllegalArgumentException e) {
             return ServiceResponses.error(ErrorCodes.BAD_REQUEST, e.getMessage());
@@ -261,9 +264,14 @@ public final class ServiceApi {
 
     /**
      * @param right     the right the caller's policy needs; null for answers that need none
+     * @param work      the answer, given the authenticated caller (null when {@code right} is null)
      * @param extension dpsemu's own in-memory resource: answered at once, never throttled
      */
-    private record Route(String right, Supplier<FullHttpResponse> work, boolean extension) {
+    private record Route(String right, Function<Caller, FullHttpResponse> work, boolean extension) {
+
+        Route(String right, Supplier<FullHttpResponse> work, boolean extension) {
+            this(right, caller -> work.get(), extension);
+        }
 
         Route(String right, Supplier<FullHttpResponse> work) {
             this(right, work, false);

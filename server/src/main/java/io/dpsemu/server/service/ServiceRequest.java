@@ -10,14 +10,13 @@ import java.util.List;
 
 /** What the service API reads from an HTTP request, copied off the Netty buffers before going to a store thread. */
 record ServiceRequest(HttpMethod method, List<String> path, String ifMatch, String continuation,
-        String maxItemCount, String authorization, String host, byte[] body) {
+        String maxItemCount, String authorization, byte[] body) {
 
     static ServiceRequest of(FullHttpRequest request, List<String> path) {
         return new ServiceRequest(request.method(), path, request.headers().get(HttpHeaderNames.IF_MATCH),
                 request.headers().get(ServiceResponses.CONTINUATION),
                 request.headers().get(ServiceResponses.MAX_ITEM_COUNT),
-                request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().get(HttpHeaderNames.HOST),
-                ByteBufUtil.getBytes(request.content()));
+                request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()));
     }
 
     /**

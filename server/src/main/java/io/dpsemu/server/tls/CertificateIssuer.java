@@ -108,7 +108,8 @@ public final class CertificateIssuer {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuer));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    extensions.createAuthorityKeyIdentifier(issuer));
             return sign(builder, issuerKey);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build the intermediate CA certificate", e);
@@ -133,9 +134,11 @@ public final class CertificateIssuer {
                     : KeyUsage.digitalSignature;
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuer));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    extensions.createAuthorityKeyIdentifier(issuer));
             return sign(builder, issuerKey);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build the device certificate", e);
@@ -150,10 +153,12 @@ public final class CertificateIssuer {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(names.stream().map(SubjectName::toGeneralName).toArray(GeneralName[]::new)));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(serverKey));
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    extensions.createSubjectKeyIdentifier(serverKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
             return sign(builder, caKey);
         } catch (GeneralSecurityException | CertIOException e) {
@@ -170,10 +175,12 @@ public final class CertificateIssuer {
                 subject, key);
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) throws GeneralSecurityException {
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
+            throws GeneralSecurityException {
         String algorithm = KeyMaterial.signatureAlgorithm(signer);
         if (algorithm == null) {
-            throw new IllegalArgumentException("cannot sign with a " + signer.getAlgorithm() + " key (use an EC or RSA key)");
+            throw new IllegalArgumentException("cannot sign with a " + signer.getAlgorithm()
+                    + " key (use an EC or RSA key)");
         }
         try {
             return new JcaX509CertificateConverter().getCertificate(

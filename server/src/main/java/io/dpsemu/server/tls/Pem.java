@@ -1,5 +1,6 @@
 package io.dpsemu.server.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -14,12 +15,14 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -29,32 +32,61 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * Reads and writes the PEM files of the TLS layer and of {@code dpsemu cert}; every failure names the file.
- * Reading failures are {@link IllegalArgumentException}s whose message starts with the file name.
+ * The one reader of certificates, from files (the TLS layer, {@code dpsemu cert}) or from text (enrollment
+ * documents, seed files), and the reader and writer of PEM private keys. Reading failures are
+ * {@link IllegalArgumentException}s; a file's start with the file name.
  */
 public final class Pem {
+
+    private static final Pattern CERTIFICATE_BLOCK = Pattern.compile(
+            "-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+?)-----END CERTIFICATE-----");
+    private static final Pattern BARE_BASE64 = Pattern.compile("[A-Za-z0-9+/=\\s]+");
 
     private Pem() {
     }
 
-    /** All certificates in the file, in file order; other PEM blocks (a bundled key, say) are skipped. */
+    /** All certificates in the file, in file order, read as {@link #parseCertificates} reads text. */
     public static List<X509Certificate> readCertificates(Path file) {
-        List<X509Certificate> certificates = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         String text = read(file);
-        try (PEMParser parser = new PEMParser(new StringReader(text))) {
-            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
-                if (object instanceof X509CertificateHolder holder) {
-                    certificates.add(converter.getCertificate(holder));
-                }
-            }
-        } catch (IOException | CertificateException | RuntimeException e) {
-            throw invalid(file, "not a valid PEM certificate file (" + e.getMessage() + ")", e);
+        try {
+            return parseCertificates(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(file, e.getMessage(), e);
         }
-        if (certificates.isEmpty()) {
-            throw invalid(file, "contains no PEM certificate (expected '-----BEGIN CERTIFICATE-----')", null);
+    }
+
+    /**
+     * Every certificate in the text, in order: its PEM certificate blocks (other blocks, such as a bundled
+     * private key, are skipped), or else one bare base64 DER certificate, which some tools send.
+     *
+     * @throws IllegalArgumentException when there is no certificate or one is broken
+     */
+    public static List<X509Certificate> parseCertificates(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("no certificate: the text is empty");
+        }
+        List<String> bodies = new ArrayList<>();
+        Matcher blocks = CERTIFICATE_BLOCK.matcher(text);
+        while (blocks.find()) {
+            bodies.add(blocks.group(1));
+        }
+        if (bodies.isEmpty()) {
+            if (text.contains("-----BEGIN") || !BARE_BASE64.matcher(text).matches()) {
+                throw new IllegalArgumentException(
+                        "no certificate: expected a PEM block '-----BEGIN CERTIFICATE-----' or base64 DER");
+            }
+            bodies.add(text);
+        }
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (String body : bodies) {
+            certificates.add(decode(body));
         }
         return certificates;
+    }
+
+    /** The first certificate of the text; see {@link #parseCertificates}. */
+    public static X509Certificate parseCertificate(String text) {
+        return parseCertificates(text).get(0);
     }
 
     /** The first private key in the file: PKCS#8, SEC1 (EC) or PKCS#1 (RSA); encrypted keys are refused. */
@@ -62,7 +94,8 @@ public final class Pem {
         Object key = firstKeyObject(file);
         if (key == null) {
             throw invalid(file,
-                    "contains no PEM private key (expected 'PRIVATE KEY', 'EC PRIVATE KEY' or 'RSA PRIVATE KEY')", null);
+                    "contains no PEM private key (expected 'PRIVATE KEY', 'EC PRIVATE KEY' or 'RSA PRIVATE KEY')",
+                    null);
         }
         if (key instanceof PKCS8EncryptedPrivateKeyInfo || key instanceof PEMEncryptedKeyPair) {
             throw invalid(file, "the private key is encrypted; supply an unencrypted key", null);
@@ -70,7 +103,8 @@ public final class Pem {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try {
             // SEC1 keys may omit the public key, so only the private part is converted.
-            return converter.getPrivateKey(key instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : (PrivateKeyInfo) key);
+            return converter.getPrivateKey(key instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo()
+                    : (PrivateKeyInfo) key);
         } catch (IOException | RuntimeException e) {
             throw invalid(file, "unusable private key (" + e.getMessage() + ")", e);
         }
@@ -102,6 +136,16 @@ public final class Pem {
             writeAtomically(file, encode(new JcaPKCS8Generator(key, null)), "rw-------");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the private key for " + file, e);
+        }
+    }
+
+    private static X509Certificate decode(String base64) {
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(base64.replaceAll("\\s", ""));
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (IllegalArgumentException | CertificateException e) {
+            throw new IllegalArgumentException("not a valid certificate: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.dpsemu.server.tls;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
@@ -38,8 +39,12 @@ public final class SslContexts {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    /**
+     * Sessions kept for resumption by session id. Each holds native memory until it expires, so a
+     * fleet of one-off connections must not keep them long after it has gone.
+     */
     private static final long SESSION_CACHE_SIZE = 10_000;
-    private static final long SESSION_TIMEOUT_SECONDS = 3_600;
+    private static final long SESSION_TIMEOUT_SECONDS = 300;
 
     private static final SslProvider DEFAULT_PROVIDER = detectProvider();
 
@@ -48,7 +53,8 @@ public final class SslContexts {
 
     /**
      * A server context serving the given chain and key, requesting (not requiring) a client certificate
-     * and accepting any client chain.
+     * and accepting any client chain. With OpenSSL the context is reference-counted: release it
+     * ({@link io.netty.util.ReferenceCountUtil#release(Object)}) when the server stops.
      *
      * @param certificateChainPem the server certificate first, then its issuers
      * @param privateKeyPem an unencrypted PKCS#8, SEC1 (EC) or PKCS#1 (RSA) key matching the server certificate
@@ -77,13 +83,18 @@ public final class SslContexts {
             throw new IllegalStateException(
                     "cannot build the TLS context with the " + provider + " provider: " + e.getMessage(), e);
         }
-        requireEverySuite(context, cipherSuites, provider);
+        try {
+            requireEverySuite(context, cipherSuites, provider);
+        } catch (IllegalStateException e) {
+            ReferenceCountUtil.release(context);
+            throw e;
+        }
         return context;
     }
 
     /** "OpenSSL (BoringSSL)" or "JDK": the provider {@link #forServer(Path, Path)} uses. */
     public static String providerName() {
-        return DEFAULT_PROVIDER == SslProvider.OPENSSL ? "OpenSSL (BoringSSL)" : "JDK";
+        return DEFAULT_PROVIDER == SslProvider.JDK ? "JDK" : "OpenSSL (BoringSSL)";
     }
 
     /** The client's certificate chain, leaf first, or empty when the client sent none. Works on resumed sessions. */
@@ -97,7 +108,8 @@ public final class SslContexts {
         if (certificates == null || certificates.length == 0) {
             return Optional.empty();
         }
-        return Optional.of(Arrays.stream(certificates).map(X509Certificate.class::cast).toArray(X509Certificate[]::new));
+        return Optional.of(Arrays.stream(certificates).map(X509Certificate.class::cast)
+                .toArray(X509Certificate[]::new));
     }
 
     /**
@@ -108,13 +120,15 @@ public final class SslContexts {
         List<String> missing = new ArrayList<>(cipherSuites);
         missing.removeAll(context.cipherSuites());
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("the " + provider + " TLS provider does not support the cipher suites " + missing);
+            throw new IllegalStateException("the " + provider + " TLS provider does not support the cipher suites "
+                    + missing);
         }
     }
 
     private static void warnIfNotCurrentlyValid(X509Certificate certificate, Path file) {
         Instant now = Instant.now();
-        if (now.isAfter(certificate.getNotAfter().toInstant()) || now.isBefore(certificate.getNotBefore().toInstant())) {
+        if (now.isAfter(certificate.getNotAfter().toInstant())
+                || now.isBefore(certificate.getNotBefore().toInstant())) {
             log.warn("TLS server certificate in {} is not valid now (valid from {} until {}); devices will reject it",
                     file, certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
         }
@@ -123,7 +137,9 @@ public final class SslContexts {
     private static SslProvider detectProvider() {
         if (OpenSsl.isAvailable()) {
             log.info("TLS provider: OpenSSL (BoringSSL)");
-            return SslProvider.OPENSSL;
+            // reference-counted engines free their native state when the connection closes, not when a
+            // finalizer gets to them: a closed fleet's TLS memory comes back at once
+            return SslProvider.OPENSSL_REFCNT;
         }
         log.info("TLS provider: JDK (OpenSSL unavailable: {})", String.valueOf(OpenSsl.unavailabilityCause()));
         return SslProvider.JDK;

@@ -27,7 +27,8 @@ record SubjectName(boolean ip, String value) {
                 : trimmed;
         if (NetUtil.isValidIpV4Address(unbracketed) || NetUtil.isValidIpV6Address(unbracketed)) {
             // No DNS lookup: the string is a literal. Canonical form makes "0:0:0:0:0:0:0:1" equal "::1".
-            return new SubjectName(true, NetUtil.toAddressString(NetUtil.createInetAddressFromIpAddressString(unbracketed)));
+            return new SubjectName(true,
+                    NetUtil.toAddressString(NetUtil.createInetAddressFromIpAddressString(unbracketed)));
         }
         return new SubjectName(false, trimmed.toLowerCase(Locale.ROOT));
     }

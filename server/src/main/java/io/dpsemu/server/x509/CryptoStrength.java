@@ -26,7 +26,8 @@ final class CryptoStrength {
                     + certificate.getSigAlgName() + ", a broken digest";
         }
         if (certificate.getPublicKey() instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-            return "the certificate " + CertificateFacts.describe(certificate) + " has a " + rsa.getModulus().bitLength()
+            return "the certificate " + CertificateFacts.describe(certificate) + " has a "
+                    + rsa.getModulus().bitLength()
                     + "-bit RSA key; at least " + MIN_RSA_BITS + " bits are required";
         }
         if (certificate.getPublicKey() instanceof ECPublicKey ec

@@ -5,6 +5,7 @@ import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.enrollment.X509Certificates;
+import io.dpsemu.server.tls.Pem;
 
 /**
  * Checks the X.509 part of an enrollment document as it is written and fills in the {@code info}
@@ -35,6 +36,11 @@ public final class X509Enrollments {
             if (x509.signingCertificates() == null && x509.caReferences() == null) {
                 throw new IllegalArgumentException(
                         "attestation.x509 of a group needs signingCertificates or caReferences");
+            }
+            if (x509.caReferences() != null && (x509.caReferences().primary() == null
+                    || x509.caReferences().primary().isBlank())) {
+                throw new IllegalArgumentException("attestation.x509.caReferences.primary is required: the name of a"
+                        + " registered CA certificate");
             }
             completed = new X509Attestation(null, withInfo(x509.signingCertificates(), "signingCertificates", true),
                     x509.caReferences());
@@ -68,7 +74,7 @@ public final class X509Enrollments {
         String where = "attestation.x509." + field + ".certificate";
         java.security.cert.X509Certificate parsed;
         try {
-            parsed = PemCertificates.parseOne(certificate.certificate());
+            parsed = Pem.parseCertificate(certificate.certificate());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

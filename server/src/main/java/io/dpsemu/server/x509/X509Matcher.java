@@ -5,13 +5,14 @@ import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.model.X509RegistrationResult;
+import io.dpsemu.server.tls.Pem;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides which enrollment a certificate chain attests to, in DPS's order (device-protocol.md §7):
+ * Decides which enrollment a certificate chain attests to, in DPS's order (docs/protocol-notes.md#x509-attestation):
  * an individual enrollment of the registration id decides by its enrolled leaf; otherwise walk up the
  * presented chain (first intermediate, next, ..., then the issuer of the last certificate sent) and
  * take the first X.509 group whose signing certificate or CA reference is found there. The first match
@@ -94,7 +95,8 @@ public final class X509Matcher {
             Instant now) {
         String problem = ChainVerifier.problem(new ArrayList<>(path), signer, now);
         if (problem != null) {
-            return new X509Decision.Refused(problem + " (enrollment group '" + group.group().enrollmentGroupId() + "')");
+            return new X509Decision.Refused(problem + " (enrollment group '" + group.group().enrollmentGroupId()
+                    + "')");
         }
         return new X509Decision.Group(group.group(), new X509RegistrationResult(CertificateFacts.info(path.get(0)),
                 group.group().enrollmentGroupId(), CertificateFacts.info(signer)));
@@ -105,7 +107,7 @@ public final class X509Matcher {
             return null;
         }
         try {
-            return CertificateFacts.sha256(PemCertificates.parseOne(enrolled.certificate()));
+            return CertificateFacts.sha256(Pem.parseCertificate(enrolled.certificate()));
         } catch (IllegalArgumentException e) {
             return null;
         }

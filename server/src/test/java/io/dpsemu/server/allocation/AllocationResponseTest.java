@@ -30,7 +30,8 @@ class AllocationResponseTest {
                 + "\"payload\":{\"firmware\":\"2.1\"}}");
 
         assertThat(response.iotHubHostName()).isEqualTo(HUB_B);
-        assertThat(response.initialTwin()).isEqualTo(json("{\"tags\":{\"line\":\"7\"},\"properties\":{\"desired\":{\"x\":1}}}"));
+        assertThat(response.initialTwin())
+                .isEqualTo(json("{\"tags\":{\"line\":\"7\"},\"properties\":{\"desired\":{\"x\":1}}}"));
         assertThat(response.payload()).isEqualTo(json("{\"firmware\":\"2.1\"}"));
     }
 
@@ -73,7 +74,8 @@ class AllocationResponseTest {
     @Test
     void parse_whenTwinNotAnObject_thenRefused() {
         assertThatThrownBy(() -> parse("{\"iotHubHostName\":\"" + HUB_A + "\",\"initialTwin\":\"x\"}"))
-                .isInstanceOf(CustomAllocationException.class).hasMessageContaining("initialTwin must be a JSON object");
+                .isInstanceOf(CustomAllocationException.class)
+                .hasMessageContaining("initialTwin must be a JSON object");
     }
 
     @Test

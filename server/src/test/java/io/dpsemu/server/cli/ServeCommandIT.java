@@ -25,8 +25,8 @@ class ServeCommandIT {
     @Test
     void serve_whenStartedOnAFreshDataDir_thenPrintsReadyLineAndCreatesScopeAndCa() throws Exception {
         Path data = dir.resolve("data");
-        Process process = dpsemu("serve", "--data-dir", data.toString(), "--mqtt-port", "0", "--https-port", "0", "--bind", "127.0.0.1",
-                "--hub", "hub-a.example=3", "--hub", "hub-b.example");
+        Process process = dpsemu("serve", "--data-dir", data.toString(), "--mqtt-port", "0", "--https-port", "0",
+                "--bind", "127.0.0.1", "--hub", "hub-a.example=3", "--hub", "hub-b.example");
         try {
             List<String> lines = readUntil(process, "dpsemu ready");
             String output = String.join("\n", lines);
@@ -83,7 +83,10 @@ class ServeCommandIT {
     }
 
     private static ProcessBuilder builder(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // the server's own logging, not the tests' (which hides the lines this test reads)
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), DpsemuCommand.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);
@@ -91,7 +94,8 @@ class ServeCommandIT {
 
     private static List<String> readUntil(Process process, String marker) throws IOException {
         List<String> lines = new ArrayList<>();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = reader.readLine()) != null) {
             lines.add(line);

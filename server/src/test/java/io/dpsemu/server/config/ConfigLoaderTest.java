@@ -254,6 +254,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_whenServiceHostAliasesAndTokenLifetimeGiven_thenApplied_andDefaultsAreNoAliasAndOneYear() {
+        ServerConfig config = load(null, Map.of("DPSEMU_SERVICE_HOST_ALIASES", "localhost, dps.plant.example",
+                "DPSEMU_SERVICE_MAX_TOKEN_LIFETIME_SECONDS", "3600"), Map.of());
+
+        assertThat(config.service().hostAliases()).containsExactly("localhost", "dps.plant.example");
+        assertThat(config.service().acceptedHostNames()).containsExactly("localhost", "localhost",
+                "dps.plant.example");
+        assertThat(config.service().maxTokenLifetimeSeconds()).isEqualTo(3600);
+        assertThat(ServerConfig.defaults().service().hostAliases()).isEmpty();
+        assertThat(ServerConfig.defaults().service().maxTokenLifetimeSeconds()).isEqualTo(365L * 24 * 3600);
+    }
+
+    @Test
+    void load_whenServiceHostAliasOrTokenLifetimeIsInvalid_thenConfigExceptionNamesTheKey() {
+        assertThatThrownBy(() -> load(null, Map.of("DPSEMU_SERVICE_HOST_ALIASES", "dps.example:443"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("service.hostAliases[0]");
+        assertThatThrownBy(() -> load(null, Map.of("DPSEMU_SERVICE_MAX_TOKEN_LIFETIME_SECONDS", "59"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("service.maxTokenLifetimeSeconds");
+        assertThatThrownBy(() -> load(null, Map.of("DPSEMU_SERVICE_MAX_TOKEN_LIFETIME_SECONDS", "999999999999"),
+                Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("service.maxTokenLifetimeSeconds");
+    }
+
+    @Test
     void load_whenEnvVariableIsNotDpsemuConvention_thenIgnored() {
         ServerConfig config = load(null, Map.of("PROVISIONING_RETRY_AFTER_SECONDS", "9",
                 "dpsemu_mqtt_port", "1"), Map.of());

@@ -18,20 +18,23 @@ class ConfigValidatorTest {
 
     private static ServerConfig hubs(LinkedHub... hubs) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
-                Arrays.asList(hubs), d.allocation(), d.tls(), d.provisioning(), d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
+                d.postgres(), d.enrollments(), Arrays.asList(hubs), d.allocation(), d.tls(), d.provisioning(),
+                d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
     }
 
     private static ServerConfig provisioning(ProvisioningConfig p) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
-                d.linkedHubs(), d.allocation(), d.tls(), p, d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
+                d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), p, d.limits(), d.service(),
+                d.operations(), d.throttling(), d.faults());
     }
 
     private static ServerConfig limits(LimitsConfig l) {
         ServerConfig d = ServerConfig.defaults();
-        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
-                d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), l, d.service(), d.operations(), d.throttling(), d.faults());
+        return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
+                d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), l,
+                d.service(), d.operations(), d.throttling(), d.faults());
     }
 
     @Test
@@ -42,8 +45,9 @@ class ConfigValidatorTest {
     @Test
     void validate_whenDataDirBlank_thenNamesDataDir() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(), d.enrollments(),
-                d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
+        ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
+                d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), d.limits(),
+                d.service(), d.operations(), d.throttling(), d.faults());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'dataDir'");
@@ -101,8 +105,10 @@ class ConfigValidatorTest {
     @Test
     void validate_whenKeyFileWithoutCertFile_thenNamesTls() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(), d.postgres(),
-                d.enrollments(), d.linkedHubs(), d.allocation(), new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits(), d.service(), d.operations(), d.throttling(), d.faults());
+        ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(),
+                d.store(), d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(),
+                new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits(), d.service(), d.operations(),
+                d.throttling(), d.faults());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class)
@@ -138,6 +144,18 @@ class ConfigValidatorTest {
                 .hasMessageContaining("'limits.storeThreads'");
         assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder().maxPacketBytes(512).build())))
                 .hasMessageContaining("'limits.maxPacketBytes'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()
+                .maxConnectionsPerAddress(0).build())))
+                .hasMessageContaining("'limits.maxConnectionsPerAddress'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()
+                .connectionsPerAddressPerSecond(0).build())))
+                .hasMessageContaining("'limits.connectionsPerAddressPerSecond'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()
+                .connectionBurstPerAddress(0).build())))
+                .hasMessageContaining("'limits.connectionBurstPerAddress'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()
+                .reservedFileDescriptors(-1).build())))
+                .hasMessageContaining("'limits.reservedFileDescriptors'");
     }
 
     @Test
@@ -152,8 +170,9 @@ class ConfigValidatorTest {
 
     @Test
     void validate_whenBindBlank_thenNamesBind() {
-        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.httpsPort(), d.store(), d.postgres(),
-                d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), d.limits(), d.service(), d.operations(), d.throttling(), d.faults()));
+        ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.httpsPort(),
+                d.store(), d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(),
+                d.limits(), d.service(), d.operations(), d.throttling(), d.faults()));
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'bind'");

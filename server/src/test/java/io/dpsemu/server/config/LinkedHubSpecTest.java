@@ -14,12 +14,14 @@ class LinkedHubSpecTest {
 
     @Test
     void parse_whenHostAndWeight_thenBoth() {
-        assertThat(LinkedHubSpec.parse("hub-a.example.test=25")).isEqualTo(new LinkedHub("hub-a.example.test", 25, true));
+        assertThat(LinkedHubSpec.parse("hub-a.example.test=25"))
+                .isEqualTo(new LinkedHub("hub-a.example.test", 25, true));
     }
 
     @Test
     void parse_whenSpacesAroundParts_thenTrimmed() {
-        assertThat(LinkedHubSpec.parse("  hub-a.example.test = 4 ")).isEqualTo(new LinkedHub("hub-a.example.test", 4, true));
+        assertThat(LinkedHubSpec.parse("  hub-a.example.test = 4 "))
+                .isEqualTo(new LinkedHub("hub-a.example.test", 4, true));
         assertThat(LinkedHubSpec.parse(" hub-b.example.test ")).isEqualTo(LinkedHub.of("hub-b.example.test"));
     }
 

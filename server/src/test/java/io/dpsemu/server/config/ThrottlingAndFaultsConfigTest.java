@@ -80,7 +80,8 @@ class ThrottlingAndFaultsConfigTest {
     void negativeQuota_isRefused_namingTheKey() throws IOException {
         assertThatThrownBy(() -> load(yaml("throttling:\n  operationsPerMinute: -1\n"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("configuration key 'throttling.operationsPerMinute' must be between 0 and 10000000, not -1");
+                .hasMessage("configuration key 'throttling.operationsPerMinute' must be between 0 and 10000000,"
+                        + " not -1");
         assertThatThrownBy(() -> load(null, Map.of(POLLS_VARIABLE, "many")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("throttling.pollsPerDevicePer10Seconds");
     }

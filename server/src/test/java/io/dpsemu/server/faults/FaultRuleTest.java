@@ -35,7 +35,8 @@ class FaultRuleTest {
 
     @Test
     void status_withExplicitErrorCodeRetryAfterAndMessage_keepsThem() {
-        FaultRule rule = rule("{\"status\": 429, \"errorCode\": 429002, \"retryAfterSeconds\": 0, \"message\": \"slow down\"}");
+        FaultRule rule =
+                rule("{\"status\": 429, \"errorCode\": 429002, \"retryAfterSeconds\": 0, \"message\": \"slow down\"}");
 
         assertThat(rule.action()).isEqualTo(new FaultAction.Respond(429002, "slow down", 0));
     }

@@ -172,7 +172,8 @@ class FaultRulesTest {
         FaultRules rules = rules("{\"status\": 503, \"everyNth\": 2}", "{\"delayMillis\": 10}", "{\"drop\": true}");
 
         assertThat(rules.onRequest(register("dev-1"))).contains(new FaultAction.Delay(10));
-        assertThat(rules.onRequest(register("dev-1"))).contains(new FaultAction.Respond(503001, "injected fault f1", 3));
+        assertThat(rules.onRequest(register("dev-1")))
+                .contains(new FaultAction.Respond(503001, "injected fault f1", 3));
         assertThat(rules.list()).extracting(FaultRuleState::id, FaultRuleState::hits)
                 .containsExactly(tuple("f1", 1), tuple("f2", 1),
                         tuple("f3", 0));

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link DeviceApi} over a real registration engine and in-memory store: which paths are its own,
- * and the status, headers and DPS body of each answer (device-protocol.md §6).
+ * and the status, headers and DPS body of each answer (docs/protocol-notes.md#https-device-api).
  */
 class DeviceApiTest {
 
@@ -53,7 +53,7 @@ class DeviceApiTest {
     void handle_whenPathIsNotADeviceRoute_thenEmpty(String path) {
         FullHttpRequest request = request(HttpMethod.GET, path + "?api-version=2019-03-31", null, null);
         try {
-            assertThat(api.handle(request, List.of())).isEmpty();
+            assertThat(api.handle(request, List::of)).isEmpty();
         } finally {
             request.release();
         }
@@ -168,7 +168,8 @@ class DeviceApiTest {
         RawMqttDevice device = server.enroll("api-tpm");
 
         Answer answer = answer(register(device, null,
-                "{\"registrationId\":\"api-tpm\",\"tpm\":{\"endorsementKey\":\"AToAAQ\",\"storageRootKey\":\"ARgAAQ\"}}"));
+                "{\"registrationId\":\"api-tpm\","
+                        + "\"tpm\":{\"endorsementKey\":\"AToAAQ\",\"storageRootKey\":\"ARgAAQ\"}}"));
 
         assertThat(answer.status()).isEqualTo(400);
         assertDpsError(answer, 400001);
@@ -311,7 +312,7 @@ class DeviceApiTest {
     /** The API's answer, waited for and copied out of its buffer. */
     private Answer answer(FullHttpRequest request) {
         try {
-            Optional<CompletableFuture<FullHttpResponse>> handled = api.handle(request, List.of());
+            Optional<CompletableFuture<FullHttpResponse>> handled = api.handle(request, List::of);
             assertThat(handled).as("%s %s is a device route", request.method(), request.uri()).isPresent();
             FullHttpResponse response = handled.get().get(5, TimeUnit.SECONDS);
             try {

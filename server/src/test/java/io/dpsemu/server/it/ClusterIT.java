@@ -128,11 +128,11 @@ class ClusterIT {
         overrides.put("store", "postgres");
         overrides.put("postgres", Map.of("url", PostgresTestDatabase.url(schema), "user", PostgresTestDatabase.user(),
                 "password", PostgresTestDatabase.password(), "poolSize", 4));
-        overrides.put("service", Map.of("hostName", "localhost", "maxBulkItems", 10, "maxQueryPageSize", 1000,
-                "policies", List.of(Map.of("name", "provisioningserviceowner",
-                        "rights", List.of("ServiceConfig", "EnrollmentRead", "EnrollmentWrite",
-                                "RegistrationStatusRead", "RegistrationStatusWrite"),
-                        "primaryKey", OWNER_KEY))));
+        overrides.put("service.hostName", "localhost");
+        overrides.put("service.policies", List.of(Map.of("name", "provisioningserviceowner",
+                "rights", List.of("ServiceConfig", "EnrollmentRead", "EnrollmentWrite",
+                        "RegistrationStatusRead", "RegistrationStatusWrite"),
+                "primaryKey", OWNER_KEY)));
         overrides.put("provisioning.retryAfterSeconds", 1);
         if (sharedTls != null) {
             overrides.put("tls.certFile", sharedTls.resolve("server.pem").toString());

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.server.cli.DpsemuCommand;
 import io.dpsemu.server.it.reliability.AssignedLedger;
-import io.dpsemu.server.load.DeviceApiConnection;
-import io.dpsemu.server.load.DeviceRequests;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
@@ -43,21 +41,21 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * reliability.md L1 and L2, with SIGKILL: a dpsemu server runs as a separate JVM on a data directory
- * (SQLite) or a fresh PostgreSQL schema while several client threads register devices of one
- * symmetric-key group over the HTTPS device API as fast as they can; at a random moment the process
- * is killed with SIGKILL ({@link Process#destroyForcibly()}) and started again on the same data and
- * ports, {@value #CYCLES} times (system property {@code dpsemu.crash.cycles}). Every device that was
- * told {@code assigned} is remembered with its hub and device id; after a last restart and a graceful
- * stop, each one must have its registration record, with the same hub and device id, read straight
- * from the store. Along the way:
+ * The durability promises of docs/architecture.md#durability, with SIGKILL: a dpsemu server runs as
+ * a separate JVM on a data directory (SQLite) or a fresh PostgreSQL schema while several client
+ * threads register devices of one symmetric-key group over the HTTPS device API as fast as they
+ * can; at a random moment the process is killed with SIGKILL ({@link Process#destroyForcibly()})
+ * and started again on the same data and ports, {@value #CYCLES} times (system property
+ * {@code dpsemu.crash.cycles}). Every device that was told {@code assigned} is remembered with its
+ * hub and device id; after a last restart and a graceful stop, each one must have its registration
+ * record, with the same hub and device id, read straight from the store. Along the way:
  * <ul>
  *   <li>a poll of an operation started before a kill gets {@code 404} (SQLite: operations live in the
  *       node) or, on PostgreSQL where operations are shared, {@code failed} once the operation is
- *       abandoned ({@value #ABANDONED_OPERATION_SECONDS} s here), never {@code 202} for ever (L2); the
+ *       abandoned ({@value #ABANDONED_OPERATION_SECONDS} s here), never {@code 202} for ever; the
  *       device then registers again. A {@code 404} never comes without a restart;</li>
  *   <li>after the last restart a sample of assigned devices is looked up over the device API and
- *       gets the same hub and device id (L1);</li>
+ *       gets the same hub and device id;</li>
  *   <li>every record in the store is whole: assigned, to a linked hub, with a device id.</li>
  * </ul>
  * The kill points are random; the seed is printed (system property {@code dpsemu.crash.seed}
@@ -454,7 +452,8 @@ class CrashDurabilityIT {
                             if (status.equals("assigned")) {
                                 String hub = state.path("assignedHub").asText(null);
                                 String deviceId = state.path("deviceId").asText(null);
-                                if (hub == null || deviceId == null || !id.equals(state.path("registrationId").asText())) {
+                                if (hub == null || deviceId == null
+                                        || !id.equals(state.path("registrationId").asText())) {
                                     problems.add(id + ": assigned without hub or device id: " + response);
                                 } else {
                                     told.assigned(id, hub, deviceId, "by server run " + (generation.get() + 1));
@@ -541,6 +540,8 @@ class CrashDurabilityIT {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    // the server's own logging, not the tests' (which hides the ready line)
+                    "-Dlogback.configurationFile=logback.xml",
                     "-cp", System.getProperty("java.class.path"),
                     DpsemuCommand.class.getName()));
             command.addAll(args);

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (the JDK's HTTP server) and the device gets the hub and payload the webhook chose, or a failed
  * registration that names why.
  */
+@Tag("sdk")
 @Timeout(120)
 class CustomAllocationIT {
 
@@ -133,7 +135,8 @@ class CustomAllocationIT {
         JsonNode request = requestOf("custom-device-1");
         assertThat(request.get("deviceRuntimeContext")).isEqualTo(json("{\"registrationId\":\"custom-device-1\","
                 + "\"symmetricKey\":{},\"payload\":{\"model\":\"thermostat\",\"line\":7}}"));
-        assertThat(request.get("individualEnrollment").get("attestation")).isEqualTo(json("{\"type\":\"symmetricKey\"}"));
+        assertThat(request.get("individualEnrollment").get("attestation"))
+                .isEqualTo(json("{\"type\":\"symmetricKey\"}"));
         assertThat(request.toString()).doesNotContain(key);
         // hub C is linked with applyAllocationPolicy false: offered only to enrollments that name it
         assertThat(request.get("linkedHubs")).isEqualTo(json("[\"" + HUB_A + "\",\"" + HUB_B + "\"]"));
@@ -152,7 +155,8 @@ class CustomAllocationIT {
         ProvisioningDeviceClientRegistrationResult result = device.register("custom-device-2", key);
 
         assertThat(result.getIothubUri()).isEqualTo(HUB_C);
-        assertThat(requestOf("custom-device-2").get("linkedHubs")).isEqualTo(json("[\"" + HUB_A + "\",\"" + HUB_C + "\"]"));
+        assertThat(requestOf("custom-device-2").get("linkedHubs"))
+                .isEqualTo(json("[\"" + HUB_A + "\",\"" + HUB_C + "\"]"));
         RegistrationRecord record = server.store().findRegistration("custom-device-2").orElseThrow();
         assertThat(record.initialTwin()).isEqualTo(json("{\"tags\":{\"plant\":\"north\"},"
                 + "\"properties\":{\"desired\":{\"interval\":30}}}"));

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +139,7 @@ class FaultInjectionIT {
         assertThat(server.faultRules().list()).isEmpty();
     }
 
+    @Tag("sdk")
     @Test
     void serverErrorRule_whenJavaSdkRegisters_thenSdkReportsTheErrorAndSucceedsOnceCleared() throws Exception {
         String key = SymmetricKeyProvisioningIT.newKey();
@@ -155,6 +157,7 @@ class FaultInjectionIT {
                 .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
     }
 
+    @Tag("sdk")
     @Test
     void failOperationRule_whenJavaSdkRegisters_thenOperationEndsFailedWithTheChosenErrorCode() throws Exception {
         String key = SymmetricKeyProvisioningIT.newKey();
@@ -205,6 +208,7 @@ class FaultInjectionIT {
         }
     }
 
+    @Tag("sdk")
     @Test
     void webSocketOnlyRule_whenSdkRegistersOverWebSocketAndOverMqtt_thenOnlyTheWebSocketRegistrationFails()
             throws Exception {
@@ -216,7 +220,8 @@ class FaultInjectionIT {
         AzureSdkDevice overWebSocket = new AzureSdkDevice(server.idScope(), server.caCertificate(),
                 ProvisioningDeviceClientTransportProtocol.MQTT_WS);
         assertThatThrownBy(() -> overWebSocket.register("fault-ws-device", key))
-                .satisfies(e -> assertThat(SymmetricKeyProvisioningIT.fullMessage(e)).contains("injected over websocket"));
+                .satisfies(e -> assertThat(SymmetricKeyProvisioningIT.fullMessage(e))
+                        .contains("injected over websocket"));
 
         AzureSdkDevice overMqtt = new AzureSdkDevice(server.idScope(), server.caCertificate());
         assertThat(overMqtt.register("fault-ws-device", key).getProvisioningDeviceClientStatus())

@@ -13,6 +13,7 @@ import io.dpsemu.server.DpsServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The official Azure IoT Java provisioning client over the two transports of port 443: MQTT over
  * WebSocket (Paho, path /mqtt) and the HTTPS device API (a new TLS connection per request).
  */
+@Tag("sdk")
 @Timeout(300)
 class Port443ProvisioningIT {
 

@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.DpsServer;
-import io.dpsemu.server.config.ConfigLoader;
-import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Request;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Response;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,18 +19,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTTPS device API of port 443 driven with curl-like raw HTTP/1.1 over real TLS, against a real
- * dpsemu on an ephemeral port (device-protocol.md §6 and §11 cases 21-25): requests spelled the way
+ * dpsemu on an ephemeral port (docs/protocol-notes.md#https-device-api): requests spelled the way
  * each SDK spells them, and every refusal with its status, DPS error body and connection handling.
  *
  * <p>The server uses the SQLite store so that a test can hold the database's write lock from a
@@ -50,28 +43,8 @@ class RawHttpsDeviceApiIT {
     private static final int MAX_HEADER_BYTES = 8 * 1024;
     private static final int MAX_POLLS = 50;
 
-    @TempDir
-    static Path dataDir;
-
-    private static DpsServer server;
-
-    @BeforeAll
-    static void startServer() {
-        ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(
-                "dataDir", dataDir.toString(),
-                "store", "sqlite",
-                "bind", "127.0.0.1",
-                "mqttPort", 0, "httpsPort", 0,
-                "limits.httpRequestTimeoutSeconds", REQUEST_DEADLINE_SECONDS));
-        server = DpsServer.start(config);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @EphemeralServer(store = "sqlite", settings = "limits.httpRequestTimeoutSeconds=" + REQUEST_DEADLINE_SECONDS)
+    static DpsServer server;
 
     // --- register ---------------------------------------------------------------------------
 
@@ -566,7 +539,8 @@ class RawHttpsDeviceApiIT {
      * on (WAL), its writes wait (up to its busy timeout of 5 s) until this connection is closed.
      */
     private static Connection holdStoreWriteLock() throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("dpsemu.db"));
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:"
+                + server.config().dataPath().resolve("dpsemu.db"));
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {

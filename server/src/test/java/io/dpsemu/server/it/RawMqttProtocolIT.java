@@ -9,12 +9,11 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.register;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribe;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.DpsServer;
-import io.dpsemu.server.config.ConfigLoader;
-import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.rawmqtt.RawMqttClient;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttPackets;
@@ -22,15 +21,13 @@ import io.dpsemu.server.rawmqtt.RawMqttReply;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Raw MQTT 3.1.1 bytes over real TLS sockets against a real dpsemu on an ephemeral port: one test
@@ -41,27 +38,8 @@ class RawMqttProtocolIT {
 
     private static final int MAX_POLLS = 50;
 
-    @TempDir
-    static Path dataDir;
-
-    private static DpsServer server;
-
-    @BeforeAll
-    static void startServer() {
-        ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(
-                "dataDir", dataDir.toString(),
-                "store", "memory",
-                "bind", "127.0.0.1",
-                "mqttPort", 0, "httpsPort", 0));
-        server = DpsServer.start(config);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @EphemeralServer
+    static DpsServer server;
 
     @Test
     void connect_whenProtocolLevel3_thenConnack01AndClose() throws IOException {
@@ -94,6 +72,63 @@ class RawMqttProtocolIT {
             assertThat(client.next(MqttMessageType.CONNACK).returnCode()).isEqualTo(0x02);
             assertThat(client.awaitClosedByServer()).isTrue();
         }
+    }
+
+    /**
+     * CONNECT flag bytes of MQTT 3.1.1 §3.1.2.3: (case, flags byte, a will in the payload, expected
+     * CONNACK return code or -1 for "closed without CONNACK"). Username, password and client id are
+     * always a consistent device's; bit 1 (clean session) is set throughout.
+     */
+    static Stream<Arguments> connectFlags() {
+        return Stream.of(
+                arguments("reserved bit 0 set", 0xC3, false, -1),
+                arguments("will QoS 3", 0xDE, true, -1),
+                arguments("will QoS 3 and retain", 0xFE, true, -1),
+                arguments("will QoS 1 without the will flag", 0xCA, false, -1),
+                arguments("will QoS 2 without the will flag", 0xD2, false, -1),
+                arguments("will QoS 3 without the will flag", 0xDA, false, -1),
+                arguments("will retain without the will flag", 0xE2, false, -1),
+                arguments("password without username", 0x42, false, -1),
+                arguments("well-formed will, QoS 0", 0xC6, true, 0),
+                arguments("well-formed will, QoS 1 retained", 0xEE, true, 0),
+                arguments("well-formed will, QoS 2", 0xD6, true, 0),
+                arguments("username and password, no will", 0xC2, false, 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("connectFlags")
+    void connect_flags_malformedAreClosedWithoutConnack_wellFormedAccepted(String name, int flags, boolean will,
+            int expectedReturnCode) throws IOException {
+        RawMqttDevice device = enroll("raw-flags-" + Integer.toHexString(flags));
+        RawMqttPackets.Connect connect = device.connect().flags(flags);
+        if (will) {
+            connect.will("devices/" + device.registrationId() + "/will", "gone");
+        }
+        if ((flags & 0x80) == 0) {
+            connect.username(null);
+        }
+        double malformedBefore = closed("malformed");
+        try (RawMqttClient client = open()) {
+            client.send(connect.bytes());
+
+            if (expectedReturnCode < 0) {
+                assertThat(client.awaitClosedByServer()).as(name).isTrue();
+                assertThat(client.pending()).as("packets before the close: no CONNACK").isZero();
+                assertThat(closed("malformed")).as("closed as malformed").isEqualTo(malformedBefore + 1);
+            } else {
+                assertThat(client.next(MqttMessageType.CONNACK).returnCode()).as(name).isEqualTo(expectedReturnCode);
+            }
+        }
+        // whatever the last connection sent, a good device is still served
+        try (RawMqttClient good = connected(enroll("raw-flags-after-" + Integer.toHexString(flags)))) {
+            good.send(pingreq());
+            assertThat(good.next().type()).isEqualTo(MqttMessageType.PINGRESP);
+        }
+    }
+
+    private static double closed(String reason) {
+        var counter = server.meterRegistry().find("dps.connections.closed").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -11,10 +11,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.DpsServer;
-import io.dpsemu.server.config.ConfigLoader;
-import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
-import io.dpsemu.server.rawhttp.RawHttpsClient.Request;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Response;
 import io.dpsemu.server.rawhttp.WebSocketFrames;
 import io.dpsemu.server.rawhttp.WebSocketFrames.Frame;
@@ -24,23 +21,18 @@ import io.dpsemu.server.rawmqtt.RawMqttReply;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * MQTT over WebSocket on port 443 with raw bytes over real TLS, against a real dpsemu on an
- * ephemeral port (device-protocol.md §5, §11 cases 26-29; reliability.md §J): the upgrade each SDK
+ * ephemeral port (docs/protocol-notes.md#mqtt-over-websocket): the upgrade each SDK
  * makes, the refusals, and the framing rules of the connection after the 101.
  */
 @Timeout(60)
@@ -49,27 +41,8 @@ class RawWebSocketIT {
     private static final String HUB = "dpsemu-hub.local";
     private static final int MAX_POLLS = 50;
 
-    @TempDir
-    static Path dataDir;
-
-    private static DpsServer server;
-
-    @BeforeAll
-    static void startServer() {
-        ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(
-                "dataDir", dataDir.toString(),
-                "store", "memory",
-                "bind", "127.0.0.1",
-                "mqttPort", 0, "httpsPort", 0));
-        server = DpsServer.start(config);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @EphemeralServer
+    static DpsServer server;
 
     // --- the upgrade --------------------------------------------------------------------------
 
@@ -95,8 +68,8 @@ class RawWebSocketIT {
             throws IOException {
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, target, key).header("Sec-WebSocket-Protocol",
-                    subprotocol));
+            Response response = client.exchange(client.webSocketUpgrade(target, key)
+                    .header("Sec-WebSocket-Protocol", subprotocol));
 
             assertSwitched(response, key, subprotocol);
         }
@@ -106,7 +79,8 @@ class RawWebSocketIT {
     void upgrade_whenPathIsMqttAndSubprotocolUpperCase_then101EchoesMQTT() throws IOException {
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/mqtt", key).header("Sec-WebSocket-Protocol", "MQTT"));
+            Response response = client.exchange(client.webSocketUpgrade("/mqtt", key)
+                    .header("Sec-WebSocket-Protocol", "MQTT"));
 
             assertSwitched(response, key, "MQTT");
             assertThat(response.headers("Sec-WebSocket-Protocol")).containsExactly("MQTT");
@@ -117,7 +91,7 @@ class RawWebSocketIT {
     void upgrade_whenSeveralSubprotocolsOffered_thenMqttSelectedInClientSpelling() throws IOException {
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/$iothub/websocket", key)
+            Response response = client.exchange(client.webSocketUpgrade("/$iothub/websocket", key)
                     .header("Sec-WebSocket-Protocol", "wamp, Mqtt, mqttv3.1"));
 
             assertSwitched(response, key, "Mqtt");
@@ -129,7 +103,7 @@ class RawWebSocketIT {
         RawMqttDevice device = enroll("ws-deflate");
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/$iothub/websocket", key)
+            Response response = client.exchange(client.webSocketUpgrade("/$iothub/websocket", key)
                     .header("Sec-WebSocket-Protocol", "mqtt")
                     .header("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
 
@@ -147,7 +121,7 @@ class RawWebSocketIT {
     void upgrade_whenOriginHeaderPresent_then101() throws IOException {
         String key = WebSocketFrames.newKey();
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/mqtt", key)
+            Response response = client.exchange(client.webSocketUpgrade("/mqtt", key)
                     .header("Sec-WebSocket-Protocol", "mqtt")
                     .header("Origin", "https://example.com"));
 
@@ -212,7 +186,7 @@ class RawWebSocketIT {
     @Test
     void upgrade_whenPathUnknown_then404AndClose() throws IOException {
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/$iothub/other", WebSocketFrames.newKey())
+            Response response = client.exchange(client.webSocketUpgrade("/$iothub/other", WebSocketFrames.newKey())
                     .header("Sec-WebSocket-Protocol", "mqtt"));
 
             assertRefused(client, response, 404);
@@ -222,7 +196,8 @@ class RawWebSocketIT {
     @Test
     void upgrade_whenNoSubprotocol_then400AndClose() throws IOException {
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/$iothub/websocket", WebSocketFrames.newKey()));
+            Response response =
+                    client.exchange(client.webSocketUpgrade("/$iothub/websocket", WebSocketFrames.newKey()));
 
             assertRefused(client, response, 400);
             assertThat(response.json().path("message").asText()).contains("mqtt");
@@ -232,7 +207,7 @@ class RawWebSocketIT {
     @Test
     void upgrade_whenSubprotocolIsNotMqtt_then400AndClose() throws IOException {
         try (RawHttpsClient client = open()) {
-            Response response = client.exchange(upgrade(client, "/mqtt", WebSocketFrames.newKey())
+            Response response = client.exchange(client.webSocketUpgrade("/mqtt", WebSocketFrames.newKey())
                     .header("Sec-WebSocket-Protocol", "amqpwsb10, mqttv3.1"));
 
             assertRefused(client, response, 400);
@@ -441,18 +416,9 @@ class RawWebSocketIT {
 
     // --- helpers ------------------------------------------------------------------------------
 
-    private static Request upgrade(RawHttpsClient client, String target, String key) {
-        return request("GET", target)
-                .header("Host", client.host())
-                .header("Upgrade", "websocket")
-                .header("Connection", "Upgrade")
-                .header("Sec-WebSocket-Key", key)
-                .header("Sec-WebSocket-Version", "13");
-    }
-
     private static void upgradeTo(RawHttpsClient client, String target, String subprotocol) throws IOException {
         String key = WebSocketFrames.newKey();
-        Response response = client.exchange(upgrade(client, target, key)
+        Response response = client.exchange(client.webSocketUpgrade(target, key)
                 .header("Sec-WebSocket-Protocol", subprotocol));
         assertSwitched(response, key, subprotocol);
     }
@@ -464,7 +430,8 @@ class RawWebSocketIT {
 
     private static void assertSwitched(Response response, String key, String subprotocol) {
         assertThat(response.status()).as("%s", response).isEqualTo(101);
-        // tokens are case-insensitive (RFC 7230); Paho needs the space after the colon (device-protocol.md §5)
+        // tokens are case-insensitive (RFC 7230); Paho needs the space after the colon
+        // (docs/protocol-notes.md#mqtt-over-websocket)
         assertThat(response.header("Upgrade")).isEqualToIgnoringCase("websocket");
         assertThat(response.header("Connection")).isEqualToIgnoringCase("Upgrade");
         assertThat(response.headerLines()).anySatisfy(line -> assertThat(line).matches("(?i)connection: upgrade"));

@@ -15,23 +15,18 @@ import io.dpsemu.protocol.enrollment.X509Attestation;
 import io.dpsemu.protocol.enrollment.X509CertificateWithInfo;
 import io.dpsemu.protocol.enrollment.X509Certificates;
 import io.dpsemu.server.DpsServer;
-import io.dpsemu.server.config.ConfigLoader;
 import io.dpsemu.server.rawmqtt.RawMqttClient;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttReply;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** X.509 devices at the byte level: the CONNECT identity check, and the certificate facts in the result. */
 @Timeout(60)
@@ -40,27 +35,19 @@ class RawX509MqttIT {
     private static final List<String> INFO_FIELDS = List.of("subjectName", "sha1Thumbprint", "sha256Thumbprint",
             "issuerName", "notBeforeUtc", "notAfterUtc", "serialNumber", "version");
 
-    @TempDir
-    static Path dataDir;
+    @EphemeralServer
+    static DpsServer server;
 
-    private static DpsServer server;
     private static X509Bundle root;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = DpsServer.start(ConfigLoader.load(null, Map.of(), Map.of("dataDir", dataDir.toString(),
-                "store", "memory", "bind", "127.0.0.1", "mqttPort", 0, "httpsPort", 0)));
+    static void enrollRootGroup() throws Exception {
         root = new CertificateBuilder().subject("CN=raw root").ecp256().setIsCertificateAuthority(true)
                 .setKeyUsage(true, CertificateBuilder.KeyUsage.keyCertSign).buildSelfSigned();
         server.store().putGroup(new EnrollmentGroup("raw-root-group", new AttestationMechanism(AttestationType.X509,
                 null, new X509Attestation(null, new X509Certificates(
                         new X509CertificateWithInfo(root.getCertificatePEM(), null), null), null), null),
                 null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null), null);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     @Test

@@ -26,15 +26,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Re-registration under each reprovision policy (service-api.md §2.3), with the official Java device
+ * Re-registration under each reprovision policy (docs/protocol-notes.md#reprovisioning), with the official Java device
  * SDK: the enrollment's hub is changed between two registrations, as the Azure SDK's own
  * reprovisioning test does, and the device is told the documented substatus.
  */
+@Tag("sdk")
 @Timeout(120)
 class ReprovisioningIT {
 
@@ -43,8 +45,8 @@ class ReprovisioningIT {
     private static final ReprovisionPolicy MIGRATE = new ReprovisionPolicy(true, true);
     private static final ReprovisionPolicy RESET = new ReprovisionPolicy(true, false);
     private static final ReprovisionPolicy NEVER = new ReprovisionPolicy(false, false);
-    private static final JsonNode ENROLLMENT_TWIN = DpsJson.read("{\"properties\":{\"desired\":{\"mode\":\"factory\"}}}",
-            JsonNode.class);
+    private static final JsonNode ENROLLMENT_TWIN =
+            DpsJson.read("{\"properties\":{\"desired\":{\"mode\":\"factory\"}}}", JsonNode.class);
 
     @TempDir
     static Path dataDir;

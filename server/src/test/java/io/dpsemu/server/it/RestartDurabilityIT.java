@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** On SQLite, what a device was told survives a restart, and so do enrollments, id scope and CA. */
+@Tag("sdk")
 @Timeout(180)
 class RestartDurabilityIT {
 

@@ -64,6 +64,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,7 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate is trusted: this class replaces it with one trusting the server's CA, and puts the
  * previous one back afterwards.
  */
+@Tag("sdk")
 @Timeout(180)
 class ServiceClientIT {
 
@@ -87,6 +89,9 @@ class ServiceClientIT {
     private static final String READER = "enrollmentreader";
     private static final String READER_KEY = SymmetricKeyProvisioningIT.newKey();
     private static final String OWNER = "provisioningserviceowner";
+    /** May write enrollments but not read them, so never sees a key. */
+    private static final String WRITER = "enrollmentwriter";
+    private static final String WRITER_KEY = SymmetricKeyProvisioningIT.newKey();
 
     @TempDir
     static Path dataDir;
@@ -104,9 +109,10 @@ class ServiceClientIT {
                 Map.of("hostName", HUB, "allocationWeight", 1, "applyAllocationPolicy", true),
                 Map.of("hostName", STATIC_HUB, "allocationWeight", 1, "applyAllocationPolicy", false)));
         extra.put("service.hostName", "localhost");
-        extra.put("service.policies", List.of(Map.of("name", READER,
-                "rights", List.of("EnrollmentRead", "RegistrationStatusRead"),
-                "primaryKey", READER_KEY, "secondaryKey", SymmetricKeyProvisioningIT.newKey())));
+        extra.put("service.policies", List.of(
+                Map.of("name", READER, "rights", List.of("EnrollmentRead", "RegistrationStatusRead"),
+                        "primaryKey", READER_KEY, "secondaryKey", SymmetricKeyProvisioningIT.newKey()),
+                Map.of("name", WRITER, "rights", List.of("EnrollmentWrite"), "primaryKey", WRITER_KEY)));
         server = TestServers.start(dataDir, "memory", extra, Clock.systemUTC());
 
         previousSocketFactory = HttpsURLConnection.getDefaultSSLSocketFactory();
@@ -590,6 +596,92 @@ class ServiceClientIT {
                 .header("Authorization", token));
         assertThat(forbidden.status()).isEqualTo(403);
         assertThat(forbidden.json().path("errorCode").asInt()).isEqualTo(403001);
+    }
+
+    // ---- keys only for readers; a replace must be asked for (issue 11 case 4) ----
+
+    @Test
+    void writerWithoutEnrollmentRead_whenCreating_thenTheReplyCarriesNoKey_whileDevicesUseTheGeneratedOnes()
+            throws Exception {
+        ProvisioningServiceClient writer = ProvisioningServiceClient.createFromConnectionString(
+                connectionString(WRITER, WRITER_KEY));
+
+        IndividualEnrollment created = writer.createOrUpdateIndividualEnrollment(
+                new IndividualEnrollment("svc-writer-1", new SymmetricKeyAttestation(null, null)));
+        EnrollmentGroup group = writer.createOrUpdateEnrollmentGroup(
+                new EnrollmentGroup("svc-writer-group", new SymmetricKeyAttestation(null, null)));
+
+        assertThat(created.getEtag()).isNotBlank();
+        assertThat(((SymmetricKeyAttestation) created.getAttestation()).getPrimaryKey()).isNull();
+        assertThat(((SymmetricKeyAttestation) created.getAttestation()).getSecondaryKey()).isNull();
+        assertThat(((SymmetricKeyAttestation) group.getAttestation()).getPrimaryKey()).isNull();
+        assertThatThrownBy(() -> writer.getIndividualEnrollmentAttestationMechanism("svc-writer-1"))
+                .isInstanceOf(ProvisioningServiceClientBadUsageException.class).hasMessageContaining("EnrollmentRead");
+        // a reader gets the keys the server generated, and a device provisions with them
+        String key = ((SymmetricKeyAttestation) client.getIndividualEnrollmentAttestationMechanism("svc-writer-1")
+                .getAttestation()).getPrimaryKey();
+        assertThat(device.register("svc-writer-1", key).getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+    }
+
+    /** The reproduction of issue 11 case 4, over raw HTTPS: a writer's minimal PUT got the stored key back. */
+    @Test
+    void writerWithoutEnrollmentRead_whenReplacingOverRawHttps_thenTheStoredKeysAreNotReturned() throws Exception {
+        String primary = SymmetricKeyProvisioningIT.newKey();
+        String groupKey = SymmetricKeyProvisioningIT.newKey();
+        client.createOrUpdateIndividualEnrollment(new IndividualEnrollment("svc-writer-a",
+                new SymmetricKeyAttestation(primary, SymmetricKeyProvisioningIT.newKey())));
+        client.createOrUpdateEnrollmentGroup(new EnrollmentGroup("svc-writer-g",
+                new SymmetricKeyAttestation(groupKey, SymmetricKeyProvisioningIT.newKey())));
+        String writerToken = SasTokens.create("localhost", WRITER_KEY, Instant.now().plusSeconds(600), WRITER);
+
+        RawHttpsClient.Response enrollment = raw(RawHttpsClient.request("PUT",
+                "/enrollments/svc-writer-a?api-version=2021-10-01").header("Host", "localhost")
+                .header("Authorization", writerToken).header("If-Match", "*").header("Content-Type", "application/json")
+                .body("{\"registrationId\":\"svc-writer-a\",\"attestation\":{\"type\":\"symmetricKey\"}}"));
+        RawHttpsClient.Response group = raw(RawHttpsClient.request("PUT",
+                "/enrollmentGroups/svc-writer-g?api-version=2021-10-01").header("Host", "localhost")
+                .header("Authorization", writerToken).header("If-Match", "*").header("Content-Type", "application/json")
+                .body("{\"enrollmentGroupId\":\"svc-writer-g\",\"attestation\":{\"type\":\"symmetricKey\"}}"));
+
+        assertThat(enrollment.status()).as("%s", enrollment).isEqualTo(200);
+        assertThat(enrollment.text()).doesNotContain(primary);
+        assertThat(enrollment.json().at("/attestation/symmetricKey/primaryKey").isMissingNode()).isTrue();
+        assertThat(group.status()).as("%s", group).isEqualTo(200);
+        assertThat(group.text()).doesNotContain(groupKey);
+        assertThat(((SymmetricKeyAttestation) client.getIndividualEnrollmentAttestationMechanism("svc-writer-a")
+                .getAttestation()).getPrimaryKey()).as("the key is kept").isEqualTo(primary);
+    }
+
+    @Test
+    void existingEnrollment_whenPutWithoutEtagOrIfMatch_thenConflictAndUnchanged_whileAnUpdateWithItsEtagWorks()
+            throws Exception {
+        IndividualEnrollment first = new IndividualEnrollment("svc-replace", new SymmetricKeyAttestation(null, null));
+        first.setDeviceId("svc-replace-device");
+        client.createOrUpdateIndividualEnrollment(first);
+
+        // the service client sends If-Match only when the document has an etag: a new object has none
+        assertThatThrownBy(() -> client.createOrUpdateIndividualEnrollment(
+                new IndividualEnrollment("svc-replace", new SymmetricKeyAttestation(null, null))))
+                .isInstanceOf(ProvisioningServiceClientBadUsageException.class).hasMessageContaining("If-Match");
+        RawHttpsClient.Response raw = rawPut("/enrollments/svc-replace?api-version=2021-10-01",
+                "{\"registrationId\":\"svc-replace\",\"attestation\":{\"type\":\"symmetricKey\"}}");
+        assertThat(raw.status()).isEqualTo(409);
+        assertThat(raw.json().path("errorCode").asInt()).isEqualTo(409001);
+        assertThat(raw.header("x-ms-error-code")).isEqualTo("409001");
+        assertThat(client.getIndividualEnrollment("svc-replace").getDeviceId()).isEqualTo("svc-replace-device");
+
+        IndividualEnrollment read = client.getIndividualEnrollment("svc-replace");
+        read.setProvisioningStatus(ProvisioningStatus.DISABLED);
+        assertThat(client.createOrUpdateIndividualEnrollment(read).getProvisioningStatus())
+                .isEqualTo(ProvisioningStatus.DISABLED);
+        RawHttpsClient.Response star = raw(RawHttpsClient
+                .request("PUT", "/enrollments/svc-replace?api-version=2021-10-01")
+                .header("Host", "localhost").header("If-Match", "*").header("Content-Type", "application/json")
+                .header("Authorization", SasTokens.create("localhost", ownerKey, Instant.now().plusSeconds(600), OWNER))
+                .body("{\"registrationId\":\"svc-replace\",\"attestation\":{\"type\":\"symmetricKey\"}}"));
+        assertThat(star.status()).as("%s", star).isEqualTo(200);
+        assertThat(star.json().has("deviceId")).as("If-Match: * replaces every field").isFalse();
     }
 
     @Test

@@ -3,15 +3,13 @@ package io.dpsemu.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.dpsemu.protocol.auth.DerivedKeys;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.server.DpsServer;
 import io.dpsemu.server.config.ConfigLoader;
+import io.dpsemu.server.logs.LogCapture;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.store.postgres.PostgresTestDatabase;
 import io.dpsemu.store.postgres.TcpProxy;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The database goes away under a running node and comes back: devices are told to retry (503 with
@@ -96,9 +93,12 @@ class StoreOutageIT {
 
     @Test
     void databaseGoesAwayAndReturns_thenDevicesAreToldToRetryAndServedAgainWithoutARestart() throws Exception {
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
-        events.start();
-        ((Logger) LoggerFactory.getLogger("dps.events")).addAppender(events);
+        try (LogCapture logs = LogCapture.start()) {
+            outageAndReturn(logs);
+        }
+    }
+
+    private void outageAndReturn(LogCapture logs) throws Exception {
         assertThat(registerNewDevice().statusCode()).isEqualTo(202);
         // let that registration's store work finish, so only the outage decides what comes next
         await().atMost(Duration.ofSeconds(60)).until(() -> server.store()
@@ -112,7 +112,7 @@ class StoreOutageIT {
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(DpsJson.mapper().readTree(refused.body()).path("errorCode").asInt()).isPositive();
         assertThat(storeUpGauge()).isEqualTo(0.0);
-        assertThat(events.list).anyMatch(e -> e.getFormattedMessage().startsWith("DPS-5001"));
+        assertThat(logs.messages()).anyMatch(line -> line.startsWith("DPS-5001"));
         assertThat(operations("/health").statusCode()).isEqualTo(503);
         assertThat(operations("/metrics").body()).contains("dps_store_up 0.0");
 
@@ -123,7 +123,7 @@ class StoreOutageIT {
 
         // health is recorded when the store task ends, just after the device got its answer
         await().atMost(Duration.ofSeconds(60)).until(() -> storeUpGauge() == 1.0);
-        assertThat(events.list).anyMatch(e -> e.getFormattedMessage().startsWith("DPS-5002"));
+        assertThat(logs.messages()).anyMatch(line -> line.startsWith("DPS-5002"));
         assertThat(operations("/health").statusCode()).isEqualTo(200);
     }
 

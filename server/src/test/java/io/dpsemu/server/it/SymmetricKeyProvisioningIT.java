@@ -16,11 +16,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The official Azure IoT Java provisioning client, unchanged, against a real dpsemu over MQTT on 8883. */
+@Tag("sdk")
 @Timeout(120)
 class SymmetricKeyProvisioningIT {
 

@@ -69,7 +69,8 @@ class ThrottlingIT {
             throws Exception {
         RawMqttDevice device = enroll(pollsLimited, "throttle-poller");
         RawMqttDevice neighbour = enroll(pollsLimited, "throttle-neighbour");
-        try (RawMqttClient client = connected(pollsLimited, device); RawMqttClient other = connected(pollsLimited, neighbour)) {
+        try (RawMqttClient client = connected(pollsLimited, device);
+                RawMqttClient other = connected(pollsLimited, neighbour)) {
             client.send(register("r", 0, 0, ""));
             String operationId = client.next(MqttMessageType.PUBLISH).json().path("operationId").asText();
 
@@ -117,7 +118,8 @@ class ThrottlingIT {
     void registrations_whenStatusLookupAndRegistersExceedThePerMinuteQuota_thenRegister429() throws Exception {
         try (DpsServer registrationsLimited = start(dataDir.resolve("registrations"),
                 "throttling.registrationsPerMinute", REGISTRATIONS_PER_MINUTE);
-                RawMqttClient client = connected(registrationsLimited, enroll(registrationsLimited, "throttle-registrar"))) {
+                RawMqttClient client =
+                        connected(registrationsLimited, enroll(registrationsLimited, "throttle-registrar"))) {
             // a status lookup counts as a registration, as in DPS
             RawMqttDevice looker = enroll(registrationsLimited, "throttle-looker");
             try (RawHttpsClient https = RawHttpsClient.connect(registrationsLimited.httpsPort(),

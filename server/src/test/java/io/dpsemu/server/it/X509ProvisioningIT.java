@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * individual enrollments, groups on a root and on an intermediate, on all three transports; and the
  * chains that must be refused.
  */
+@Tag("sdk")
 @Timeout(300)
 class X509ProvisioningIT {
 

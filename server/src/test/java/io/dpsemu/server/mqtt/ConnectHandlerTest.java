@@ -2,6 +2,7 @@ package io.dpsemu.server.mqtt;
 
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.concat;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.connect;
+import static io.dpsemu.server.rawmqtt.RawMqttPackets.register;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -24,7 +25,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** CONNECT handling in the full MQTT pipeline: what is accepted, what is refused, and what a refusal looks like. */
+/**
+ * CONNECT handling in the full MQTT pipeline: what is accepted, what is refused, what a refusal looks
+ * like, and the idle timeout an accepted connection gets before and after it authenticates.
+ */
 class ConnectHandlerTest {
 
     private static final int CONNACK_UNACCEPTABLE_PROTOCOL = 0x01;
@@ -179,6 +183,28 @@ class ConnectHandlerTest {
         assertThat(server.closedCount(CloseReason.NO_CONNECT)).isEqualTo(1.0);
     }
 
+    static Stream<Arguments> keepAlivesBeforeAuthentication() {
+        long connectTimeout = Duration.ofSeconds(RawMqttEmbeddedServer.CONNECT_TIMEOUT_SECONDS).toMillis();
+        return Stream.of(
+                arguments(60, connectTimeout),
+                arguments(5, 7_500L),
+                arguments(1, 1_500L),
+                arguments(0, connectTimeout),
+                arguments(65_535, connectTimeout));
+    }
+
+    @ParameterizedTest(name = "keep-alive {0} s -> {1} ms")
+    @MethodSource("keepAlivesBeforeAuthentication")
+    void connect_whenAccepted_thenIdleTimeoutIs1_5xKeepAliveCappedAtTheConnectTimeout(int keepAliveSeconds,
+            long expectedMillis) {
+        RawMqttDevice device = server.enroll("keep-alive");
+        Connection connection = server.open();
+
+        connection.send(device.connect().keepAlive(keepAliveSeconds).bytes());
+
+        assertThat(idleTimeoutMillis(connection)).isEqualTo(expectedMillis);
+    }
+
     static Stream<Arguments> keepAlives() {
         long cap = Duration.ofSeconds(RawMqttEmbeddedServer.MAX_KEEP_ALIVE_SECONDS).toMillis();
         return Stream.of(
@@ -192,30 +218,96 @@ class ConnectHandlerTest {
 
     @ParameterizedTest(name = "keep-alive {0} s -> {1} ms")
     @MethodSource("keepAlives")
-    void connect_whenAccepted_thenKeepAliveHandlerIsInstalledAt1_5xKeepAliveCapped(int keepAliveSeconds,
+    void register_whenAuthenticated_thenIdleTimeoutIs1_5xKeepAliveCappedAtMaxKeepAlive(int keepAliveSeconds,
             long expectedMillis) {
         RawMqttDevice device = server.enroll("keep-alive");
         Connection connection = server.open();
-
         connection.send(device.connect().keepAlive(keepAliveSeconds).bytes());
 
-        assertThat(connection.channel().pipeline().get(HandlerNames.KEEP_ALIVE))
-                .isInstanceOfSatisfying(IdleStateHandler.class,
-                        idle -> assertThat(idle.getReaderIdleTimeInMillis()).isEqualTo(expectedMillis));
+        registerAccepted(connection);
+
+        assertThat(idleTimeoutMillis(connection)).isEqualTo(expectedMillis);
     }
 
     @Test
     void keepAlive_whenClientIsSilentFor1_5xKeepAlive_thenClose() {
         RawMqttDevice device = server.enroll("goes-silent");
         Connection connection = server.open();
-        connection.send(device.connect().keepAlive(10).bytes());
+        connection.send(device.connect().keepAlive(4).bytes());
 
-        connection.advanceTimeBy(Duration.ofMillis(14_999));
+        connection.advanceTimeBy(Duration.ofMillis(5_999));
         assertThat(connection.isOpen()).as("open before 1.5 x keep-alive").isTrue();
         connection.advanceTimeBy(Duration.ofMillis(1));
 
         assertThat(connection.isOpen()).isFalse();
         assertThat(server.closedCount(CloseReason.IDLE)).isEqualTo(1.0);
+    }
+
+    @Test
+    void keepAlive0_whenNeverAuthenticated_thenClosedAtTheConnectTimeout() {
+        Connection connection = server.open();
+        connection.send(new RawMqttDevice(RawMqttEmbeddedServer.ID_SCOPE, "stranger", RawMqttDevice.newKey())
+                .connect().keepAlive(0).bytes());
+
+        connection.advanceTimeBy(Duration.ofSeconds(RawMqttEmbeddedServer.CONNECT_TIMEOUT_SECONDS));
+
+        assertThat(connection.isOpen()).isFalse();
+        assertThat(server.closedCount(CloseReason.IDLE)).isEqualTo(1.0);
+    }
+
+    @Test
+    void keepAlive0_whenRefusedAtRegister_thenStillClosedAtTheConnectTimeout() {
+        RawMqttDevice device = server.enroll("wrong-key");
+        Connection connection = server.open();
+        connection.send(new RawMqttDevice(device.idScope(), device.registrationId(), RawMqttDevice.newKey())
+                .connect().keepAlive(0).bytes());
+        connection.send(subscribeResponses(1, 0));
+        assertThat(connection.send(register("1", 0, 0, ""))).singleElement()
+                .satisfies(response -> assertThat(response.status()).isEqualTo(401));
+
+        connection.advanceTimeBy(Duration.ofSeconds(RawMqttEmbeddedServer.CONNECT_TIMEOUT_SECONDS));
+
+        assertThat(connection.isOpen()).isFalse();
+    }
+
+    @Test
+    void keepAlive0_whenAuthenticated_thenOpenPastTheConnectTimeout() {
+        RawMqttDevice device = server.enroll("proven");
+        Connection connection = server.open();
+        connection.send(device.connect().keepAlive(0).bytes());
+        registerAccepted(connection);
+
+        connection.advanceTimeBy(Duration.ofSeconds(RawMqttEmbeddedServer.CONNECT_TIMEOUT_SECONDS * 10L));
+
+        assertThat(connection.isOpen()).isTrue();
+    }
+
+    @Test
+    void silenceBeforeAuthentication_whileTheRegisterIsAnswered_isNotIdleness() {
+        server.close();
+        int answerDelayMillis = RawMqttEmbeddedServer.CONNECT_TIMEOUT_SECONDS * 1500;
+        server = RawMqttEmbeddedServer.builder().minResponseDelayMillis(answerDelayMillis).start();
+        RawMqttDevice device = server.enroll("patient");
+        Connection connection = server.open();
+        connection.send(device.connect().keepAlive(0).bytes());
+        connection.send(subscribeResponses(1, 0));
+        connection.send(register("1", 0, 0, ""));
+
+        List<RawMqttReply> replies = connection.advanceTimeBy(Duration.ofMillis(answerDelayMillis));
+
+        assertThat(replies).singleElement().satisfies(response -> assertThat(response.status()).isEqualTo(202));
+        assertThat(connection.isOpen()).isTrue();
+    }
+
+    private static void registerAccepted(Connection connection) {
+        connection.send(subscribeResponses(1, 0));
+        assertThat(connection.send(register("1", 0, 0, ""))).singleElement()
+                .satisfies(response -> assertThat(response.status()).isEqualTo(202));
+    }
+
+    private static long idleTimeoutMillis(Connection connection) {
+        return ((IdleStateHandler) connection.channel().pipeline().get(HandlerNames.KEEP_ALIVE))
+                .getReaderIdleTimeInMillis();
     }
 
     private void assertRefused(Connection connection, byte[] connect, int returnCode) {

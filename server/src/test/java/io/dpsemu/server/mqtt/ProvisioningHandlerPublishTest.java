@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Register and poll PUBLISHes in the full MQTT pipeline over a real provisioning engine and an
- * in-memory store (device-protocol.md §2, §3, §11 cases 10–20; reliability.md C).
+ * in-memory store (docs/protocol-notes.md#mqtt-topics, #result-bodies).
  */
 class ProvisioningHandlerPublishTest {
 

@@ -1,5 +1,6 @@
 package io.dpsemu.server.netty;
 
+import static io.dpsemu.server.rawmqtt.RawMqttPackets.pingreq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.server.channel.CloseReason;
@@ -60,7 +61,11 @@ class ConnectDeadlineHandlerTest {
         RawMqttDevice device = server.enroll("in-time");
         Connection connection = server.connected(device);
 
-        connection.advanceTimeBy(DEADLINE.multipliedBy(2));
+        // pings keep the connection from the idle timeout, which is as short as the deadline until it authenticates
+        for (int i = 0; i < 4; i++) {
+            connection.advanceTimeBy(DEADLINE.dividedBy(2));
+            connection.send(pingreq());
+        }
 
         assertThat(connection.isOpen()).isTrue();
         assertThat(connection.channel().pipeline().get(HandlerNames.CONNECT_DEADLINE)).isNull();

@@ -55,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpsRouterTest {
 
+    private static final long CONNECT_TIMEOUT_MILLIS = 3000;
     private static final long DEADLINE_MILLIS = 2000;
     private static final int MAX_HEADER_BYTES = 1024;
     private static final int MAX_BODY_BYTES = 2048;
@@ -78,9 +79,11 @@ class HttpsRouterTest {
 
     /** The service API beside the device API, so that routing between them is what production runs. */
     private ServiceApi serviceApi() {
-        ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), 10, 100);
-        return new ServiceApi(server.store(), serviceThreads.executor(), serviceThreads.health(), new ServiceAuthenticator(
-                ServicePolicies.load(dataDir, config), new SasVerifier(Duration.ZERO, Clock.systemUTC()), "localhost"),
+        ServiceApiConfig config = new ServiceApiConfig("localhost", List.of(), List.of(), 10, 100,
+                ServiceApiConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+        return new ServiceApi(server.store(), serviceThreads.executor(), serviceThreads.health(),
+                new ServiceAuthenticator(ServicePolicies.load(dataDir, config),
+                        new SasVerifier(Duration.ZERO, Clock.systemUTC()), config),
                 new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
                 new LinkedHubsResource(List.of(LinkedHub.of("dpsemu-hub.local")), AllocationPolicy.HASHED));
@@ -92,7 +95,7 @@ class HttpsRouterTest {
         MqttServices services = server.services();
         Disconnector disconnector = services.disconnector();
         ExceptionHandler exceptions = new ExceptionHandler(disconnector);
-        HttpRequestDeadline deadline = new HttpRequestDeadline(DEADLINE_MILLIS, disconnector);
+        HttpRequestDeadline deadline = new HttpRequestDeadline(CONNECT_TIMEOUT_MILLIS, DEADLINE_MILLIS, disconnector);
         channel = new EmbeddedChannel();
         channel.freezeTime();
         channel.pipeline()
@@ -198,6 +201,31 @@ class HttpsRouterTest {
         assertThat(channel.isOpen()).as("closed at the deadline of the first byte, however slowly it trickles")
                 .isFalse();
         assertThat(responses()).isEmpty();
+    }
+
+    @Test
+    void silentConnection_whenNoRequestStartsWithinTheConnectTimeout_thenClosed() {
+        channel.advanceTimeBy(CONNECT_TIMEOUT_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("open just before the connect timeout").isTrue();
+
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+
+        assertThat(channel.isOpen()).as("closed at the connect timeout, long before the idle timeout").isFalse();
+        assertThat(responses()).isEmpty();
+    }
+
+    @Test
+    void firstRequest_whenStartedInTime_thenTheConnectTimeoutNoLongerApplies() {
+        channel.advanceTimeBy(CONNECT_TIMEOUT_MILLIS - 1, TimeUnit.MILLISECONDS);
+        send("GET /nothing HTTP/1.1\r\nHost: h\r\n\r\n");
+
+        channel.advanceTimeBy(CONNECT_TIMEOUT_MILLIS * 5, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+
+        assertThat(responses()).extracting(Answer::code).containsExactly(404);
+        assertThat(channel.isOpen()).isTrue();
     }
 
     @Test

@@ -215,7 +215,8 @@ class WebSocketMqttFramesTest {
                 inFlight.add(msg);
             }
         };
-        channel = new EmbeddedChannel(socket, new WebSocket13FrameDecoder(config), new WebSocketMqttFrames(disconnector));
+        channel = new EmbeddedChannel(socket, new WebSocket13FrameDecoder(config),
+                new WebSocketMqttFrames(disconnector));
     }
 
     private byte[] inboundBytes() {

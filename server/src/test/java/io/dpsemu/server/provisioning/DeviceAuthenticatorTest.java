@@ -146,7 +146,8 @@ class DeviceAuthenticatorTest {
         String secondary = newKey();
         store.putGroup(EnrollmentGroup.symmetricKey("group-1", newKey(), secondary), null);
 
-        EnrollmentMatch match = attested(device("device-7", token("device-7", DerivedKeys.deviceKey(secondary, "device-7"))));
+        EnrollmentMatch match =
+                attested(device("device-7", token("device-7", DerivedKeys.deviceKey(secondary, "device-7"))));
 
         assertThat(match.enrollmentGroupId()).isEqualTo("group-1");
     }
@@ -158,7 +159,8 @@ class DeviceAuthenticatorTest {
         store.putGroup(EnrollmentGroup.symmetricKey("group-b", second, newKey()), null);
         store.putGroup(EnrollmentGroup.symmetricKey("group-c", newKey(), newKey()), null);
 
-        EnrollmentMatch match = attested(device("device-7", token("device-7", DerivedKeys.deviceKey(second, "device-7"))));
+        EnrollmentMatch match =
+                attested(device("device-7", token("device-7", DerivedKeys.deviceKey(second, "device-7"))));
 
         assertThat(match.enrollmentGroupId()).isEqualTo("group-b");
     }
@@ -305,7 +307,8 @@ class DeviceAuthenticatorTest {
         store.putGroup(EnrollmentGroup.symmetricKey("group-1", groupKey, null)
                 .withProvisioningStatus(ProvisioningStatus.DISABLED), null);
 
-        EnrollmentMatch match = attested(device("device-7", token("device-7", DerivedKeys.deviceKey(groupKey, "device-7"))));
+        EnrollmentMatch match =
+                attested(device("device-7", token("device-7", DerivedKeys.deviceKey(groupKey, "device-7"))));
 
         assertThat(match.enabled()).isFalse();
         assertThat(match.enrollmentGroupId()).isEqualTo("group-1");

@@ -293,8 +293,8 @@ class DeviceAuthenticatorX509Test {
 
     @Test
     void authenticate_whenAGroupSigningCertificateIsGarbage_thenThatGroupIsSkippedAndOthersMatch() {
-        store.putGroup(signingGroup("a-broken-group", "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----"),
-                null);
+        store.putGroup(signingGroup("a-broken-group",
+                "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----"), null);
         store.putGroup(signingGroup("b-good-group", pem(root)), null);
 
         assertThat(groupOf(attested(presenting(DEVICE, chain(leaf, intermediate))))).isEqualTo("b-good-group");

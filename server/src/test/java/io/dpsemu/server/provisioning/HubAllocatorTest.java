@@ -178,7 +178,8 @@ class HubAllocatorTest {
     void allocate_whenNamedHubDiffersInCase_thenLinkedSpellingReturned() {
         HubAllocator allocator = hashed(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)));
 
-        assertThat(allocator.allocate("device-1", individual(AllocationPolicy.STATIC, List.of(HUB_B.toUpperCase()), null)))
+        assertThat(allocator.allocate("device-1",
+                individual(AllocationPolicy.STATIC, List.of(HUB_B.toUpperCase()), null)))
                 .contains(HUB_B);
     }
 

@@ -203,7 +203,8 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, MQTT, new DeviceRegistration("device-1", null, null)));
+        DeviceResponse response =
+                answer(service.register(identity, MQTT, new DeviceRegistration("device-1", null, null)));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -375,7 +376,8 @@ class RegistrationServiceTest {
         String operationId = register(service, identity);
         finished(service, identity, operationId);
 
-        DeviceResponse stranger = answer(service.operationStatus(device("device-1", newKey()), MQTT, operationId, false));
+        DeviceResponse stranger =
+                answer(service.operationStatus(device("device-1", newKey()), MQTT, operationId, false));
         DeviceResponse owner = answer(service.operationStatus(identity, MQTT, operationId, false));
 
         assertThat(stranger.status()).isEqualTo(401);
@@ -390,7 +392,8 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, MQTT, new DeviceRegistration("device-2", null, null)));
+        DeviceResponse response =
+                answer(service.register(identity, MQTT, new DeviceRegistration("device-2", null, null)));
 
         assertThat(response.status()).isEqualTo(400);
         DpsError error = error(response);
@@ -404,7 +407,8 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(identity, MQTT, new DeviceRegistration("DEVICE-1", null, null)));
+        DeviceResponse response =
+                answer(service.register(identity, MQTT, new DeviceRegistration("DEVICE-1", null, null)));
 
         assertThat(response.status()).isEqualTo(202);
     }
@@ -414,7 +418,8 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         enrolled("device-1");
 
-        DeviceResponse response = answer(service.register(device("device-1", newKey()), MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response =
+                answer(service.register(device("device-1", newKey()), MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.authFailure()).isTrue();
@@ -429,7 +434,8 @@ class RegistrationServiceTest {
     void register_whenRegistrationUnknown_thenUnauthorizedInvalidCredentials() {
         RegistrationService service = service();
 
-        DeviceResponse response = answer(service.register(device("stranger", newKey()), MQTT, DeviceRegistration.EMPTY));
+        DeviceResponse response =
+                answer(service.register(device("stranger", newKey()), MQTT, DeviceRegistration.EMPTY));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(error(response).errorCode()).isEqualTo(ErrorCodes.INVALID_CREDENTIALS);
@@ -441,8 +447,8 @@ class RegistrationServiceTest {
         RegistrationService service = service(threads(2, 100), 1000, false);
         String key = newKey();
         store.putEnrollment(IndividualEnrollment.symmetricKey("device-1", key, null), null);
-        DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
-                key, Instant.now().minus(Duration.ofDays(1)), "registration"));
+        DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(
+                SCOPE + "/registrations/device-1", key, Instant.now().minus(Duration.ofDays(1)), "registration"));
 
         DeviceResponse response = answer(service.register(expired, MQTT, DeviceRegistration.EMPTY));
 
@@ -457,8 +463,8 @@ class RegistrationServiceTest {
         RegistrationService service = service();
         String key = newKey();
         store.putEnrollment(IndividualEnrollment.symmetricKey("device-1", key, null), null);
-        DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(SCOPE + "/registrations/device-1",
-                key, Instant.now().minus(Duration.ofDays(1)), "registration"));
+        DeviceIdentity expired = new DeviceIdentity(SCOPE, "device-1", SasTokens.create(
+                SCOPE + "/registrations/device-1", key, Instant.now().minus(Duration.ofDays(1)), "registration"));
 
         DeviceResponse response = answer(service.register(expired, MQTT, DeviceRegistration.EMPTY));
 
@@ -510,9 +516,9 @@ class RegistrationServiceTest {
     void register_whenEnrollmentNamesNoLinkedHub_thenOperationFailsAndNoRecordWritten() {
         RegistrationService service = service();
         String key = newKey();
-        store.putEnrollment(new IndividualEnrollment("device-1", null, null, AttestationMechanism.symmetricKey(key, null),
-                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.STATIC,
-                List.of("unlinked.azure-devices.net"), null), null);
+        store.putEnrollment(new IndividualEnrollment("device-1", null, null,
+                AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED, null,
+                null, null, AllocationPolicy.STATIC, List.of("unlinked.azure-devices.net"), null), null);
         DeviceIdentity identity = device("device-1", key);
 
         DeviceResponse response = finished(service, identity, register(service, identity));

@@ -80,7 +80,8 @@ class ReprovisioningTest {
 
     @Test
     void decide_whenMigratePolicyMovesDevice_thenDeviceDataMigratedWithItsTwin() {
-        Reprovisioning.Outcome outcome = Reprovisioning.decide(MIGRATE, assignedTo(HUB_A), HUB_B, "dev-1", INITIAL_TWIN);
+        Reprovisioning.Outcome outcome =
+                Reprovisioning.decide(MIGRATE, assignedTo(HUB_A), HUB_B, "dev-1", INITIAL_TWIN);
 
         assertThat(outcome).isEqualTo(new Reprovisioning.Outcome(HUB_B, RegistrationSubstatus.DEVICE_DATA_MIGRATED,
                 DEVICE_TWIN));

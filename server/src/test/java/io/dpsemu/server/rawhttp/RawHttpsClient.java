@@ -262,6 +262,16 @@ public final class RawHttpsClient implements AutoCloseable {
         return new Request(method + " " + target + " HTTP/1.1");
     }
 
+    /** A WebSocket upgrade to {@code target} with the headers every SDK sends; no subprotocol yet. */
+    public Request webSocketUpgrade(String target, String key) {
+        return request("GET", target)
+                .header("Host", host())
+                .header("Upgrade", "websocket")
+                .header("Connection", "Upgrade")
+                .header("Sec-WebSocket-Key", key)
+                .header("Sec-WebSocket-Version", "13");
+    }
+
     /**
      * An HTTP/1.1 request written as given: headers in order and spelling, and a body with a
      * {@code Content-Length} added unless the test set one itself.

@@ -32,12 +32,7 @@ public final class WebSocketMqtt implements AutoCloseable {
      * fails unless the server switches protocols.
      */
     public static WebSocketMqtt upgrade(RawHttpsClient client, String target) throws IOException {
-        RawHttpsClient.Response response = client.exchange(RawHttpsClient.request("GET", target)
-                .header("Host", client.host())
-                .header("Upgrade", "websocket")
-                .header("Connection", "Upgrade")
-                .header("Sec-WebSocket-Key", WebSocketFrames.newKey())
-                .header("Sec-WebSocket-Version", "13")
+        RawHttpsClient.Response response = client.exchange(client.webSocketUpgrade(target, WebSocketFrames.newKey())
                 .header("Sec-WebSocket-Protocol", "mqtt"));
         assertThat(response.status()).as("WebSocket upgrade: %s", response).isEqualTo(101);
         return new WebSocketMqtt(client);

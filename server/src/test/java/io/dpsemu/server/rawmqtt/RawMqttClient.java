@@ -3,6 +3,7 @@ package io.dpsemu.server.rawmqtt;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
@@ -63,14 +64,31 @@ public final class RawMqttClient implements AutoCloseable {
 
     /** As {@link #connect(int, Path)}, presenting the key managers' client certificate in the handshake. */
     public static RawMqttClient connect(int port, Path caPem, KeyManager[] clientCertificate) throws IOException {
-        SSLSocket socket = (SSLSocket) trusting(caPem, clientCertificate).getSocketFactory()
-                .createSocket("localhost", port);
+        return handshake((SSLSocket) trusting(caPem, clientCertificate).getSocketFactory()
+                .createSocket("localhost", port));
+    }
+
+    /**
+     * As {@link #connect(int, Path)}, from another local address: on Linux every 127.0.0.0/8 address
+     * reaches the loopback server, so tests can play a second host.
+     */
+    public static RawMqttClient connectFrom(InetAddress source, int port, Path caPem) throws IOException {
+        return handshake((SSLSocket) trusting(caPem, null).getSocketFactory()
+                .createSocket("localhost", port, source, 0));
+    }
+
+    private static RawMqttClient handshake(SSLSocket socket) throws IOException {
         socket.setEnabledProtocols(new String[] {"TLSv1.2"});
         var parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);
         socket.setSoTimeout((int) TIMEOUT.toMillis());
-        socket.startHandshake();
+        try {
+            socket.startHandshake();
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
         return new RawMqttClient(socket);
     }
 

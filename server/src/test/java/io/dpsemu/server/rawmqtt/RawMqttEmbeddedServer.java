@@ -162,6 +162,20 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+    /**
+     * Runs {@code action} (feeding connections, closing them) while the store thread is paused, so
+     * that the store answers nothing the action feeds until it is done: a race between connections,
+     * played in a chosen order. Then each connection's {@link Connection#runTasks()} collects its answers.
+     */
+    public void whileStorePaused(Runnable action) {
+        CountDownLatch resume = pauseStore();
+        try {
+            action.run();
+        } finally {
+            resume.countDown();
+        }
+    }
+
     /** Lets held registration writes complete and waits until the store thread is idle. */
     public void releaseRegistrationWrites() {
         hold.release();
@@ -208,7 +222,10 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
         }
     }
 
-    /** 2xx DPS responses always carry {@code operationId} and never say {@code unassigned} (device-protocol.md §0). */
+    /**
+     * 2xx DPS responses always carry {@code operationId} and never say {@code unassigned}
+     * (docs/protocol-notes.md#result-bodies).
+     */
     private static void checkDpsInvariants(RawMqttReply reply) {
         if (reply.isResponse() && reply.status() / 100 == 2) {
             JsonNode body = reply.json();
@@ -272,15 +289,15 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
 
         /** Feeds each array as one inbound buffer, lets the store answer, and returns what the server sent. */
         public List<RawMqttReply> send(byte[]... chunks) {
-            CountDownLatch resume = pauseStore();
-            try {
-                for (byte[] chunk : chunks) {
-                    channel.writeInbound(Unpooled.wrappedBuffer(chunk));
-                }
-            } finally {
-                resume.countDown();
-            }
+            whileStorePaused(() -> feed(chunks));
             return runTasks();
+        }
+
+        /** Feeds each array as one inbound buffer, without waiting for the store; see {@link #whileStorePaused}. */
+        public void feed(byte[]... chunks) {
+            for (byte[] chunk : chunks) {
+                channel.writeInbound(Unpooled.wrappedBuffer(chunk));
+            }
         }
 
         /** Moves the frozen embedded clock forward and returns what the server sent meanwhile. */

@@ -129,6 +129,9 @@ public final class RawMqttPackets {
         private int keepAliveSeconds = 60;
         private String username;
         private String password;
+        private String willTopic;
+        private String willMessage;
+        private Integer flags;
 
         private Connect(String clientId) {
             this.clientId = clientId;
@@ -160,13 +163,34 @@ public final class RawMqttPackets {
             return this;
         }
 
+        /** A will topic and message in the payload; the will flag is set unless {@link #flags} says otherwise. */
+        public Connect will(String topic, String message) {
+            this.willTopic = topic;
+            this.willMessage = message;
+            return this;
+        }
+
+        /**
+         * The CONNECT flags byte exactly as given, instead of the one the fields imply; the payload
+         * still carries the will, username and password that were set.
+         */
+        public Connect flags(int connectFlags) {
+            this.flags = connectFlags;
+            return this;
+        }
+
         public byte[] bytes() {
-            int flags = (cleanSession ? 0x02 : 0) | (username != null ? 0x80 : 0) | (password != null ? 0x40 : 0);
-            Bytes body = new Bytes().string(protocolName).u8(level).u8(flags).u16(keepAliveSeconds);
+            int implied = (cleanSession ? 0x02 : 0) | (willTopic != null ? 0x04 : 0) | (username != null ? 0x80 : 0)
+                    | (password != null ? 0x40 : 0);
+            Bytes body = new Bytes().string(protocolName).u8(level).u8(flags != null ? flags : implied)
+                    .u16(keepAliveSeconds);
             if (level == 5) {
                 body.u8(0); // no CONNECT properties
             }
             body.string(clientId);
+            if (willTopic != null) {
+                body.string(willTopic).string(willMessage);
+            }
             if (username != null) {
                 body.string(username);
             }

@@ -69,7 +69,7 @@ class EnrollmentResourceTest {
         JsonNode created = put("/enrollments/dev-1", symmetricKey(KEY_1, KEY_2)).json();
 
         Reply replaced = put("/enrollments/dev-1", "{\"registrationId\":\"dev-1\",\"deviceId\":\"device-one\","
-                + "\"attestation\":{\"type\":\"symmetricKey\"}}");
+                + "\"attestation\":{\"type\":\"symmetricKey\"}}", "*");
 
         assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
         JsonNode body = replaced.json();
@@ -82,7 +82,8 @@ class EnrollmentResourceTest {
 
     @Test
     void put_whenBodyIdDiffersFromPath_thenInvalid() {
-        Reply reply = put("/enrollments/dev-1", "{\"registrationId\":\"dev-2\",\"attestation\":{\"type\":\"symmetricKey\"}}");
+        Reply reply = put("/enrollments/dev-1",
+                "{\"registrationId\":\"dev-2\",\"attestation\":{\"type\":\"symmetricKey\"}}");
 
         assertInvalid(reply, "registrationId");
         assertThat(fixture.store.findEnrollment("dev-1")).isEmpty();
@@ -99,14 +100,18 @@ class EnrollmentResourceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"AAAAAAAAAAA=\"}}}|attestation.symmetricKey.primaryKey",
-            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"secondaryKey\":\"not base64!\"}}}|attestation.symmetricKey.secondaryKey",
+            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"AAAAAAAAAAA=\"}}}"
+                    + "|attestation.symmetricKey.primaryKey",
+            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"secondaryKey\":\"not base64!\"}}}"
+                    + "|attestation.symmetricKey.secondaryKey",
             "{}|attestation.type",
             "{\"attestation\":{\"type\":\"tpm\"}}|attestation.tpm.endorsementKey",
             "{\"deviceId\":\"bad id\",\"attestation\":{\"type\":\"symmetricKey\"}}|deviceId",
-            "{\"allocationPolicy\":\"static\",\"iotHubs\":[\"hub-a.example\",\"hub-b.example\"],\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
+            "{\"allocationPolicy\":\"static\",\"iotHubs\":[\"hub-a.example\",\"hub-b.example\"],"
+                    + "\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
             "{\"iotHubs\":[\"hub-a.example\"],\"attestation\":{\"type\":\"symmetricKey\"}}|allocationPolicy",
-            "{\"allocationPolicy\":\"hashed\",\"iotHubs\":[\"nowhere.example\"],\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
+            "{\"allocationPolicy\":\"hashed\",\"iotHubs\":[\"nowhere.example\"],"
+                    + "\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
             "{\"allocationPolicy\":\"custom\",\"attestation\":{\"type\":\"symmetricKey\"}}|customAllocationDefinition"})
     void put_whenDocumentBreaksARule_thenInvalidNamingTheField(String bodyAndField) {
         String[] parts = bodyAndField.split("\\|");
@@ -125,7 +130,8 @@ class EnrollmentResourceTest {
 
     @Test
     void put_whenGroupUsesTpm_thenInvalid() {
-        assertInvalid(put("/enrollmentGroups/g1", "{\"attestation\":{\"type\":\"tpm\",\"tpm\":{\"endorsementKey\":\"AAAA\"}}}"),
+        assertInvalid(put("/enrollmentGroups/g1",
+                "{\"attestation\":{\"type\":\"tpm\",\"tpm\":{\"endorsementKey\":\"AAAA\"}}}"),
                 "attestation.type");
     }
 
@@ -158,7 +164,7 @@ class EnrollmentResourceTest {
     @Test
     void ifMatch_whenStale_thenPreconditionFailedAndNothingChanges() {
         String stale = put("/enrollments/dev-1", symmetricKey(KEY_1, KEY_2)).json().path("etag").asText();
-        put("/enrollments/dev-1", "{\"deviceId\":\"second\",\"attestation\":{\"type\":\"symmetricKey\"}}");
+        put("/enrollments/dev-1", "{\"deviceId\":\"second\",\"attestation\":{\"type\":\"symmetricKey\"}}", "*");
 
         Reply reply = put("/enrollments/dev-1", "{\"deviceId\":\"lost\",\"attestation\":{\"type\":\"symmetricKey\"}}",
                 stale);
@@ -170,6 +176,112 @@ class EnrollmentResourceTest {
         assertThat(deleted.status()).isEqualTo(412);
         assertThat(fixture.store.findEnrollment("dev-1")).get()
                 .satisfies(e -> assertThat(e.deviceId()).isEqualTo("second"));
+    }
+
+    // ---- create or replace: a replace must be asked for (issue 11 case 4) ----
+
+    @Test
+    void put_whenExistingAndNeitherIfMatchNorEtag_thenConflictTellingHowToReplace_andNothingChanges() {
+        put("/enrollments/dev-1", "{\"deviceId\":\"kept\",\"allocationPolicy\":\"static\",\"iotHubs\":[\""
+                + ServiceApiFixture.HUB_B + "\"]," + symmetricKeyAttestation(KEY_1, KEY_2) + "}");
+
+        Reply minimal = put("/enrollments/dev-1",
+                "{\"registrationId\":\"dev-1\",\"attestation\":{\"type\":\"symmetricKey\"}}");
+        Reply blankIfMatch = put("/enrollments/dev-1", "{\"attestation\":{\"type\":\"symmetricKey\"}}", "");
+        Reply group = put("/enrollmentGroups/g1", symmetricKey(KEY_1, KEY_2));
+        Reply groupAgain = put("/enrollmentGroups/g1", "{\"attestation\":{\"type\":\"symmetricKey\"}}");
+
+        for (Reply reply : List.of(minimal, blankIfMatch, groupAgain)) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(409);
+            assertThat(reply.errorCode()).isEqualTo(409001);
+            assertThat(reply.header("x-ms-error-code")).isEqualTo("409001");
+            assertThat(reply.json().path("message").asText()).contains("already exists").contains("If-Match")
+                    .contains("etag");
+            assertThat(reply.body()).doesNotContain(KEY_1).doesNotContain(KEY_2);
+        }
+        assertThat(group.status()).isEqualTo(200);
+        assertThat(fixture.store.findEnrollment("dev-1")).get().satisfies(e -> {
+            assertThat(e.deviceId()).isEqualTo("kept");
+            assertThat(e.iotHubs()).containsExactly(ServiceApiFixture.HUB_B);
+        });
+    }
+
+    @Test
+    void put_whenTheDocumentCarriesTheCurrentEtag_thenReplaced_andAStaleOneFails() {
+        String etag = put("/enrollments/dev-1", symmetricKey(KEY_1, KEY_2)).json().path("etag").asText();
+
+        Reply replaced = put("/enrollments/dev-1", "{\"etag\":" + jsonString(etag) + ",\"deviceId\":\"second\","
+                + "\"attestation\":{\"type\":\"symmetricKey\"}}");
+        Reply stale = put("/enrollments/dev-1", "{\"etag\":" + jsonString(etag) + ",\"deviceId\":\"lost\","
+                + "\"attestation\":{\"type\":\"symmetricKey\"}}");
+
+        assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.errorCode()).isEqualTo(412001);
+        assertThat(fixture.store.findEnrollment("dev-1")).get()
+                .satisfies(e -> assertThat(e.deviceId()).isEqualTo("second"));
+    }
+
+    @Test
+    void put_whenIfMatchStar_thenTheDocumentReplacesEveryField() {
+        put("/enrollments/dev-1", "{\"deviceId\":\"gone\",\"initialTwin\":{\"tags\":{\"a\":1}},"
+                + symmetricKeyAttestation(KEY_1, KEY_2) + "}");
+
+        Reply replaced = put("/enrollments/dev-1", "{\"attestation\":{\"type\":\"symmetricKey\"}}", "*");
+
+        assertThat(replaced.status()).isEqualTo(200);
+        assertThat(fixture.store.findEnrollment("dev-1")).get().satisfies(e -> {
+            assertThat(e.deviceId()).isNull();
+            assertThat(e.initialTwin()).isNull();
+            assertThat(e.attestation().symmetricKey().primaryKey()).as("omitted keys are kept").isEqualTo(KEY_1);
+        });
+    }
+
+    // ---- keys only to readers (issue 11 case 4) ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/enrollments/dev-a", "/enrollmentGroups/group-a"})
+    void put_byAPolicyWithoutEnrollmentRead_whenCreating_thenGeneratedKeysAreStoredButNotReturned(String path) {
+        Reply created = fixture.call("PUT", path + Q).as(ServiceApiFixture.WRITER, ServiceApiFixture.WRITER_KEY)
+                .body("{\"attestation\":{\"type\":\"symmetricKey\"}}").send();
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        assertThat(created.json().at("/attestation/type").asText()).isEqualTo("symmetricKey");
+        assertThat(created.json().at("/attestation/symmetricKey/primaryKey").isMissingNode()).isTrue();
+        assertThat(created.json().at("/attestation/symmetricKey/secondaryKey").isMissingNode()).isTrue();
+        assertThat(created.json().path("etag").asText()).isNotBlank();
+        Reply mechanism = fixture.call("POST", path + "/attestationmechanism" + Q).body("{}").send();
+        String stored = mechanism.json().at("/symmetricKey/primaryKey").asText();
+        assertThat(Base64.getDecoder().decode(stored)).hasSize(64);
+        assertThat(created.body()).doesNotContain(stored);
+    }
+
+    /** The reproduction of issue 11 case 4: a writer's minimal PUT answered with the stored key. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/enrollments/dev-a", "/enrollmentGroups/group-a"})
+    void put_byAPolicyWithoutEnrollmentRead_whenReplacing_thenTheStoredKeysAreNotReturned(String path) {
+        put(path, symmetricKey(KEY_1, KEY_2));
+
+        Reply replaced = fixture.call("PUT", path + Q).as(ServiceApiFixture.WRITER, ServiceApiFixture.WRITER_KEY)
+                .header("If-Match", "*").body("{\"attestation\":{\"type\":\"symmetricKey\"}}").send();
+        Reply withoutIfMatch = fixture.call("PUT", path + Q)
+                .as(ServiceApiFixture.WRITER, ServiceApiFixture.WRITER_KEY)
+                .body("{\"attestation\":{\"type\":\"symmetricKey\"}}").send();
+
+        assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
+        assertThat(replaced.body()).doesNotContain(KEY_1).doesNotContain(KEY_2);
+        assertThat(withoutIfMatch.status()).isEqualTo(409);
+        assertThat(withoutIfMatch.body()).doesNotContain(KEY_1).doesNotContain(KEY_2);
+    }
+
+    @Test
+    void put_byAPolicyWithEnrollmentRead_thenTheWrittenKeysAreReturned() {
+        Reply created = put("/enrollments/dev-a", "{\"attestation\":{\"type\":\"symmetricKey\"}}");
+        Reply replaced = put("/enrollments/dev-a", "{\"attestation\":{\"type\":\"symmetricKey\"}}", "*");
+
+        String generated = created.json().at("/attestation/symmetricKey/primaryKey").asText();
+        assertThat(Base64.getDecoder().decode(generated)).hasSize(64);
+        assertThat(replaced.json().at("/attestation/symmetricKey/primaryKey").asText()).isEqualTo(generated);
     }
 
     // ---- GET, attestationmechanism, DELETE ----
@@ -353,7 +465,8 @@ class EnrollmentResourceTest {
     void query_whenNotUnderstood_thenBadRequest() {
         Reply unknownField = fixture.call("POST", "/enrollments/query" + Q)
                 .body("{\"query\":\"SELECT * FROM enrollments WHERE iotHubs = 'x'\"}").send();
-        Reply badSyntax = fixture.call("POST", "/enrollments/query" + Q).body("{\"query\":\"SELECT id FROM x\"}").send();
+        Reply badSyntax = fixture.call("POST", "/enrollments/query" + Q)
+                .body("{\"query\":\"SELECT id FROM x\"}").send();
         Reply badPageSize = fixture.call("POST", "/enrollments/query" + Q).header("x-ms-max-item-count", "ten")
                 .body("{\"query\":\"SELECT * FROM enrollments\"}").send();
         Reply badContinuation = fixture.call("POST", "/enrollments/query" + Q).header("x-ms-continuation", "%%%")
@@ -441,6 +554,21 @@ class EnrollmentResourceTest {
     }
 
     @Test
+    void bulkUpdateIfMatchETag_whenAnItemHasNoEtag_thenThatItemFailsAndIsNotWritten() {
+        put("/enrollments/dev-1", "{\"deviceId\":\"kept\"," + symmetricKeyAttestation(KEY_1, KEY_2) + "}");
+
+        Reply reply = fixture.call("POST", "/enrollments" + Q).body("{\"mode\":\"updateIfMatchETag\",\"enrollments\":["
+                + "{\"registrationId\":\"dev-1\",\"deviceId\":\"lost\",\"attestation\":{\"type\":\"symmetricKey\"}}]}")
+                .send();
+
+        assertThat(reply.json().path("isSuccessful").asBoolean()).isFalse();
+        assertThat(reply.json().at("/errors/0/errorCode").asInt()).isEqualTo(400004);
+        assertThat(reply.json().at("/errors/0/errorStatus").asText()).contains("etag");
+        assertThat(fixture.store.findEnrollment("dev-1")).get()
+                .satisfies(e -> assertThat(e.deviceId()).isEqualTo("kept"));
+    }
+
+    @Test
     void bulk_whenModeUnknown_thenEveryItemFails() {
         Reply reply = fixture.call("POST", "/enrollments" + Q).body("{\"mode\":\"upsert\",\"enrollments\":["
                 + "{\"registrationId\":\"dev-1\",\"attestation\":{\"type\":\"symmetricKey\"}}]}").send();
@@ -481,8 +609,12 @@ class EnrollmentResourceTest {
     }
 
     private static String symmetricKey(String primary, String secondary) {
-        return "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"" + primary
-                + "\",\"secondaryKey\":\"" + secondary + "\"}}}";
+        return "{" + symmetricKeyAttestation(primary, secondary) + "}";
+    }
+
+    private static String symmetricKeyAttestation(String primary, String secondary) {
+        return "\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"" + primary
+                + "\",\"secondaryKey\":\"" + secondary + "\"}}";
     }
 
     private List<Reply> queryAll(String path, String body, String pageSize) {

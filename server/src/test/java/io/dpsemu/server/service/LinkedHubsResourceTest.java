@@ -35,8 +35,10 @@ class LinkedHubsResourceTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).isEqualTo(DpsJson.read("{\"allocationPolicy\":\"geoLatency\",\"linkedHubs\":["
-                + "{\"hostName\":\"" + ServiceApiFixture.HUB_A + "\",\"allocationWeight\":1,\"applyAllocationPolicy\":true},"
-                + "{\"hostName\":\"" + ServiceApiFixture.HUB_B + "\",\"allocationWeight\":7,\"applyAllocationPolicy\":false}]}",
+                + "{\"hostName\":\"" + ServiceApiFixture.HUB_A + "\","
+                + "\"allocationWeight\":1,\"applyAllocationPolicy\":true},"
+                + "{\"hostName\":\"" + ServiceApiFixture.HUB_B + "\","
+                + "\"allocationWeight\":7,\"applyAllocationPolicy\":false}]}",
                 JsonNode.class));
     }
 

@@ -48,8 +48,13 @@ final class ServiceApiFixture implements AutoCloseable {
     static final String HOST = "dps.example.test";
     static final String HUB_A = "hub-a.example";
     static final String HUB_B = "hub-b.example";
+    /** A further name of the service ({@code service.hostAliases}). */
+    static final String ALIAS = "dps-alias.example.test";
     static final String READER = "reader";
     static final String READER_KEY = newKey();
+    /** A policy with {@code EnrollmentWrite} only: it may write enrollments but not read their keys. */
+    static final String WRITER = "writer";
+    static final String WRITER_KEY = newKey();
 
     final InMemoryStore store = new InMemoryStore();
     final ServicePolicies policies;
@@ -63,13 +68,15 @@ final class ServiceApiFixture implements AutoCloseable {
     }
 
     ServiceApiFixture(Path dataDir, int maxBulkItems, int maxQueryPageSize) {
-        ServiceApiConfig config = new ServiceApiConfig(HOST, List.of(new ServicePolicyConfig(READER,
-                List.of("EnrollmentRead", "RegistrationStatusRead"), READER_KEY, newKey())), maxBulkItems,
-                maxQueryPageSize);
+        ServiceApiConfig config = new ServiceApiConfig(HOST, List.of(ALIAS), List.of(
+                new ServicePolicyConfig(READER, List.of("EnrollmentRead", "RegistrationStatusRead"), READER_KEY,
+                        newKey()),
+                new ServicePolicyConfig(WRITER, List.of("EnrollmentWrite"), WRITER_KEY, newKey())),
+                maxBulkItems, maxQueryPageSize, ServiceApiConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
         policies = ServicePolicies.load(dataDir, config);
         ownerKey = policies.find(ServicePolicyNames.OWNER).orElseThrow().primaryKey();
         api = new ServiceApi(store, threads.executor(), threads.health(),
-                new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), HOST),
+                new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), config),
                 new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
                 new LinkedHubsResource(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 7, false)),

@@ -6,6 +6,7 @@ import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.auth.ServicePolicyNames;
 import io.dpsemu.server.service.ServiceApiFixture.Reply;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,15 +65,41 @@ class ServiceApiTest {
         assertThat(reply.json().path("message").asText()).contains("expired");
     }
 
+    /** Issue 11 case 10: the request's Host used to decide which sr was accepted. */
     @Test
-    void request_whenTokenIsForTheHostHeader_thenAccepted() {
-        String token = SasTokens.create("localhost", fixture.ownerKey, Instant.now().plusSeconds(60),
+    void request_whenTokenIsForTheHostHeaderButNotThisService_thenUnauthorized() {
+        String token = SasTokens.create("other-dps.example", fixture.ownerKey, Instant.now().plusSeconds(60),
+                ServicePolicyNames.OWNER);
+
+        Reply reply = fixture.call("GET", "/enrollments/dev-1" + Q).header("Host", "other-dps.example:443")
+                .header("Authorization", token).send();
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.errorCode()).isEqualTo(401002);
+        assertThat(reply.json().path("message").asText()).contains("other-dps.example")
+                .contains(ServiceApiFixture.HOST);
+    }
+
+    @Test
+    void request_whenTokenIsForAnAlias_thenAcceptedWhateverTheHostHeader() {
+        String token = SasTokens.create(ServiceApiFixture.ALIAS, fixture.ownerKey, Instant.now().plusSeconds(60),
                 ServicePolicyNames.OWNER);
 
         Reply reply = fixture.call("GET", "/enrollments/dev-1" + Q).header("Host", "localhost:443")
                 .header("Authorization", token).send();
 
-        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+    }
+
+    @Test
+    void request_whenTokenOutlivesTheMaximumLifetime_thenUnauthorized() {
+        String token = SasTokens.create(ServiceApiFixture.HOST, fixture.ownerKey,
+                Instant.now().plus(Duration.ofDays(400)), ServicePolicyNames.OWNER);
+
+        Reply reply = fixture.call("GET", "/enrollments/dev-1" + Q).header("Authorization", token).send();
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.json().path("message").asText()).contains("service.maxTokenLifetimeSeconds");
     }
 
     @Test
@@ -109,7 +136,8 @@ class ServiceApiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/enrollments/%zz", "/enrollments/dev-1%", "/registrations/%C3%28", "/enrollmentGroups/%/query"})
+    @ValueSource(strings = {"/enrollments/%zz", "/enrollments/dev-1%", "/registrations/%C3%28",
+        "/enrollmentGroups/%/query"})
     void path_whenPercentEncodingIsBroken_thenBadRequestRatherThanAnException(String path) {
         Reply reply = fixture.call("GET", path + Q).send();
 

@@ -41,7 +41,8 @@ class CertificateIssuerTest {
     void selfSignedCa_thenIsBackdatedOneHourAsBefore() {
         Instant now = Instant.parse("2030-05-05T05:05:05Z");
 
-        X509Certificate ca = CertificateIssuer.selfSignedCa(CertificateIssuer.newP256KeyPair(), "ca", now, Duration.ofDays(2));
+        X509Certificate ca =
+                CertificateIssuer.selfSignedCa(CertificateIssuer.newP256KeyPair(), "ca", now, Duration.ofDays(2));
 
         assertThat(ca.getNotBefore().toInstant()).isEqualTo(now.minus(Duration.ofHours(1)));
         assertThat(ca.getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofDays(2)));
@@ -58,7 +59,8 @@ class CertificateIssuerTest {
                 rootKeys.getPrivate(), NOT_BEFORE, NOT_AFTER);
 
         assertThat(intermediate.getBasicConstraints()).isEqualTo(3);
-        assertThat(intermediate.getIssuerX500Principal().getEncoded()).isEqualTo(root.getSubjectX500Principal().getEncoded());
+        assertThat(intermediate.getIssuerX500Principal().getEncoded())
+                .isEqualTo(root.getSubjectX500Principal().getEncoded());
         intermediate.verify(rootKeys.getPublic());
     }
 
@@ -92,7 +94,9 @@ class CertificateIssuerTest {
 
     @Test
     void builder_whenNotAfterIsNotAfterNotBefore_thenThrows() {
-        assertThatThrownBy(() -> CertificateIssuer.rootCa(CertificateIssuer.newP256KeyPair(), "ca", NOT_AFTER, NOT_BEFORE))
+        KeyPair keys = CertificateIssuer.newP256KeyPair();
+
+        assertThatThrownBy(() -> CertificateIssuer.rootCa(keys, "ca", NOT_AFTER, NOT_BEFORE))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -52,7 +52,8 @@ class LocalCertificateAuthorityTest {
     @Test
     void ensure_thenCaIsAP256RootWithCriticalConstraints() {
         Instant now = Instant.now();
-        X509Certificate ca = Pem.readCertificates(LocalCertificateAuthority.ensure(tlsDir(), List.of()).caCertificate()).get(0);
+        TlsFiles files = LocalCertificateAuthority.ensure(tlsDir(), List.of());
+        X509Certificate ca = Pem.readCertificates(files.caCertificate()).get(0);
 
         assertThat(ca.getSubjectX500Principal().getName()).matches("CN=dpsemu local CA [0-9a-f]{8}");
         assertThat(ca.getIssuerX500Principal()).isEqualTo(ca.getSubjectX500Principal());
@@ -61,7 +62,8 @@ class LocalCertificateAuthorityTest {
         assertThat(ca.getKeyUsage()).containsExactly(false, false, false, false, false, true, true, false, false);
         assertThat(ca.getCriticalExtensionOIDs()).containsExactlyInAnyOrder(BASIC_CONSTRAINTS, KEY_USAGE);
         assertThat(ca.getExtensionValue(Extension.subjectKeyIdentifier.getId())).isNotNull();
-        assertThat(ca.getNotAfter().toInstant()).isBetween(now.plus(Duration.ofDays(3650)), now.plus(Duration.ofDays(3660)));
+        assertThat(ca.getNotAfter().toInstant())
+                .isBetween(now.plus(Duration.ofDays(3650)), now.plus(Duration.ofDays(3660)));
     }
 
     @Test
@@ -80,7 +82,8 @@ class LocalCertificateAuthorityTest {
         assertThat(server.getKeyUsage()).startsWith(true, false, false, false, false, false);
         assertThat(server.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
         assertThat(authorityKeyId(server)).isEqualTo(subjectKeyId(ca));
-        assertThat(server.getNotAfter().toInstant()).isBetween(now.plus(Duration.ofDays(396)), now.plus(Duration.ofDays(398)));
+        assertThat(server.getNotAfter().toInstant())
+                .isBetween(now.plus(Duration.ofDays(396)), now.plus(Duration.ofDays(398)));
         assertThat(Pem.readPrivateKey(files.privateKey()).getAlgorithm()).isEqualTo("EC");
     }
 
@@ -90,7 +93,8 @@ class LocalCertificateAuthorityTest {
 
         assertThat(SubjectName.of(Pem.readCertificates(files.certificateChain()).get(0))).contains(
                 SubjectName.parse("localhost"), new SubjectName(true, "127.0.0.1"), new SubjectName(true, "::1"),
-                new SubjectName(false, "dps.example.test"), new SubjectName(true, "10.1.2.3"), new SubjectName(true, "fe80::1"),
+                new SubjectName(false, "dps.example.test"), new SubjectName(true, "10.1.2.3"),
+                new SubjectName(true, "fe80::1"),
                 SubjectName.parse(InetAddress.getLocalHost().getHostName()));
     }
 
@@ -104,7 +108,8 @@ class LocalCertificateAuthorityTest {
                     .as(key.toString()).isEqualTo("rw-------");
             assertThat(Files.readAllLines(key).get(0)).isEqualTo("-----BEGIN PRIVATE KEY-----");
         }
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.caCertificate()))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.caCertificate())))
+                .isEqualTo("rw-r--r--");
     }
 
     @Test

@@ -63,7 +63,8 @@ class SslContextsHandshakeTest {
     @MethodSource("providers")
     void handshake_whenClientOffersTls13_thenSucceedsWithTls13(SslProvider provider) throws Exception {
         try (TlsTestServer server = start(provider)) {
-            SSLSession session = client().handshake("localhost", server.port(), TlsTestClient.protocols("TLSv1.3", "TLSv1.2"));
+            SSLSession session =
+                    client().handshake("localhost", server.port(), TlsTestClient.protocols("TLSv1.3", "TLSv1.2"));
 
             assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
         }
@@ -131,7 +132,8 @@ class SslContextsHandshakeTest {
     /** Shows the raw ClientHello of the TLS 1.1 test is well formed: changing only its version makes it succeed. */
     @ParameterizedTest
     @MethodSource("providers")
-    void handshake_whenRawClientHelloOffersTls12_thenServerAnswersWithServerHello(SslProvider provider) throws Exception {
+    void handshake_whenRawClientHelloOffersTls12_thenServerAnswersWithServerHello(SslProvider provider)
+            throws Exception {
         try (TlsTestServer server = start(provider)) {
             byte[] tls12Hello = TlsTestClient.clientHello(3, List.of(0xc02b));
 
@@ -140,7 +142,8 @@ class SslContextsHandshakeTest {
     }
 
     static Stream<Arguments> providersAndProtocols() {
-        return providers().flatMap(provider -> Stream.of("TLSv1.2", "TLSv1.3").map(protocol -> Arguments.of(provider, protocol)));
+        return providers().flatMap(provider -> Stream.of("TLSv1.2", "TLSv1.3")
+                .map(protocol -> Arguments.of(provider, protocol)));
     }
 
     @ParameterizedTest
@@ -173,7 +176,8 @@ class SslContextsHandshakeTest {
 
     @ParameterizedTest
     @MethodSource("providers")
-    void handshake_whenSessionIsResumed_thenPeerChainStillReturnsClientCertificate(SslProvider provider) throws Exception {
+    void handshake_whenSessionIsResumed_thenPeerChainStillReturnsClientCertificate(SslProvider provider)
+            throws Exception {
         KeyPair deviceKeys = CertificateIssuer.newP256KeyPair();
         X509Certificate device = TestPki.selfSignedDeviceCertificate(deviceKeys, "device-2");
         TlsTestClient client = TlsTestClient.trusting(files.caCertificate(),
@@ -195,7 +199,9 @@ class SslContextsHandshakeTest {
         return providers().flatMap(provider -> Stream.of(ServerKey.values()).map(key -> Arguments.of(provider, key)));
     }
 
-    /** Every TLS 1.2 suite the JDK client knows, one at a time: exactly the profile's suites for the key type succeed. */
+    /**
+     * Every TLS 1.2 suite the JDK client knows, one at a time: exactly the profile's suites for the key type succeed.
+     */
     @ParameterizedTest
     @MethodSource("providersAndServerKeys")
     void handshake_whenClientOffersOneTls12Suite_thenOnlyProfileSuitesSucceed(SslProvider provider, ServerKey serverKey)
@@ -232,7 +238,8 @@ class SslContextsHandshakeTest {
         KeyMaterial ca = KeyMaterial.load(files.caCertificate(), dir.resolve("tls/ca-key.pem"));
         KeyPair rsa = TestPki.rsaKeyPair();
         X509Certificate certificate = CertificateIssuer.serverCertificate(rsa.getPublic(), "dpsemu",
-                SubjectName.parseAll(List.of("localhost")), ca.leaf(), ca.privateKey(), Instant.now(), Duration.ofDays(1));
+                SubjectName.parseAll(List.of("localhost")), ca.leaf(), ca.privateKey(), Instant.now(),
+                Duration.ofDays(1));
         return new TlsFiles(
                 TestPki.writeCertificates(dir.resolve("rsa.pem"), List.of(certificate, ca.leaf())),
                 TestPki.writePkcs1Key(dir.resolve("rsa-key.pem"), rsa.getPrivate()),
@@ -248,7 +255,8 @@ class SslContextsHandshakeTest {
     }
 
     private static TlsTestServer start(SslProvider provider, TlsFiles material) throws InterruptedException {
-        assumeTrue(provider != SslProvider.OPENSSL || OpenSsl.isAvailable(), "OpenSSL (netty-tcnative) is not available");
+        assumeTrue(provider != SslProvider.OPENSSL || OpenSsl.isAvailable(),
+                "OpenSSL (netty-tcnative) is not available");
         return new TlsTestServer(SslContexts.forServer(material.certificateChain(), material.privateKey(), provider));
     }
 }

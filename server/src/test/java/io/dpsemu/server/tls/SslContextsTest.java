@@ -1,5 +1,8 @@
 package io.dpsemu.server.tls;
 
+import org.junit.jupiter.api.AfterEach;
+import java.util.ArrayList;
+import io.netty.util.ReferenceCountUtil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -37,16 +40,30 @@ class SslContextsTest {
         return Stream.of(SslProvider.OPENSSL, SslProvider.JDK);
     }
 
+    /** Contexts built by a test, released after it (OpenSSL contexts are reference-counted). */
+    private final List<SslContext> contexts = new ArrayList<>();
+
+    @AfterEach
+    void releaseContexts() {
+        contexts.forEach(ReferenceCountUtil::release);
+    }
+
+    private SslContext built(SslContext context) {
+        contexts.add(context);
+        return context;
+    }
+
     @ParameterizedTest
     @MethodSource("providers")
     void forServer_thenContextOffersExactlyTheConfiguredSuites(SslProvider provider) {
         assumeProvider(provider);
 
-        SslContext context = SslContexts.forServer(files.certificateChain(), files.privateKey(), provider);
+        SslContext context = built(SslContexts.forServer(files.certificateChain(), files.privateKey(), provider));
 
         assertThat(context.isServer()).isTrue();
         assertThat(context.cipherSuites()).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(SslContexts.TLS13_CIPHER_SUITES.stream(), SslContexts.TLS12_CIPHER_SUITES.stream()).toList());
+                Stream.concat(SslContexts.TLS13_CIPHER_SUITES.stream(), SslContexts.TLS12_CIPHER_SUITES.stream())
+                        .toList());
     }
 
     @ParameterizedTest
@@ -55,15 +72,16 @@ class SslContextsTest {
         assumeProvider(provider);
         Path sec1 = writeSec1ServerKey(true);
 
-        assertThat(Files.readAllLines(sec1)).contains("-----BEGIN EC PARAMETERS-----", "-----BEGIN EC PRIVATE KEY-----");
-        assertThat(SslContexts.forServer(files.certificateChain(), sec1, provider).isServer()).isTrue();
+        assertThat(Files.readAllLines(sec1))
+                .contains("-----BEGIN EC PARAMETERS-----", "-----BEGIN EC PRIVATE KEY-----");
+        assertThat(built(SslContexts.forServer(files.certificateChain(), sec1, provider)).isServer()).isTrue();
     }
 
     @Test
     void forServer_whenSec1KeyOmitsThePublicKey_thenBuilds() {
         Path sec1 = writeSec1ServerKey(false);
 
-        assertThat(SslContexts.forServer(files.certificateChain(), sec1).isServer()).isTrue();
+        assertThat(built(SslContexts.forServer(files.certificateChain(), sec1)).isServer()).isTrue();
     }
 
     @Test
@@ -117,7 +135,7 @@ class SslContextsTest {
         assertThatThrownBy(() -> SslContexts.forServer(garbage, files.privateKey()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(garbage + ": ")
-                .hasMessageContaining("not a valid PEM certificate file");
+                .hasMessageContaining("no certificate");
     }
 
     @Test
@@ -125,7 +143,7 @@ class SslContextsTest {
         assertThatThrownBy(() -> SslContexts.forServer(files.privateKey(), files.privateKey()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(files.privateKey() + ": ")
-                .hasMessageContaining("no PEM certificate");
+                .hasMessageContaining("no certificate");
     }
 
     @Test
@@ -139,7 +157,8 @@ class SslContextsTest {
 
     @Test
     void forServer_whenKeyIsEncrypted_thenThrowsNamingIt() {
-        Path encrypted = TestPki.writeEncryptedKey(dir.resolve("encrypted-key.pem"), Pem.readPrivateKey(files.privateKey()));
+        Path encrypted =
+                TestPki.writeEncryptedKey(dir.resolve("encrypted-key.pem"), Pem.readPrivateKey(files.privateKey()));
 
         assertThatThrownBy(() -> SslContexts.forServer(files.certificateChain(), encrypted))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -154,7 +173,7 @@ class SslContextsTest {
         Path pkcs1 = TestPki.writePkcs1Key(dir.resolve("rsa-key.pem"), rsa.getPrivate());
 
         assertThat(Files.readAllLines(pkcs1).get(0)).isEqualTo("-----BEGIN RSA PRIVATE KEY-----");
-        assertThat(SslContexts.forServer(certificate, pkcs1).isServer()).isTrue();
+        assertThat(built(SslContexts.forServer(certificate, pkcs1)).isServer()).isTrue();
     }
 
     @Test
@@ -168,6 +187,7 @@ class SslContextsTest {
     }
 
     private static void assumeProvider(SslProvider provider) {
-        assumeTrue(provider != SslProvider.OPENSSL || OpenSsl.isAvailable(), "OpenSSL (netty-tcnative) is not available");
+        assumeTrue(provider != SslProvider.OPENSSL || OpenSsl.isAvailable(),
+                "OpenSSL (netty-tcnative) is not available");
     }
 }

@@ -82,7 +82,8 @@ class CertificateFactsTest {
     void sha256_equalsTheInfoThumbprint() {
         X509Certificate certificate = issuer.getCertificate();
 
-        assertThat(CertificateFacts.sha256(certificate)).isEqualTo(CertificateFacts.info(certificate).sha256Thumbprint());
+        assertThat(CertificateFacts.sha256(certificate))
+                .isEqualTo(CertificateFacts.info(certificate).sha256Thumbprint());
         assertThat(CertificateFacts.sha256(certificate)).isNotEqualTo(CertificateFacts.sha256(root.getCertificate()));
     }
 

@@ -179,7 +179,8 @@ class ChainVerifierTest {
         X509Bundle device = leaf("device-1", future);
 
         assertThat(ChainVerifier.problem(chain(device), future.getCertificate(), NOW))
-                .isEqualTo("the enrolled certificate 'CN=New Root' is not valid before " + NOW.plus(Duration.ofDays(1)));
+                .isEqualTo("the enrolled certificate 'CN=New Root' is not valid before "
+                        + NOW.plus(Duration.ofDays(1)));
     }
 
     @Test
@@ -238,8 +239,8 @@ class ChainVerifierTest {
 
     @Test
     void leafProblem_atTheValidityBounds_thenInclusive() {
-        X509Bundle bounded = build(() -> device("device-1").notBefore(NOW.minusSeconds(10)).notAfter(NOW.plusSeconds(10))
-                .buildIssuedBy(intermediate));
+        X509Bundle bounded = build(() -> device("device-1").notBefore(NOW.minusSeconds(10))
+                .notAfter(NOW.plusSeconds(10)).buildIssuedBy(intermediate));
 
         assertThat(ChainVerifier.leafProblem(bounded.getCertificate(), NOW.minusSeconds(10))).isNull();
         assertThat(ChainVerifier.leafProblem(bounded.getCertificate(), NOW.plusSeconds(10))).isNull();

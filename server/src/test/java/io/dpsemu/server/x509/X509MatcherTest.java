@@ -49,7 +49,8 @@ class X509MatcherTest {
                 new X509CertificateWithInfo(primaryPem, null),
                 secondaryPem == null ? null : new X509CertificateWithInfo(secondaryPem, null));
         return new IndividualEnrollment(registrationId, null, null,
-                new AttestationMechanism(AttestationType.X509, null, new X509Attestation(certificates, null, null), null),
+                new AttestationMechanism(AttestationType.X509, null, new X509Attestation(certificates, null, null),
+                        null),
                 null, null, null, null, status, null, null, null, null, null, null);
     }
 

@@ -21,7 +21,8 @@ final class CaCommand extends IssueCommand {
             description = "subject common name (default: ${DEFAULT-VALUE})")
     String commonName;
 
-    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "3650", description = "validity in days (default: ${DEFAULT-VALUE})")
+    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "3650",
+            description = "validity in days (default: ${DEFAULT-VALUE})")
     int days;
 
     @Option(names = "--out-cert", order = 13, paramLabel = "FILE", defaultValue = "ca.pem",

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  * Relative paths are resolved against the working directory.
  */
 @Command(name = "cert", mixinStandardHelpOptions = true,
-        description = "Make test certificates for X.509 attestation (a root CA, intermediate CAs, device certificates) and check a chain against the enrollments.",
+        description = "Make test certificates for X.509 attestation (a root CA, intermediate CAs, device certificates)"
+                + " and check a chain against the enrollments.",
         subcommands = {CaCommand.class, IntermediateCommand.class, DeviceCommand.class, VerifyCommand.class},
         footer = {"",
             "Chains: a CA certificate file holds one certificate. A device certificate file holds the device"

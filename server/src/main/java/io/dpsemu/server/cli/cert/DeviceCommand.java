@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dpsemu cert device}: a device (TLS client) certificate whose CN is the registration id. */
@@ -33,17 +34,15 @@ final class DeviceCommand extends IssueCommand {
             description = "registration id: at most 64 characters of A-Z a-z 0-9 - . _ :")
     String registrationId;
 
-    @Option(names = "--ca", order = 2, paramLabel = "FILE", required = true, description = "certificate of the issuing CA (PEM)")
-    Path ca;
-
-    @Option(names = "--ca-key", order = 3, paramLabel = "FILE", required = true, description = "private key of the issuing CA (PEM)")
-    Path caKey;
+    @Mixin
+    IssuingCaOptions issuingCa;
 
     @Option(names = "--chain", order = 4, paramLabel = "FILE", arity = "1..*",
             description = "further issuer certificates to append after the issuing CA, in order (repeatable)")
     List<Path> chain = new ArrayList<>();
 
-    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "365", description = "validity in days (default: ${DEFAULT-VALUE})")
+    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "365",
+            description = "validity in days (default: ${DEFAULT-VALUE})")
     int days;
 
     @Option(names = "--out-cert", order = 13, paramLabel = "FILE",
@@ -62,10 +61,10 @@ final class DeviceCommand extends IssueCommand {
     @Override
     void issue(Instant now, PrintWriter out, PrintWriter err) {
         checkRegistrationId(registrationId);
-        Issuer issuer = loadIssuer(ca, caKey);
+        Issuer issuer = loadIssuer(issuingCa);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--ca", issuer.file());
-        inputs.put("--ca-key", resolve(caKey));
+        inputs.put("--ca-key", issuer.keyFile());
         List<X509Certificate> intermediates = intermediates(issuer, inputs, err);
         Path certificateFile = resolve(outCert != null ? outCert : Path.of(registrationId + ".pem"));
         Path keyFile = resolve(outKey != null ? outKey : Path.of(registrationId + "-key.pem"));
@@ -87,12 +86,12 @@ final class DeviceCommand extends IssueCommand {
 
     static void checkRegistrationId(String id) {
         if (id.length() > MAX_REGISTRATION_ID) {
-            throw new BadInputException("--cn", "the registration id is " + id.length()
+            throw new CertInputException("--cn", "the registration id is " + id.length()
                     + " characters long; the maximum for X.509 attestation is " + MAX_REGISTRATION_ID);
         }
         Optional<String> problem = RegistrationIds.problem(id);
         if (problem.isPresent()) {
-            throw new BadInputException("--cn", problem.get());
+            throw new CertInputException("--cn", problem.get());
         }
     }
 
@@ -115,7 +114,8 @@ final class DeviceCommand extends IssueCommand {
         return intermediates;
     }
 
-    private static void add(List<X509Certificate> intermediates, X509Certificate certificate, Path file, PrintWriter err) {
+    private static void add(List<X509Certificate> intermediates, X509Certificate certificate, Path file,
+            PrintWriter err) {
         if (intermediates.contains(certificate)) {
             return;
         }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dpsemu cert intermediate}: a CA certificate signed by a root or another intermediate. */
@@ -21,11 +22,8 @@ import picocli.CommandLine.Option;
                 + " and, for deeper chains, each --chain file (such as the intermediate that signed this one)."})
 final class IntermediateCommand extends IssueCommand {
 
-    @Option(names = "--ca", order = 2, paramLabel = "FILE", required = true, description = "certificate of the issuing CA (PEM)")
-    Path ca;
-
-    @Option(names = "--ca-key", order = 3, paramLabel = "FILE", required = true, description = "private key of the issuing CA (PEM)")
-    Path caKey;
+    @Mixin
+    IssuingCaOptions issuingCa;
 
     @Option(names = "--cn", order = 1, paramLabel = "NAME", defaultValue = "dpsemu test intermediate CA",
             description = "subject common name (default: ${DEFAULT-VALUE})")
@@ -36,7 +34,8 @@ final class IntermediateCommand extends IssueCommand {
                     + " device certificates)")
     int pathLength;
 
-    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "1825", description = "validity in days (default: ${DEFAULT-VALUE})")
+    @Option(names = "--days", order = 11, paramLabel = "DAYS", defaultValue = "1825",
+            description = "validity in days (default: ${DEFAULT-VALUE})")
     int days;
 
     @Option(names = "--out-cert", order = 13, paramLabel = "FILE", defaultValue = "intermediate.pem",
@@ -56,15 +55,15 @@ final class IntermediateCommand extends IssueCommand {
     void issue(Instant now, PrintWriter out, PrintWriter err) {
         String name = checkCaName(commonName);
         if (pathLength < 0) {
-            throw new BadInputException("--path-length", "must not be negative, got " + pathLength);
+            throw new CertInputException("--path-length", "must not be negative, got " + pathLength);
         }
-        Issuer issuer = loadIssuer(ca, caKey);
+        Issuer issuer = loadIssuer(issuingCa);
         Path certificateFile = resolve(outCert);
         Path keyFile = resolve(outKey);
-        checkOutputs(certificateFile, keyFile, Map.of("--ca", issuer.file(), "--ca-key", resolve(caKey)));
+        checkOutputs(certificateFile, keyFile, Map.of("--ca", issuer.file(), "--ca-key", issuer.keyFile()));
         int issuerPathLength = issuer.certificate().getBasicConstraints();
         if (issuerPathLength == 0) {
-            throw new BadInputException("--ca", issuer.file() + ": " + Certificates.subject(issuer.certificate())
+            throw new CertInputException("--ca", issuer.file() + ": " + Certificates.subject(issuer.certificate())
                     + " has path length 0: it may sign device certificates but no further CA");
         }
         if (issuerPathLength != Integer.MAX_VALUE && pathLength > issuerPathLength - 1) {
@@ -79,11 +78,13 @@ final class IntermediateCommand extends IssueCommand {
                 issuer.certificate(), issuer.key(), validity.notBefore(), validity.notAfter());
         write(certificateFile, List.of(certificate), keyFile, keys.getPrivate());
 
-        Certificates.reportCertificateFile(out, "intermediate CA certificate", certificateFile, List.of(certificate), now);
+        Certificates.reportCertificateFile(out, "intermediate CA certificate", certificateFile, List.of(certificate),
+                now);
         out.printf("  %-12s %s%n", "path length:", pathLength);
         Certificates.reportKeyFile(out, keyFile, keys.getPublic());
         if (!Certificates.isSelfSigned(issuer.certificate())) {
-            out.println("Note: " + certificateFile.getFileName() + " holds only the new certificate; devices signed by it"
+            out.println("Note: " + certificateFile.getFileName()
+                    + " holds only the new certificate; devices signed by it"
                     + " also need --chain " + issuer.file() + " so that their chain reaches the root.");
         }
     }

@@ -57,7 +57,7 @@ abstract class IssueCommand implements Callable<Integer> {
     /** Validity in days, counted from --not-before if given, else from now. */
     abstract int days();
 
-    /** Makes the certificate and writes the files; throws {@link BadInputException} for input to fix. */
+    /** Makes the certificate and writes the files; throws {@link CertInputException} for input to fix. */
     abstract void issue(Instant now, PrintWriter out, PrintWriter err);
 
     @Override
@@ -67,7 +67,7 @@ abstract class IssueCommand implements Callable<Integer> {
         try {
             issue(Instant.now().truncatedTo(ChronoUnit.SECONDS), out, err);
             return 0;
-        } catch (BadInputException e) {
+        } catch (CertInputException e) {
             err.println(commandName() + ": " + e.getMessage());
             return EXIT_BAD_INPUT;
         } catch (RuntimeException e) {
@@ -86,7 +86,8 @@ abstract class IssueCommand implements Callable<Integer> {
     private static String message(Throwable e) {
         String message = e.getMessage();
         Throwable cause = e.getCause();
-        return cause == null || cause.getMessage() == null ? String.valueOf(message) : message + ": " + cause.getMessage();
+        return cause == null || cause.getMessage() == null ? String.valueOf(message)
+                : message + ": " + cause.getMessage();
     }
 
     record Validity(Instant notBefore, Instant notAfter) {
@@ -95,12 +96,12 @@ abstract class IssueCommand implements Callable<Integer> {
     Validity validity(Instant now) {
         int days = days();
         if (days < 1 || days > MAX_DAYS) {
-            throw new BadInputException("--days", "must be between 1 and " + MAX_DAYS + ", got " + days);
+            throw new CertInputException("--days", "must be between 1 and " + MAX_DAYS + ", got " + days);
         }
         Instant start = notBefore == null ? now : notBefore.truncatedTo(ChronoUnit.SECONDS);
         Instant from = notBefore == null ? now.minus(CertificateIssuer.BACKDATE) : start;
         if (start.isAfter(LATEST.minus(Duration.ofDays(days)))) {
-            throw new BadInputException(notBefore == null ? "--days" : "--not-before",
+            throw new CertInputException(notBefore == null ? "--days" : "--not-before",
                     "the certificate would end after " + LATEST + ", the latest time X.509 can express");
         }
         return new Validity(from, start.plus(Duration.ofDays(days)));
@@ -126,14 +127,14 @@ abstract class IssueCommand implements Callable<Integer> {
     /** A CA's common name: 1 to 64 characters, none of them control characters. */
     static String checkCaName(String commonName) {
         if (commonName.isBlank()) {
-            throw new BadInputException("--cn", "must not be empty");
+            throw new CertInputException("--cn", "must not be empty");
         }
         if (commonName.length() > MAX_COMMON_NAME) {
-            throw new BadInputException("--cn", "is " + commonName.length() + " characters long; the maximum is "
+            throw new CertInputException("--cn", "is " + commonName.length() + " characters long; the maximum is "
                     + MAX_COMMON_NAME);
         }
         if (commonName.chars().anyMatch(Character::isISOControl)) {
-            throw new BadInputException("--cn", "must not contain control characters");
+            throw new CertInputException("--cn", "must not contain control characters");
         }
         return commonName;
     }
@@ -142,47 +143,48 @@ abstract class IssueCommand implements Callable<Integer> {
         return parent.resolve(path);
     }
 
-    /** The signing CA: the first certificate of --ca, with the --ca-key it must match. */
-    record Issuer(Path file, List<X509Certificate> certificates, PrivateKey key) {
+    /** The signing CA: the first certificate of --ca, with the --ca-key it must match (both files resolved). */
+    record Issuer(Path file, Path keyFile, List<X509Certificate> certificates, PrivateKey key) {
 
         X509Certificate certificate() {
             return certificates.get(0);
         }
     }
 
-    Issuer loadIssuer(Path caOption, Path caKeyOption) {
-        Path caFile = resolve(caOption);
-        Path caKeyFile = resolve(caKeyOption);
+    Issuer loadIssuer(IssuingCaOptions options) {
+        Path caFile = resolve(options.ca);
+        Path caKeyFile = resolve(options.caKey);
         List<X509Certificate> certificates = readCertificates("--ca", caFile);
         PrivateKey key;
         try {
             key = Pem.readPrivateKey(caKeyFile);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--ca-key", e.getMessage());
+            throw new CertInputException("--ca-key", e.getMessage());
         }
         X509Certificate ca = certificates.get(0);
         String name = Certificates.subject(ca);
         if (!KeyMaterial.matches(key, ca)) {
-            throw new BadInputException("--ca-key", caKeyFile + ": this " + key.getAlgorithm()
+            throw new CertInputException("--ca-key", caKeyFile + ": this " + key.getAlgorithm()
                     + " key does not belong to " + name + ", the first certificate in " + caFile);
         }
         if (ca.getBasicConstraints() < 0) {
-            throw new BadInputException("--ca", caFile + ": " + name
+            throw new CertInputException("--ca", caFile + ": " + name
                     + " is not a CA certificate (basicConstraints CA:false); sign with a certificate made by"
                     + " 'dpsemu cert ca' or 'dpsemu cert intermediate'");
         }
         boolean[] keyUsage = ca.getKeyUsage();
         if (keyUsage != null && !keyUsage[Certificates.KEY_CERT_SIGN]) {
-            throw new BadInputException("--ca", caFile + ": " + name + " may not sign certificates (keyUsage lacks keyCertSign)");
+            throw new CertInputException("--ca", caFile + ": " + name
+                    + " may not sign certificates (keyUsage lacks keyCertSign)");
         }
-        return new Issuer(caFile, certificates, key);
+        return new Issuer(caFile, caKeyFile, certificates, key);
     }
 
     static List<X509Certificate> readCertificates(String option, Path file) {
         try {
             return Pem.readCertificates(file);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException(option, e.getMessage());
+            throw new CertInputException(option, e.getMessage());
         }
     }
 
@@ -194,21 +196,21 @@ abstract class IssueCommand implements Callable<Integer> {
      */
     void checkOutputs(Path certificateFile, Path keyFile, Map<String, Path> inputs) {
         if (same(certificateFile, keyFile)) {
-            throw new BadInputException("--out-key", keyFile + " is also the --out-cert file");
+            throw new CertInputException("--out-key", keyFile + " is also the --out-cert file");
         }
         for (Map.Entry<String, Path> output : List.of(Map.entry("--out-cert", certificateFile),
                 Map.entry("--out-key", keyFile))) {
             Path file = output.getValue();
             for (Map.Entry<String, Path> input : inputs.entrySet()) {
                 if (same(file, input.getValue())) {
-                    throw new BadInputException(output.getKey(), file + " is also the " + input.getKey() + " file");
+                    throw new CertInputException(output.getKey(), file + " is also the " + input.getKey() + " file");
                 }
             }
             if (Files.isDirectory(file)) {
-                throw new BadInputException(output.getKey(), file + " is a directory");
+                throw new CertInputException(output.getKey(), file + " is a directory");
             }
             if (Files.exists(file) && !force) {
-                throw new BadInputException(output.getKey(), file + " already exists (use --force to overwrite it)");
+                throw new CertInputException(output.getKey(), file + " already exists (use --force to overwrite it)");
             }
         }
     }

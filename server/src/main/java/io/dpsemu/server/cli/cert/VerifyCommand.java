@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * SQLite store can be read while the server runs).
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Tell whether a device certificate chain would be accepted by the enrollments of a data directory.")
+        description = "Tell whether a device certificate chain would be accepted by the enrollments of a data"
+                + " directory.")
 final class VerifyCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -53,7 +54,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "the server's YAML configuration file")
     private Path configFile;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "the server's data directory (default ./dpsemu-data)")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "the server's data directory (default ./dpsemu-data)")
     private String dataDir;
 
     @Override
@@ -64,7 +66,8 @@ final class VerifyCommand implements Callable<Integer> {
             List<X509Certificate> chain = readChain();
             String id = registrationId != null ? registrationId : CertificateFacts.commonName(chain.get(0));
             if (id == null) {
-                throw new BadInputException("--registration-id", "the certificate has no CN; name the registration id");
+                throw new CertInputException("--registration-id",
+                        "the certificate has no CN; name the registration id");
             }
             AuthOutcome outcome;
             try (Store store = openStore()) {
@@ -73,7 +76,7 @@ final class VerifyCommand implements Callable<Integer> {
                         Clock.systemUTC()).authenticate(new DeviceIdentity(scope, id, null, chain));
             }
             return report(out, id, outcome);
-        } catch (BadInputException e) {
+        } catch (CertInputException e) {
             err.println("dpsemu cert verify: " + e.getMessage());
             return 2;
         } catch (ConfigException | StoreException e) {
@@ -86,7 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             return Pem.readCertificates(parent.resolve(chainFile));
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--chain", e.getMessage());
+            throw new CertInputException("--chain", e.getMessage());
         }
     }
 
@@ -98,12 +101,12 @@ final class VerifyCommand implements Callable<Integer> {
         ServerConfig config = ConfigLoader.load(configFile == null ? null : parent.resolve(configFile),
                 System.getenv(), overrides);
         if (!ServerConfig.STORE_SQLITE.equals(config.store())) {
-            throw new BadInputException("--config", "the server keeps its enrollments in " + config.store()
+            throw new CertInputException("--config", "the server keeps its enrollments in " + config.store()
                     + ", which another process cannot read");
         }
         Path database = config.dataPath().resolve("dpsemu.db");
         if (!Files.exists(database)) {
-            throw new BadInputException("--data-dir", "no dpsemu store at " + database);
+            throw new CertInputException("--data-dir", "no dpsemu store at " + database);
         }
         return SqliteStore.open(database);
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code dpsemu group derive-key}: the symmetric key a device of a group signs with,
- * base64(HMAC-SHA256(group key, registration id)) (service-api.md §6). With {@code --group-key} it
+ * base64(HMAC-SHA256(group key, registration id)) (docs/protocol-notes.md#group-keys). With {@code --group-key} it
  * works offline; with a group id it fetches the group key from the server.
  */
 @Command(name = "derive-key", mixinStandardHelpOptions = true, sortOptions = false,
@@ -65,7 +65,7 @@ final class DeriveKeyCommand extends ServiceSubcommand {
     }
 
     private String fetchGroupKey() {
-        JsonNode attestation = client().post(DocumentKind.GROUP.attestationPath(groupId),
+        JsonNode attestation = client().post(EnrollmentKind.GROUP.attestationPath(groupId),
                 JsonNodeFactory.instance.objectNode());
         if (!"symmetricKey".equalsIgnoreCase(attestation.path("type").asText(""))) {
             throw new ManageException("group '" + groupId + "' uses " + attestation.path("type").asText("?")

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The subcommands enrollments and groups share, written once over a {@link DocumentKind}; the
+ * The subcommands enrollments and groups share, written once over a {@link EnrollmentKind}; the
  * {@code enrollment} and {@code group} commands subclass them with their names and attestation options.
  */
 final class DocumentCommands {
@@ -29,13 +29,13 @@ final class DocumentCommands {
         @Mixin
         EditOptions edit;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         abstract AttestationOptions attestationOptions();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             ObjectNode file = edit.fileDocument();
             String documentId = documentId(kind, id, file);
             ObjectNode document = JsonNodeFactory.instance.objectNode();
@@ -59,12 +59,7 @@ final class DocumentCommands {
                 throw new ManageException(kind.noun + " '" + documentId + "' already exists; change it with"
                         + " 'dpsemu " + kind.command + " update " + documentId + "'");
             }
-            JsonNode stored = client.put(kind.path(documentId), document, null);
-            if (json) {
-                out.json(stored);
-            } else {
-                out.fields(Views.document(kind, stored, true, false));
-            }
+            print(out, json, kind, client.put(kind.path(documentId), document, null), true, false);
         }
     }
 
@@ -89,13 +84,13 @@ final class DocumentCommands {
         @Option(names = "--show-keys", order = 81, description = "print the symmetric keys too")
         boolean showKeys;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         abstract AttestationOptions attestationOptions();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             ObjectNode file = edit.fileDocument();
             String documentId = documentId(kind, id, file);
             AttestationOptions attestation = attestationOptions();
@@ -132,12 +127,7 @@ final class DocumentCommands {
             attestation.applyFields(document);
             edit.apply(document);
 
-            JsonNode stored = client.put(kind.path(documentId), document, ifMatch);
-            if (json) {
-                out.json(stored);
-            } else {
-                out.fields(Views.document(kind, stored, showKeys, false));
-            }
+            print(out, json, kind, client.put(kind.path(documentId), document, ifMatch), showKeys, false);
         }
     }
 
@@ -153,22 +143,18 @@ final class DocumentCommands {
                         + " document with that attestation")
         boolean showKeys;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             ServiceClient client = client();
             JsonNode document = client.get(kind.path(id));
             if (showKeys && document instanceof ObjectNode object) {
                 object.set("attestation", client.post(kind.attestationPath(id),
                         JsonNodeFactory.instance.objectNode()));
             }
-            if (json) {
-                out.json(document);
-            } else {
-                out.fields(Views.document(kind, document, showKeys, !showKeys));
-            }
+            print(out, json, kind, document, showKeys, !showKeys);
         }
     }
 
@@ -187,11 +173,11 @@ final class DocumentCommands {
                         + " attestation.type, e.g. \"provisioningStatus = 'disabled'\"")
         String where;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             requirePositive(top, "--top");
             requirePositive(pageSize, "--page-size");
             String query = "SELECT * FROM " + kind.collection;
@@ -214,7 +200,7 @@ final class DocumentCommands {
             } else if (items.isEmpty()) {
                 out.line("No " + kind.noun + "s.");
             } else {
-                out.table(kind == DocumentKind.ENROLLMENT ? Views.ENROLLMENT_COLUMNS : Views.GROUP_COLUMNS,
+                out.table(kind == EnrollmentKind.ENROLLMENT ? Views.ENROLLMENT_COLUMNS : Views.GROUP_COLUMNS,
                         items.stream().map(item -> Views.row(kind, item)).toList());
             }
         }
@@ -231,11 +217,11 @@ final class DocumentCommands {
                 description = "delete only if the document still has this etag")
         String etag;
 
-        abstract DocumentKind kind();
+        abstract EnrollmentKind kind();
 
         @Override
         void execute(Output out) {
-            DocumentKind kind = kind();
+            EnrollmentKind kind = kind();
             client().delete(kind.path(id), etag);
             if (!json) {
                 out.line("Deleted " + kind.noun + " '" + id + "'.");
@@ -244,10 +230,10 @@ final class DocumentCommands {
     }
 
     /** The id the command names, else the one in the file; both given must agree. */
-    static String documentId(DocumentKind kind, String id, ObjectNode file) {
+    static String documentId(EnrollmentKind kind, String id, ObjectNode file) {
         String inFile = file != null && file.hasNonNull(kind.idField) ? file.get(kind.idField).asText() : null;
         if (id == null && inFile == null) {
-            throw new BadInputException("ID", "give the " + (kind == DocumentKind.ENROLLMENT ? "registration id"
+            throw new BadInputException("ID", "give the " + (kind == EnrollmentKind.ENROLLMENT ? "registration id"
                     : "enrollment group id") + " (or a --file with " + kind.idField + ")");
         }
         if (id != null && inFile != null && !id.equalsIgnoreCase(inFile)) {
@@ -255,5 +241,20 @@ final class DocumentCommands {
                     + id + "'");
         }
         return id != null ? id : inFile;
+    }
+
+    /**
+     * The document as the API's JSON with {@code --json}, else as fields.
+     *
+     * @param keys     whether to show the symmetric key values the document carries
+     * @param keysHint whether to say how to see keys the document does not carry
+     */
+    private static void print(Output out, boolean json, EnrollmentKind kind, JsonNode document, boolean keys,
+            boolean keysHint) {
+        if (json) {
+            out.json(document);
+        } else {
+            out.fields(Views.document(kind, document, keys, keysHint));
+        }
     }
 }

@@ -19,7 +19,7 @@ final class EditOptions {
     static final String DEFAULT_WEBHOOK_API_VERSION = "2021-10-01";
     private static final Map<String, String> ALLOCATION_POLICIES = Map.of(
             "static", "static", "hashed", "hashed", "geolatency", "geoLatency", "custom", "custom");
-    /** CLI name → {updateHubAssignment, migrateDeviceData} (service-api.md §5.7). */
+    /** CLI name → {updateHubAssignment, migrateDeviceData} (docs/protocol-notes.md#azure-cli-names). */
     private static final Map<String, boolean[]> REPROVISION_POLICIES = Map.of(
             "reprovisionandmigratedata", new boolean[] {true, true},
             "reprovisionandresetdata", new boolean[] {true, false},
@@ -92,7 +92,8 @@ final class EditOptions {
         if (allocationPolicy != null) {
             allocationPolicyWire();
         }
-        if (reprovisionPolicy != null && !REPROVISION_POLICIES.containsKey(reprovisionPolicy.toLowerCase(Locale.ROOT))) {
+        if (reprovisionPolicy != null
+                && !REPROVISION_POLICIES.containsKey(reprovisionPolicy.toLowerCase(Locale.ROOT))) {
             throw new BadInputException("--reprovision-policy", "'" + reprovisionPolicy
                     + "' is not a policy; expected reprovisionandmigratedata, reprovisionandresetdata or never");
         }

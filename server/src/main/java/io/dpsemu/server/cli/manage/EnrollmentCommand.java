@@ -6,8 +6,8 @@ import picocli.CommandLine.Mixin;
 /** {@code dpsemu enrollment}: individual enrollments, through the service API of a running server. */
 @Command(name = "enrollment", mixinStandardHelpOptions = true,
         description = "Manage individual enrollments of a running server through its service API.",
-        subcommands = {EnrollmentCommand.Add.class, EnrollmentCommand.Show.class, EnrollmentCommand.ListEnrollments.class,
-            EnrollmentCommand.Update.class, EnrollmentCommand.Delete.class},
+        subcommands = {EnrollmentCommand.Add.class, EnrollmentCommand.Show.class,
+            EnrollmentCommand.ListEnrollments.class, EnrollmentCommand.Update.class, EnrollmentCommand.Delete.class},
         footer = {"",
             "Connection: --connection-string, else $DPSEMU_CONNECTION_STRING, else the owner key in --data-dir"
                 + " (default ./dpsemu-data) for localhost:--port (default 443).",
@@ -30,8 +30,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
         IndividualOptions options;
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
 
         @Override
@@ -49,8 +49,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
         IndividualOptions options;
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
 
         @Override
@@ -64,8 +64,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
     static final class Show extends DocumentCommands.Show {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
     }
 
@@ -74,8 +74,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
     static final class ListEnrollments extends DocumentCommands.ListDocuments {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
     }
 
@@ -84,8 +84,8 @@ public final class EnrollmentCommand extends ServiceCommandGroup {
     static final class Delete extends DocumentCommands.Delete {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.ENROLLMENT;
+        EnrollmentKind kind() {
+            return EnrollmentKind.ENROLLMENT;
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.dpsemu.server.cli.manage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dpsemu.protocol.faults.FaultRuleChecks;
 import io.dpsemu.protocol.faults.FaultRuleSpec;
 import io.dpsemu.protocol.faults.InvalidFaultRuleException;

@@ -28,8 +28,8 @@ public final class GroupCommand extends ServiceCommandGroup {
         GroupOptions options;
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.GROUP;
+        EnrollmentKind kind() {
+            return EnrollmentKind.GROUP;
         }
 
         @Override
@@ -47,8 +47,8 @@ public final class GroupCommand extends ServiceCommandGroup {
         GroupOptions options;
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.GROUP;
+        EnrollmentKind kind() {
+            return EnrollmentKind.GROUP;
         }
 
         @Override
@@ -62,8 +62,8 @@ public final class GroupCommand extends ServiceCommandGroup {
     static final class Show extends DocumentCommands.Show {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.GROUP;
+        EnrollmentKind kind() {
+            return EnrollmentKind.GROUP;
         }
     }
 
@@ -72,8 +72,8 @@ public final class GroupCommand extends ServiceCommandGroup {
     static final class ListGroups extends DocumentCommands.ListDocuments {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.GROUP;
+        EnrollmentKind kind() {
+            return EnrollmentKind.GROUP;
         }
     }
 
@@ -83,8 +83,8 @@ public final class GroupCommand extends ServiceCommandGroup {
     static final class Delete extends DocumentCommands.Delete {
 
         @Override
-        DocumentKind kind() {
-            return DocumentKind.GROUP;
+        EnrollmentKind kind() {
+            return EnrollmentKind.GROUP;
         }
     }
 }

@@ -35,7 +35,8 @@ final class InputFiles {
             node = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML.readTree(bytes)
                     : DpsJson.mapper().readTree(bytes);
         } catch (IOException e) {
-            throw new BadInputException(option, file + " is not valid " + (name.endsWith(".json") ? "JSON" : "JSON or YAML")
+            throw new BadInputException(option, file + " is not valid "
+                    + (name.endsWith(".json") ? "JSON" : "JSON or YAML")
                     + ": " + firstLine(e.getMessage()));
         }
         if (node == null || !node.isObject()) {

@@ -53,7 +53,7 @@ final class Output {
         }
         for (Field field : fields) {
             if (field.value() != null) {
-                out.println(pad(field.label() + ":", width) + GAP + Printable.of(field.value()));
+                out.println(pad(field.label() + ":", width) + GAP + TerminalText.of(field.value()));
             }
         }
     }
@@ -64,7 +64,7 @@ final class Output {
         List<List<String>> all = new ArrayList<>();
         all.add(headers);
         for (List<String> row : rows) {
-            all.add(row.stream().map(v -> v == null || v.isEmpty() ? "-" : Printable.of(v)).toList());
+            all.add(row.stream().map(v -> v == null || v.isEmpty() ? "-" : TerminalText.of(v)).toList());
         }
         for (List<String> row : all) {
             for (int i = 0; i < widths.length; i++) {

@@ -35,7 +35,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A small client of the DPS service REST API (service-api.md §5): JSON over HTTPS/1.1 with the JDK's
+ * A small client of the DPS service REST API (docs/protocol-notes.md#service-api): JSON over HTTPS/1.1 with the JDK's
  * {@link HttpClient}, a SAS token signed with the policy key, {@code If-Match}, and queries that follow
  * {@code x-ms-continuation} page by page. Error answers become {@link ServiceException}; failures to
  * talk at all become {@link ManageException} naming what to check.
@@ -213,12 +213,12 @@ final class ServiceClient {
             JsonNode error = READER.readTree(body);
             if (error != null && error.isObject() && error.hasNonNull("message")) {
                 Integer errorCode = error.path("errorCode").canConvertToInt() ? error.path("errorCode").asInt() : null;
-                return new ServiceException(status, errorCode, Printable.of(error.path("message").asText()));
+                return new ServiceException(status, errorCode, TerminalText.of(error.path("message").asText()));
             }
         } catch (IOException notJson) {
             // described below
         }
-        String text = Printable.of(new String(body, StandardCharsets.UTF_8));
+        String text = TerminalText.of(new String(body, StandardCharsets.UTF_8));
         return new ServiceException(status, null, method + " " + path + " answered HTTP " + status
                 + (text.isBlank() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "..." : text)));
     }

@@ -18,10 +18,10 @@ final class Views {
     private Views() {
     }
 
-    static List<String> row(DocumentKind kind, JsonNode d) {
+    static List<String> row(EnrollmentKind kind, JsonNode d) {
         List<String> row = new ArrayList<>();
         row.add(text(d, kind.idField));
-        if (kind == DocumentKind.ENROLLMENT) {
+        if (kind == EnrollmentKind.ENROLLMENT) {
             row.add(deviceId(d));
         }
         row.add(status(d));
@@ -41,9 +41,9 @@ final class Views {
      * @param keys     whether to show symmetric key values the document carries
      * @param keysHint whether to say how to see keys the document does not carry
      */
-    static List<Field> document(DocumentKind kind, JsonNode d, boolean keys, boolean keysHint) {
+    static List<Field> document(EnrollmentKind kind, JsonNode d, boolean keys, boolean keysHint) {
         List<Field> fields = new ArrayList<>();
-        if (kind == DocumentKind.ENROLLMENT) {
+        if (kind == EnrollmentKind.ENROLLMENT) {
             fields.add(new Field("Registration ID", text(d, "registrationId")));
             fields.add(new Field("Device ID", deviceId(d)));
         } else {
@@ -165,7 +165,7 @@ final class Views {
         return summary.toString();
     }
 
-    /** The CLI spelling of a reprovision policy (service-api.md §5.7). */
+    /** The CLI spelling of a reprovision policy (docs/protocol-notes.md#azure-cli-names). */
     static String reprovision(JsonNode policy) {
         if (!policy.isObject()) {
             return "reprovisionandmigratedata (default)";

@@ -168,6 +168,7 @@ class CaCommandTest {
     }
 
     private static String sha256(X509Certificate certificate) throws Exception {
-        return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        return HexFormat.of().withUpperCase()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     }
 }

@@ -50,7 +50,8 @@ class DeviceCommandTest {
     void device_signedByTheRoot_thenWritesLeafAloneToCnPemAndCnKeyPem() throws Exception {
         Instant now = Instant.now();
 
-        CertCli.Result result = run(dir, "cert", "device", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--cn", "device-01")
+        CertCli.Result result =
+                run(dir, "cert", "device", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--cn", "device-01")
                 .assertSucceeded();
 
         X509Certificate device = certificate(dir.resolve("device-01.pem"));
@@ -62,7 +63,8 @@ class DeviceCommandTest {
         assertThat(device.getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
         assertThat(device.getCriticalExtensionOIDs()).containsExactlyInAnyOrder(
                 Extension.basicConstraints.getId(), Extension.keyUsage.getId());
-        assertThat(device.getSubjectAlternativeNames()).as("no SAN: some SDKs would prefer a DNS name to the CN").isNull();
+        assertThat(device.getSubjectAlternativeNames()).as("no SAN: some SDKs would prefer a DNS name to the CN")
+                .isNull();
         assertThat(authorityKeyId(device)).isEqualTo(subjectKeyId(root));
         assertThat(device.getExtensionValue(Extension.subjectKeyIdentifier.getId())).isNotNull();
         assertThat(device.getNotBefore().toInstant()).isBetween(
@@ -83,12 +85,13 @@ class DeviceCommandTest {
     @ValueSource(strings = {"ec", "rsa"})
     void device_signedByAnIntermediate_thenFileIsLeafPlusIntermediateAndPkixValidatesToRootAndToIntermediate(
             String keyType) throws Exception {
-        run(dir, "cert", "ca", "--key-type", keyType, "--out-cert", "root.pem", "--out-key", "root-key.pem").assertSucceeded();
+        run(dir, "cert", "ca", "--key-type", keyType, "--out-cert", "root.pem", "--out-key", "root-key.pem")
+                .assertSucceeded();
         run(dir, "cert", "intermediate", "--ca", "root.pem", "--ca-key", "root-key.pem", "--key-type", keyType)
                 .assertSucceeded();
 
-        CertCli.Result result = run(dir, "cert", "device", "--ca", "intermediate.pem", "--ca-key", "intermediate-key.pem",
-                "--cn", "sensor-7", "--key-type", keyType).assertSucceeded();
+        CertCli.Result result = run(dir, "cert", "device", "--ca", "intermediate.pem", "--ca-key",
+                "intermediate-key.pem", "--cn", "sensor-7", "--key-type", keyType).assertSucceeded();
 
         X509Certificate keyRoot = certificate(dir.resolve("root.pem"));
         X509Certificate intermediate = certificate(dir.resolve("intermediate.pem"));
@@ -97,15 +100,16 @@ class DeviceCommandTest {
         assertThat(file.get(1)).isEqualTo(intermediate);
         assertThat(validate(file, keyRoot).getTrustAnchor().getTrustedCert()).isEqualTo(keyRoot);
         assertThat(validate(file.subList(0, 1), intermediate).getPublicKey()).isEqualTo(file.get(0).getPublicKey());
-        assertThat(keyBelongsTo(pkcs8Key(dir.resolve("sensor-7-key.pem"), keyType.toUpperCase()), file.get(0))).isTrue();
+        assertThat(keyBelongsTo(pkcs8Key(dir.resolve("sensor-7-key.pem"), keyType.toUpperCase()), file.get(0)))
+                .isTrue();
         assertThat(result.out()).contains("followed by", "CN=dpsemu test intermediate CA");
         assertThat(result.err()).isEmpty();
     }
 
     @Test
     void device_withRsaKey_thenKeyUsageAddsKeyEncipherment() {
-        run(dir, "cert", "device", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--cn", "rsa-device", "--key-type", "rsa")
-                .assertSucceeded();
+        run(dir, "cert", "device", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--cn", "rsa-device",
+                "--key-type", "rsa").assertSucceeded();
 
         X509Certificate device = certificate(dir.resolve("rsa-device.pem"));
         assertThat(((RSAPublicKey) device.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
@@ -169,9 +173,11 @@ class DeviceCommandTest {
     void device_withTheLongestAllowedRegistrationIdAndEveryAllowedCharacter_thenSucceeds() {
         String longest = "a".repeat(63) + "Z";
         run(dir, "cert", "device", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--cn", longest).assertSucceeded();
-        run(dir, "cert", "device", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--cn", "Bench_3.line:7-a").assertSucceeded();
+        run(dir, "cert", "device", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--cn", "Bench_3.line:7-a")
+                .assertSucceeded();
 
-        assertThat(certificate(dir.resolve(longest + ".pem")).getSubjectX500Principal().getName()).isEqualTo("CN=" + longest);
+        assertThat(certificate(dir.resolve(longest + ".pem")).getSubjectX500Principal().getName())
+                .isEqualTo("CN=" + longest);
         assertThat(certificate(dir.resolve("Bench_3.line:7-a.pem")).getSubjectX500Principal().getName())
                 .isEqualTo("CN=Bench_3.line:7-a");
     }
@@ -241,6 +247,7 @@ class DeviceCommandTest {
 
     private static byte[] authorityKeyId(X509Certificate certificate) {
         return AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(
-                certificate.getExtensionValue(Extension.authorityKeyIdentifier.getId())).getOctets()).getKeyIdentifier();
+                certificate.getExtensionValue(Extension.authorityKeyIdentifier.getId())).getOctets())
+                .getKeyIdentifier();
     }
 }

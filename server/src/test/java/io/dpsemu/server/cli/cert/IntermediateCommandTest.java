@@ -95,7 +95,8 @@ class IntermediateCommandTest {
     }
 
     @Test
-    void intermediate_underAnIntermediate_thenFileHoldsOnlyTheNewCertificateAndTheOutputSaysHowToChain() throws Exception {
+    void intermediate_underAnIntermediate_thenFileHoldsOnlyTheNewCertificateAndTheOutputSaysHowToChain()
+            throws Exception {
         run(dir, "cert", "intermediate", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--path-length", "1",
                 "--out-cert", "level1.pem", "--out-key", "level1-key.pem").assertSucceeded();
 
@@ -115,7 +116,8 @@ class IntermediateCommandTest {
         run(dir, "cert", "intermediate", "--ca", "ca.pem", "--ca-key", "ca-key.pem").assertSucceeded();
 
         CertCli.Result result = run(dir, "cert", "intermediate", "--ca", "intermediate.pem", "--ca-key",
-                "intermediate-key.pem", "--out-cert", "deeper.pem", "--out-key", "deeper-key.pem").assertBadInput("--ca");
+                "intermediate-key.pem", "--out-cert", "deeper.pem", "--out-key", "deeper-key.pem")
+                .assertBadInput("--ca");
 
         assertThat(result.err()).contains("path length 0");
         assertThat(dir.resolve("deeper.pem")).doesNotExist();
@@ -183,8 +185,8 @@ class IntermediateCommandTest {
                 .assertBadInput("--path-length");
         run(dir, "cert", "intermediate", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--out-cert", "ca.pem", "--force")
                 .assertBadInput("--out-cert");
-        run(dir, "cert", "intermediate", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--out-key", "ca-key.pem", "--force")
-                .assertBadInput("--out-key");
+        run(dir, "cert", "intermediate", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--out-key", "ca-key.pem",
+                "--force").assertBadInput("--out-key");
         assertThat(dir.resolve("intermediate.pem")).doesNotExist();
     }
 
@@ -195,6 +197,7 @@ class IntermediateCommandTest {
 
     private static byte[] authorityKeyId(X509Certificate certificate) {
         return AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(
-                certificate.getExtensionValue(Extension.authorityKeyIdentifier.getId())).getOctets()).getKeyIdentifier();
+                certificate.getExtensionValue(Extension.authorityKeyIdentifier.getId())).getOctets())
+                .getKeyIdentifier();
     }
 }

@@ -105,7 +105,8 @@ class FaultCommandTest {
     void add_badInput_isRefusedBeforeAnythingIsSent_namingTheOption() {
         server.run("fault", "add", "--status", "429", "--probability", "0.5", "--every", "2").assertBadInput("--every");
         server.run("fault", "add", "--status", "429", "--transport", "amqp").assertBadInput("--transport");
-        server.run("fault", "add", "--probability", "0.5").assertBadInput("--status, --delay, --drop or --fail-operation");
+        server.run("fault", "add", "--probability", "0.5")
+                .assertBadInput("--status, --delay, --drop or --fail-operation");
         server.run("fault", "add", "--drop", "--expires-after", "1500ms").assertBadInput("--expires-after");
 
         assertThat(server.run("fault", "list", "--json").assertSucceeded().json()).isEmpty();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code dpsemu group ...} against a real server, and {@code group derive-key} offline. */
 class GroupCommandTest {
 
-    /** The published test vector of service-api.md §6. */
+    /** The test vector of DPS's custom allocation tutorial (docs/protocol-notes.md#group-keys). */
     private static final String VECTOR_GROUP_KEY =
             "oiK77Oy7rBw8YB6IS6ukRChAw+Yq6GC61RMrPLSTiOOtdI+XDu0LmLuNm11p+qv2I+adqGUdZHm46zXAQdZoOA==";
 

@@ -62,7 +62,8 @@ class RegistrationCommandTest {
         server.run("enrollment", "add", "reg-individual", "--key", key).assertSucceeded();
         server.register("reg-individual", key);
 
-        JsonNode ofGroup = server.run("registration", "list", "--group", "reg-group", "--json").assertSucceeded().json();
+        JsonNode ofGroup = server.run("registration", "list", "--group", "reg-group", "--json")
+                .assertSucceeded().json();
         JsonNode all = server.run("registration", "list", "--json").assertSucceeded().json();
         JsonNode top = server.run("registration", "list", "--group", "reg-group", "--top", "2", "--json")
                 .assertSucceeded().json();

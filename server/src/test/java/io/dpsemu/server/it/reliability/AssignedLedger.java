@@ -42,7 +42,8 @@ public final class AssignedLedger {
         /** The one line a report needs: {@code <label>: devices told assigned: N; records found ...: M}. */
         public String line(String label) {
             return label + ": devices told assigned: " + told + "; their records found with the same hub and device"
-                    + " id: " + found + (allFound() ? "" : " (lost " + lost.size() + ", changed " + changed.size() + ")");
+                    + " id: " + found
+                    + (allFound() ? "" : " (lost " + lost.size() + ", changed " + changed.size() + ")");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.dpsemu.server.it.reliability;
 
 import io.dpsemu.protocol.auth.DerivedKeys;
-import io.dpsemu.server.load.DeviceApiConnection;
-import io.dpsemu.server.load.DeviceRequests;
+import io.dpsemu.server.it.DeviceApiConnection;
+import io.dpsemu.server.it.DeviceRequests;
 import io.dpsemu.server.rawmqtt.RawMqttClient;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttPackets;

@@ -361,7 +361,8 @@ final class FaultFilesystem implements AutoCloseable {
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT);
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within "
+                        + COMMAND_TIMEOUT);
             }
             String text = new String(output, StandardCharsets.UTF_8);
             if (!okStatuses.contains(process.exitValue())) {

@@ -1,7 +1,7 @@
 package io.dpsemu.server.it.reliability;
 
-import io.dpsemu.server.load.DeviceApiConnection;
-import io.dpsemu.server.load.DeviceRequests;
+import io.dpsemu.server.it.DeviceApiConnection;
+import io.dpsemu.server.it.DeviceRequests;
 import java.io.IOException;
 
 /** A device on the HTTPS device API, on one keep-alive connection (reopened after a failure). */

@@ -338,13 +338,9 @@ class MalformedInputIT {
             throws Exception {
         Snapshot before = snapshot();
         try (RawHttpsClient client = RawHttpsClient.connect(target.httpsPort(), target.caCertificate())) {
-            RawHttpsClient.Response response = client.exchange(RawHttpsClient.request("GET", "/mqtt")
-                    .header("Host", client.host())
-                    .header("Upgrade", "websocket")
-                    .header("Connection", "Upgrade")
-                    .header("Sec-WebSocket-Key", WebSocketFrames.newKey())
-                    .header("Sec-WebSocket-Version", "13")
-                    .header("Sec-WebSocket-Protocol", subprotocol));
+            RawHttpsClient.Response response = client.exchange(
+                    client.webSocketUpgrade("/mqtt", WebSocketFrames.newKey())
+                            .header("Sec-WebSocket-Protocol", subprotocol));
 
             assertThat(response.status()).as("%s", response).isEqualTo(400);
             assertThat(awaitClosed(client)).isTrue();

@@ -167,8 +167,9 @@ class OperationFloodIT {
                 + " s flooded by 1 MQTT + 5 HTTPS connections\n"
                 + "  other devices' registration time (connect to assigned): unloaded p50/p99 = "
                 + percentiles(unloaded) + "; flooded p50/p99 = " + percentiles(flooded)
-                + (unloaded.isEmpty() || flooded.isEmpty() ? "" : "; p99 ratio flooded/unloaded = " + String.format(
-                        "%.2f", (double) Victims.percentile(flooded, 99) / Math.max(1, Victims.percentile(unloaded, 99))))
+                + (unloaded.isEmpty() || flooded.isEmpty() ? "" : "; p99 ratio flooded/unloaded = "
+                        + String.format("%.2f", (double) Victims.percentile(flooded, 99)
+                                / Math.max(1, Victims.percentile(unloaded, 99))))
                 + "\n  flooder's answers: " + attacker.answers() + " (" + attacker.total() / FLOOD_SECONDS + "/s)"
                 + "\n  dps_operations at most " + maxOperations.get() + " (other devices' registration ids: "
                 + victims.started() + ", limits.maxOperations " + MAX_OPERATIONS + ")";

@@ -38,12 +38,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The SQLite store (the default) on a real file system that fails under a running server (issue 11
  * cases 5 and 6; reliability.md K1): full, read-only, frozen. In each, devices on every transport
- * (raw HTTPS, MQTT and MQTT over WebSocket clients that retry as the SDKs do) are only ever told to
- * retry ({@code 503} or {@code 429} with retry-after on the register or the poll), never
- * {@code failed}; {@code /health} answers 503 and {@code dps_store_up} is 0 while the fault lasts;
- * once it is removed the devices caught in it are assigned, new devices are assigned, and every
- * device ever told {@code assigned} has its record, read from the database file after the server
- * stopped. Root only (mounts, loop devices, fsfreeze): elsewhere the tests are skipped, saying why.
+ * (raw HTTPS, MQTT and MQTT over WebSocket clients that retry as the SDKs do; and an Azure SDK device
+ * on a frozen disk) are only ever told to retry ({@code 503} or {@code 429} with retry-after on the
+ * register or the poll), never {@code failed}; {@code /health} answers 503 and {@code dps_store_up}
+ * is 0 while the fault lasts; once it is removed the devices caught in it are assigned, new devices
+ * are assigned, and every device ever told {@code assigned} has its record, read from the database
+ * file after the server stopped. Root only (mounts, loop devices, fsfreeze): elsewhere the tests
+ * are skipped, saying why.
  *
  * <p>Waits come from progress (the store reported down, each device answered), bounded only by
  * generous safety nets, so a loaded machine is slower but not failing.
@@ -73,6 +74,9 @@ class SqliteStoreFaultIT {
     private FaultFilesystem filesystem;
     private Path dataDir;
     private DpsServer server;
+    /** The server's ports: ephemeral at the first start, the same after a restart, so devices find it again. */
+    private int mqttPort;
+    private int httpsPort;
     private Target target;
     private OperationsEndpoint operations;
 
@@ -129,6 +133,31 @@ class SqliteStoreFaultIT {
         List<Caught> caught = startDevices("frozen", 3);
         awaitStoreDown("a store call hangs", "has not returned within " + STORE_CALL_TIMEOUT_MILLIS + " ms");
         caught.addAll(startDevices("frozen-late", 3));
+        awaitEveryDeviceToldToRetry(caught);
+
+        filesystem.thaw();
+        awaitStoreUp();
+        finish(caught);
+        provision("after", 3);
+
+        verifyRecordsAfterStop("frozen");
+    }
+
+    /** The official Java SDK, which dials 8883 and 443, so this server listens there. */
+    @Test
+    @Tag("sdk")
+    void diskFrozen_whenAnAzureSdkDeviceRegisters_thenItsApplicationIsToldToRetryAndItIsAssignedOnceThawed()
+            throws Exception {
+        FaultFilesystem.assumeUsable(FaultFilesystem.Kind.EXT4_LOOP);
+        filesystem = FaultFilesystem.ext4(64);
+        mqttPort = TestServers.SDK_MQTT_PORT;
+        httpsPort = TestServers.SDK_HTTPS_PORT;
+        startServer();
+        provision("before", 3);
+
+        filesystem.freeze(Duration.ofMinutes(5));
+        List<Caught> caught = startDevices("frozen", 1);
+        awaitStoreDown("a store call hangs", "has not returned within " + STORE_CALL_TIMEOUT_MILLIS + " ms");
         List<String> sdkFailures = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProvisioningDeviceClientRegistrationResult> sdk = startSdkDevice("frozen-sdk", sdkFailures);
         awaitEveryDeviceToldToRetry(caught);
@@ -142,11 +171,10 @@ class SqliteStoreFaultIT {
                 .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
         ledger.assigned("frozen-sdk", result.getIothubUri(), result.getDeviceId(), "Azure SDK");
         // the Java SDK retries nothing itself: each refusal reached the application as an error naming 503
-        System.out.println("SqliteStoreFaultIT[frozen]: the SDK device's refused attempts: " + sdkFailures);
+        System.out.println("SqliteStoreFaultIT[frozen, SDK]: the SDK device's refused attempts: " + sdkFailures);
         assertThat(sdkFailures).allSatisfy(failure -> assertThat(failure).contains("503"));
-        provision("after", 3);
 
-        verifyRecordsAfterStop("frozen");
+        verifyRecordsAfterStop("frozen, SDK");
     }
 
     @Test
@@ -185,12 +213,16 @@ class SqliteStoreFaultIT {
         }
         dataDir = filesystem.root().resolve("data");
         server = TestServers.start(dataDir, "sqlite", Map.of(
+                "mqttPort", mqttPort,
+                "httpsPort", httpsPort,
                 "operations.port", 0,
                 "provisioning.retryAfterSeconds", 1,
                 "limits.storeCallTimeoutMillis", STORE_CALL_TIMEOUT_MILLIS), Clock.systemUTC());
         if (server.store().findGroup(GROUP).isEmpty()) {
             server.store().putGroup(EnrollmentGroup.symmetricKey(GROUP, groupKey, null), null);
         }
+        mqttPort = server.mqttPort();
+        httpsPort = server.httpsPort();
         target = Target.of(server);
         operations = new OperationsEndpoint(server.operationsPort());
     }
@@ -311,7 +343,8 @@ class SqliteStoreFaultIT {
             while (System.nanoTime() < deadline) {
                 try {
                     ProvisioningDeviceClientRegistrationResult result = sdk.register(id, key);
-                    if (result.getProvisioningDeviceClientStatus() == ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED) {
+                    if (result.getProvisioningDeviceClientStatus()
+                            == ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED) {
                         return result;
                     }
                     failures.add("status " + result.getProvisioningDeviceClientStatus());

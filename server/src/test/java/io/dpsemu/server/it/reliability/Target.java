@@ -1,8 +1,8 @@
 package io.dpsemu.server.it.reliability;
 
 import io.dpsemu.server.DpsServer;
-import io.dpsemu.server.load.DeviceApiConnection;
-import io.dpsemu.server.load.DeviceRequests;
+import io.dpsemu.server.it.DeviceApiConnection;
+import io.dpsemu.server.it.DeviceRequests;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +26,8 @@ record Target(String idScope, int mqttPort, int httpsPort, Path caCertificate, S
 
     DeviceLink link(String transport, RawMqttDevice device) {
         return switch (transport) {
-            case "https" -> new HttpsLink(this, new DeviceRequests(idScope, device.registrationId(), device.sasToken()));
+            case "https" -> new HttpsLink(this,
+                    new DeviceRequests(idScope, device.registrationId(), device.sasToken()));
             case "mqtt" -> MqttLink.overTls(this, device);
             case "mqttws" -> MqttLink.overWebSocket(this, device);
             default -> throw new IllegalArgumentException("no transport " + transport);

@@ -41,7 +41,7 @@ final class TlsRecords {
         return record(HANDSHAKE, 0x0301, handshake.toByteArray());
     }
 
-    /** A handshake record whose header declares {@code declaredLength} bytes, followed by {@code sent} bytes of junk. */
+    /** A handshake record whose header declares {@code declaredLength} bytes, then {@code sent} bytes of junk. */
     static byte[] handshakeRecordDeclaring(int declaredLength, int sent) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(HANDSHAKE);

@@ -1,0 +1,34 @@
+package io.dpsemu.loadgen.flow;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Keeps what flows report, for assertions. */
+final class RecordingListener implements FlowListener {
+
+    final List<String> errors = new ArrayList<>();
+    final List<FlowResult> results = new ArrayList<>();
+    int heldClosed;
+
+    @Override
+    public void error(String kind, String detail) {
+        errors.add(kind + ": " + detail);
+    }
+
+    @Override
+    public void finished(FlowResult result) {
+        results.add(result);
+    }
+
+    @Override
+    public void heldSessionClosed() {
+        heldClosed++;
+    }
+
+    FlowResult onlyResult() {
+        if (results.size() != 1) {
+            throw new AssertionError("expected one result, got " + results);
+        }
+        return results.get(0);
+    }
+}
