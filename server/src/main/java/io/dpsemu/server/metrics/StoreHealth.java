@@ -66,6 +66,11 @@ public final class StoreHealth {
         return callFailure == null && writeFailure == null && stall == null;
     }
 
+    /** Whether registration records cannot be written now: every record waiting to be written waits for the store. */
+    public boolean writesFailing() {
+        return writeFailure != null;
+    }
+
     /** Whether calls hang: new work would only queue behind them, so it is refused at once. */
     public boolean isStalled() {
         return stall != null;

@@ -164,9 +164,12 @@ final class StatusAnswers {
         return trouble != null ? answers.storeUnavailable(trouble) : answers.assigning(operation.status());
     }
 
-    /** Why an unfinished operation cannot progress now, or null. */
+    /**
+     * Why an unfinished operation cannot progress now, or null. While records cannot be written, so
+     * is every record queued behind the one being retried, though only that one has met the failure.
+     */
     private String troubleOf(Operation operation) {
-        if (operation.storeTrouble() != null) {
+        if (operation.storeTrouble() != null || health.writesFailing()) {
             return "the registration record could not be stored yet; it is being retried";
         }
         return health.isStalled() ? health.describe() : null;

@@ -24,7 +24,7 @@ import javax.net.ssl.TrustManager;
  * the server's CA: the SDK has no option for that, so its security provider's SSLContext is
  * overridden, as device-protocol notes describe.
  */
-final class AzureSdkDevice {
+public final class AzureSdkDevice {
 
     private final String idScope;
     private final TrustManager[] trustManagers;
@@ -32,12 +32,12 @@ final class AzureSdkDevice {
     private final ProvisioningDeviceClientTransportProtocol transport;
 
     /** A device using MQTT on port 8883. */
-    AzureSdkDevice(String idScope, Path caCertificate) throws Exception {
+    public AzureSdkDevice(String idScope, Path caCertificate) throws Exception {
         this(idScope, caCertificate, ProvisioningDeviceClientTransportProtocol.MQTT);
     }
 
     /** A device using the given transport: MQTT (8883), MQTT_WS or HTTPS (443). */
-    AzureSdkDevice(String idScope, Path caCertificate, ProvisioningDeviceClientTransportProtocol transport)
+    public AzureSdkDevice(String idScope, Path caCertificate, ProvisioningDeviceClientTransportProtocol transport)
             throws Exception {
         this.idScope = idScope;
         this.trustManagers = TestTls.trustManagers(caCertificate);
@@ -47,7 +47,7 @@ final class AzureSdkDevice {
         this.transport = transport;
     }
 
-    ProvisioningDeviceClientRegistrationResult register(String registrationId, String key) throws Exception {
+    public ProvisioningDeviceClientRegistrationResult register(String registrationId, String key) throws Exception {
         return register(registrationId, key, null);
     }
 

@@ -91,11 +91,11 @@ class ClusterIT {
                 "{\"registrationId\":\"cluster-new\",\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":"
                         + "{\"primaryKey\":\"" + key + "\"}}}", serviceToken());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-        Instant createdAt = Instant.now();
 
+        // accepted at the first register: node A did not wait for a cache to expire (no wall clock: a
+        // loaded machine may take any time to connect, but a stale node would refuse the device)
         String operationId = registerOverMqtt(nodeA, new RawMqttDevice(SCOPE, "cluster-new", key));
 
-        assertThat(Duration.between(createdAt, Instant.now())).isLessThan(Duration.ofSeconds(1));
         assertThat(pollOverHttps(nodeA, new RawMqttDevice(SCOPE, "cluster-new", key), operationId)
                 .path("status").asText()).isEqualTo("assigned");
     }

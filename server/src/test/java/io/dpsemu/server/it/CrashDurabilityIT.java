@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.server.cli.DpsemuCommand;
+import io.dpsemu.server.it.reliability.AssignedLedger;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
@@ -26,16 +27,15 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,9 +60,18 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  * The kill points are random; the seed is printed (system property {@code dpsemu.crash.seed}
  * replays the same delays). The server answers without its minimum response delay and advertises
- * retry-after 1; the clients poll every {@value #POLL_MILLIS} ms.
+ * retry-after 1; the clients poll every {@value #POLL_MILLIS} ms. Each store's run ends with one
+ * line, {@code CrashDurabilityIT[store]: devices told assigned: N; their records found with the same
+ * hub and device id: M}, and N must equal M.
+ *
+ * <p>Nothing here waits for a wall-clock time tuned to an idle machine (issue 11 case 13: this test
+ * once timed out at 100 s on a loaded 2-core machine and passed alone in 44 s). A kill waits until
+ * the restarted server has accepted a registration, so every cycle hits work whatever the load; a
+ * start waits while the server's log still grows; a device is stuck only when its operation has not
+ * finished {@value #STUCK_SECONDS} s after the latest restart. The class timeout is a safety net.
  */
-@Timeout(value = 100, unit = TimeUnit.SECONDS)
+@Tag("reliability")
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class CrashDurabilityIT {
 
     private static final int CYCLES = Integer.getInteger("dpsemu.crash.cycles", 15);
@@ -70,9 +79,14 @@ class CrashDurabilityIT {
     private static final int MIN_KILL_DELAY_MILLIS = 100;
     private static final int MAX_KILL_DELAY_MILLIS = 1200;
     private static final long POLL_MILLIS = 10;
-    private static final int REQUEST_TIMEOUT_MILLIS = 5_000;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration DEVICE_DEADLINE = Duration.ofSeconds(20);
+    /** Only a dead server takes this long to answer; a killed one breaks the connection at once. */
+    private static final int REQUEST_TIMEOUT_MILLIS = 30_000;
+    /** A starting server that has written nothing to its log for this long is stuck. */
+    private static final Duration START_STALL = Duration.ofSeconds(60);
+    private static final int STUCK_SECONDS = 60;
+    private static final Duration DEVICE_DEADLINE = Duration.ofSeconds(STUCK_SECONDS);
+    /** A restarted server that accepts no registration for this long is not serving. */
+    private static final Duration NO_PROGRESS = Duration.ofSeconds(120);
     private static final int LOOKUP_SAMPLE = 20;
     private static final int ABANDONED_OPERATION_SECONDS = 2;
     private static final String GROUP_ID = "crash-storm";
@@ -151,6 +165,9 @@ class CrashDurabilityIT {
             storm.start();
             for (int cycle = 1; cycle <= CYCLES; cycle++) {
                 long delay = MIN_KILL_DELAY_MILLIS + random.nextInt(MAX_KILL_DELAY_MILLIS - MIN_KILL_DELAY_MILLIS);
+                // the random delay counts from this run's first accepted registration, not from its start,
+                // so that a slow restart on a loaded machine does not turn kills into kills of an idle server
+                storm.awaitProgressInThisRun(NO_PROGRESS);
                 Thread.sleep(delay);
                 int exchangesInFlight = storm.exchangesInFlight.get();
                 int operationsAssigning = storm.operationsAssigning.get();
@@ -161,6 +178,7 @@ class CrashDurabilityIT {
                 server = ServerProcess.start(args, env, dir.resolve("server-" + cycle + ".log"));
                 assertThat(server.idScope()).as("id scope after restart %d", cycle).isEqualTo(storm.idScope);
                 storm.toldAtCycleStart = storm.told.size();
+                storm.restarted();
             }
             Thread.sleep(500);
             storm.stop();
@@ -177,18 +195,19 @@ class CrashDurabilityIT {
     /** L1 through the running server: the restarted server reports the assignment the device was told. */
     private static List<String> lookUpSample(Storm storm, int httpsPort, SSLContext tls) throws IOException {
         List<String> problems = new ArrayList<>();
-        List<String> ids = new ArrayList<>(storm.told.keySet());
+        Map<String, AssignedLedger.Told> toldById = storm.told.told();
+        List<String> ids = new ArrayList<>(toldById.keySet());
         Collections.shuffle(ids);
         try (DeviceApiConnection connection = new DeviceApiConnection("127.0.0.1", httpsPort, tls,
                 REQUEST_TIMEOUT_MILLIS)) {
             for (String id : ids.subList(0, Math.min(LOOKUP_SAMPLE, ids.size()))) {
-                Told told = storm.told.get(id);
+                AssignedLedger.Told told = toldById.get(id);
                 DeviceRequests device = DeviceRequests.ofGroupMember(storm.idScope, storm.groupKey, id);
                 DeviceApiConnection.Response response = connection.exchange("POST", device.lookupTarget(),
                         device.authorization(), device.registerBody());
                 JsonNode body = response.status() == 200 ? response.json() : null;
-                if (body == null || !told.hub.equals(body.path("assignedHub").asText())
-                        || !told.deviceId.equals(body.path("deviceId").asText())) {
+                if (body == null || !told.hub().equals(body.path("assignedHub").asText())
+                        || !told.deviceId().equals(body.path("deviceId").asText())) {
                     problems.add(id + ": told " + told + ", status lookup after the last restart answered " + response);
                 }
             }
@@ -199,20 +218,7 @@ class CrashDurabilityIT {
 
     private static void verify(Outcome outcome, Store store) {
         Storm storm = outcome.storm;
-        List<String> lost = new ArrayList<>();
-        List<String> changed = new ArrayList<>();
-        storm.told.forEach((id, told) -> {
-            Optional<RegistrationRecord> found = store.findRegistration(id);
-            if (found.isEmpty()) {
-                lost.add(id + " (told " + told + ")");
-                return;
-            }
-            RegistrationRecord record = found.get();
-            if (!told.hub.equals(record.assignedHub()) || !told.deviceId.equals(record.deviceId())
-                    || record.status() != RegistrationStatus.ASSIGNED) {
-                changed.add(id + ": told " + told + ", stored " + record);
-            }
-        });
+        AssignedLedger.Check check = storm.told.check(store);
         List<String> broken = new ArrayList<>();
         int records = 0;
         String continuation = null;
@@ -239,9 +245,7 @@ class CrashDurabilityIT {
                     .append(cycle.exchangesInFlight).append(" requests in flight and ")
                     .append(cycle.operationsAssigning).append(" operations assigning at the kill\n");
         }
-        report.append("  devices told assigned: ").append(storm.told.size())
-                .append("; checked in the store: ").append(storm.told.size())
-                .append("; lost: ").append(lost.size()).append("; changed: ").append(changed.size())
+        report.append("  lost: ").append(check.lost().size()).append("; changed: ").append(check.changed().size())
                 .append("; records in the store: ").append(records).append(" (").append(broken.size())
                 .append(" not whole)\n")
                 .append("  registers accepted: ").append(storm.accepted.get())
@@ -251,31 +255,28 @@ class CrashDurabilityIT {
                 .append(", 429/5xx answers: ").append(storm.throttled.get())
                 .append(", connection failures: ").append(storm.connectionFailures.get())
                 .append(", status lookups after the last restart: ").append(storm.lookups)
-                .append(", operations stuck in 'assigning': ").append(storm.stuck.size()).append('\n');
+                .append(", operations stuck in 'assigning': ").append(storm.stuck.size()).append('\n')
+                .append(check.line("CrashDurabilityIT[" + outcome.store + "]")).append('\n');
         System.out.print(report);
 
-        assertThat(lost).as("L1: devices told 'assigned' whose record is gone after SIGKILL\n%s", report).isEmpty();
-        assertThat(changed).as("L1: devices told 'assigned' whose record differs\n%s", report).isEmpty();
+        assertThat(check.lost()).as("L1: devices told 'assigned' whose record is gone after SIGKILL\n%s", report)
+                .isEmpty();
+        assertThat(check.changed()).as("L1: devices told 'assigned' whose record differs\n%s", report).isEmpty();
+        assertThat(check.found()).as("records found for the devices told assigned\n%s", report)
+                .isEqualTo(check.told());
         assertThat(broken).as("records that are not whole\n%s", report).isEmpty();
         assertThat(outcome.lookupProblems).as("L1: status lookups after the last restart\n%s", report).isEmpty();
         assertThat(storm.stuck).as("L2: operations of a killed server must end in 404 or a final state after the"
                 + " restart\n%s", report).isEmpty();
         assertThat(storm.problems).as("unexpected answers during the storm\n%s", report).isEmpty();
         assertThat(records).as("records in the store\n%s", report).isGreaterThanOrEqualTo(storm.told.size());
-        assertThat(storm.told).as("the storm must have reached the server\n%s", report)
-                .hasSizeGreaterThanOrEqualTo(CYCLES);
+        assertThat(storm.told.size()).as("the storm must have reached the server\n%s", report)
+                .isGreaterThanOrEqualTo(CYCLES);
         assertThat(outcome.cycles.stream().filter(c -> c.exchangesInFlight > 0 || c.operationsAssigning > 0).count())
                 .as("kills that hit work in progress\n%s", report).isGreaterThanOrEqualTo(CYCLES / 2);
     }
 
     // --- the clients -----------------------------------------------------------------------
-
-    private record Told(String hub, String deviceId, int generation) {
-        @Override
-        public String toString() {
-            return "hub=" + hub + " deviceId=" + deviceId + " by server run " + (generation + 1);
-        }
-    }
 
     private record CycleStats(int cycle, long delayMillis, int toldInCycle, int exchangesInFlight,
             int operationsAssigning) {
@@ -298,7 +299,7 @@ class CrashDurabilityIT {
         final int httpsPort;
         final SSLContext tls;
         final String prefix;
-        final Map<String, Told> told = new ConcurrentHashMap<>();
+        final AssignedLedger told = new AssignedLedger();
         final List<String> problems = Collections.synchronizedList(new ArrayList<>());
         final List<String> stuck = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger generation = new AtomicInteger();
@@ -313,6 +314,9 @@ class CrashDurabilityIT {
         final List<Thread> threads = new ArrayList<>();
         volatile boolean stopping;
         volatile int toldAtCycleStart;
+        /** When the server now running became ready, and how many registers had been accepted by then. */
+        volatile long runStartedNanos = System.nanoTime();
+        volatile long acceptedAtRunStart;
         int lookups;
 
         Storm(String idScope, String groupKey, int httpsPort, SSLContext tls, String storeName) {
@@ -330,6 +334,24 @@ class CrashDurabilityIT {
                 thread.setDaemon(true);
                 threads.add(thread);
                 thread.start();
+            }
+        }
+
+        /** After a restart: the new server run counts from now. */
+        void restarted() {
+            acceptedAtRunStart = accepted.get();
+            runStartedNanos = System.nanoTime();
+        }
+
+        /** Waits until the server now running has accepted a registration: the storm reached it. */
+        void awaitProgressInThisRun(Duration bound) throws InterruptedException {
+            long deadline = System.nanoTime() + bound.toNanos();
+            while (accepted.get() == acceptedAtRunStart) {
+                if (System.nanoTime() > deadline || !problems.isEmpty()) {
+                    fail("the server run " + (generation.get() + 1) + " accepted no registration within "
+                            + bound.toSeconds() + " s; problems: " + problems);
+                }
+                Thread.sleep(10);
             }
         }
 
@@ -362,13 +384,14 @@ class CrashDurabilityIT {
 
         private void provision(DeviceApiConnection connection, String id) throws InterruptedException {
             DeviceRequests device = DeviceRequests.ofGroupMember(idScope, groupKey, id);
-            long deadline = System.nanoTime() + DEVICE_DEADLINE.toNanos();
+            long deviceStarted = System.nanoTime();
             String operationId = null;
             int operationGeneration = -1;
             Object lastAnswer = null;
             try {
                 while (true) {
-                    if (System.nanoTime() > deadline) {
+                    // a restart is progress: the deadline counts from the later of the device's start and it
+                    if (System.nanoTime() - Math.max(deviceStarted, runStartedNanos) > DEVICE_DEADLINE.toNanos()) {
                         if (operationId == null) {
                             problems.add(id + ": no answer to its register within " + DEVICE_DEADLINE.toSeconds()
                                     + " s (last answer: " + lastAnswer + ")");
@@ -377,6 +400,7 @@ class CrashDurabilityIT {
                         stuck.add(id + ": operation " + operationId + " (registered with server run "
                                 + (operationGeneration + 1) + ", now run " + (generation.get() + 1)
                                 + ") not finished " + DEVICE_DEADLINE.toSeconds() + " s after the device started"
+                                + " or the server last restarted"
                                 + " (last answer: " + lastAnswer + ")");
                         return;
                     }
@@ -432,7 +456,7 @@ class CrashDurabilityIT {
                                         || !id.equals(state.path("registrationId").asText())) {
                                     problems.add(id + ": assigned without hub or device id: " + response);
                                 } else {
-                                    told.put(id, new Told(hub, deviceId, generation.get()));
+                                    told.assigned(id, hub, deviceId, "by server run " + (generation.get() + 1));
                                 }
                                 return;
                             }
@@ -494,7 +518,8 @@ class CrashDurabilityIT {
 
     /**
      * {@code dpsemu serve} in a child JVM (this JVM's java and class path), with its output in a log
-     * file; started when its "dpsemu ready" line appears.
+     * file; started when its "dpsemu ready" line appears, however long a loaded machine takes, as
+     * long as the log keeps growing.
      */
     private static final class ServerProcess {
 
@@ -528,9 +553,14 @@ class CrashDurabilityIT {
                 builder.environment().keySet().removeIf(k -> k.startsWith("DPSEMU_") && !k.startsWith("DPSEMU_TEST_"));
                 builder.environment().putAll(env);
                 Process process = builder.start();
-                long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+                long lastGrowth = System.nanoTime();
+                int logLength = 0;
                 while (true) {
                     String output = read(attemptLog);
+                    if (output.length() > logLength) {
+                        logLength = output.length();
+                        lastGrowth = System.nanoTime();
+                    }
                     Matcher ready = READY.matcher(output);
                     if (ready.find()) {
                         return new ServerProcess(process, attemptLog, ready.group(1));
@@ -543,9 +573,9 @@ class CrashDurabilityIT {
                         }
                         fail("dpsemu exited with " + process.exitValue() + " before it was ready:\n" + tail(output));
                     }
-                    if (System.nanoTime() > deadline) {
+                    if (System.nanoTime() - lastGrowth > START_STALL.toNanos()) {
                         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                        fail("dpsemu not ready within " + START_TIMEOUT + ":\n" + tail(output));
+                        fail("dpsemu not ready, and its log silent for " + START_STALL + ":\n" + tail(output));
                     }
                     Thread.sleep(20);
                 }

@@ -326,9 +326,10 @@ class RawHttpsDeviceApiIT {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
             assertThat(closed).as("closed before the head was complete").isTrue();
+            // the upper bound only tells the deadline from the idle timer (120 s): a loaded machine is late
             assertThat(elapsed).as("closed at the request deadline, not by the idle timer")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(REQUEST_DEADLINE_SECONDS).minusMillis(300))
-                    .isLessThan(Duration.ofSeconds(REQUEST_DEADLINE_SECONDS + 3));
+                    .isLessThan(Duration.ofSeconds(60));
             assertThat(client.pending()).as("bytes sent before the close").isZero();
         }
     }
@@ -339,10 +340,11 @@ class RawHttpsDeviceApiIT {
         byte[] whole = registerRequest(null, device, device.sasToken()).bytes();
         try (RawHttpsClient client = open()) {
             int third = whole.length / 3;
+            // pauses far inside the deadline, so a slow machine still sends the request in time
             client.send(Arrays.copyOfRange(whole, 0, third));
-            Thread.sleep(300);
+            Thread.sleep(100);
             client.send(Arrays.copyOfRange(whole, third, 2 * third));
-            Thread.sleep(300);
+            Thread.sleep(100);
             client.send(Arrays.copyOfRange(whole, 2 * third, whole.length));
 
             assertThat(client.readResponse().status()).isEqualTo(202);

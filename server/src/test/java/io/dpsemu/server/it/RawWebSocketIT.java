@@ -3,7 +3,6 @@ package io.dpsemu.server.it;
 import static io.dpsemu.server.rawhttp.RawHttpsClient.request;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.concat;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.poll;
-import static io.dpsemu.server.rawmqtt.RawMqttPackets.puback;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.register;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,15 +15,13 @@ import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Response;
 import io.dpsemu.server.rawhttp.WebSocketFrames;
 import io.dpsemu.server.rawhttp.WebSocketFrames.Frame;
+import io.dpsemu.server.rawhttp.WebSocketMqtt;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttReply;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -112,7 +109,7 @@ class RawWebSocketIT {
 
             assertSwitched(response, key, "mqtt");
             assertThat(response.header("Sec-WebSocket-Extensions")).isNull();
-            try (WsMqtt mqtt = new WsMqtt(client)) {
+            try (WebSocketMqtt mqtt = new WebSocketMqtt(client)) {
                 mqtt.send(device.connect().bytes());
                 assertThat(mqtt.next(MqttMessageType.CONNACK).returnCode()).isZero();
                 assertThat(mqtt.lastFrame().reserved()).as("RSV bits of the CONNACK frame").isZero();
@@ -148,7 +145,7 @@ class RawWebSocketIT {
     void register_whenMqttOverWebSocket_thenConnackSubackPubackThen202ThenPollUntilAssigned(String sdk, String target,
             String subprotocol) throws IOException {
         RawMqttDevice device = enroll("ws-flow-" + sdk.toLowerCase());
-        try (RawHttpsClient client = open(); WsMqtt mqtt = upgraded(client, target, subprotocol)) {
+        try (RawHttpsClient client = open(); WebSocketMqtt mqtt = upgraded(client, target, subprotocol)) {
             mqtt.send(device.connect().bytes());
             RawMqttReply connAck = mqtt.next(MqttMessageType.CONNACK);
             assertThat(connAck.returnCode()).isZero();
@@ -342,7 +339,7 @@ class RawWebSocketIT {
     @Test
     void frame_whenClose_thenCloseEchoedAndConnectionClosed() throws IOException {
         RawMqttDevice device = enroll("ws-close");
-        try (RawHttpsClient client = open(); WsMqtt mqtt = upgraded(client, "/mqtt", "mqtt")) {
+        try (RawHttpsClient client = open(); WebSocketMqtt mqtt = upgraded(client, "/mqtt", "mqtt")) {
             mqtt.send(device.connect().bytes());
             assertThat(mqtt.next(MqttMessageType.CONNACK).returnCode()).isZero();
 
@@ -361,7 +358,7 @@ class RawWebSocketIT {
         byte[] connect = device.connect().bytes();
         int a = connect.length / 3;
         int b = 2 * connect.length / 3;
-        try (RawHttpsClient client = open(); WsMqtt mqtt = upgraded(client, "/$iothub/websocket", "mqtt")) {
+        try (RawHttpsClient client = open(); WebSocketMqtt mqtt = upgraded(client, "/$iothub/websocket", "mqtt")) {
             client.sendFrame(WebSocketFrames.binary(false, Arrays.copyOfRange(connect, 0, a)));
             client.sendFrame(WebSocketFrames.continuation(false, Arrays.copyOfRange(connect, a, b)));
             client.sendFrame(WebSocketFrames.continuation(true, Arrays.copyOfRange(connect, b, connect.length)));
@@ -376,7 +373,7 @@ class RawWebSocketIT {
         byte[] connect = device.connect().bytes();
         int a = connect.length / 3;
         int b = 2 * connect.length / 3;
-        try (RawHttpsClient client = open(); WsMqtt mqtt = upgraded(client, "/$iothub/websocket", "mqtt")) {
+        try (RawHttpsClient client = open(); WebSocketMqtt mqtt = upgraded(client, "/$iothub/websocket", "mqtt")) {
             client.sendFrame(WebSocketFrames.binary(Arrays.copyOfRange(connect, 0, a)));
             client.sendFrame(WebSocketFrames.binary(Arrays.copyOfRange(connect, a, b)));
             client.sendFrame(WebSocketFrames.binary(Arrays.copyOfRange(connect, b, connect.length)));
@@ -388,7 +385,7 @@ class RawWebSocketIT {
     @Test
     void connectAndSubscribe_whenInOneFrame_thenBothAnswered() throws IOException {
         RawMqttDevice device = enroll("ws-merged");
-        try (RawHttpsClient client = open(); WsMqtt mqtt = upgraded(client, "/", "mqtt")) {
+        try (RawHttpsClient client = open(); WebSocketMqtt mqtt = upgraded(client, "/", "mqtt")) {
             client.sendFrame(WebSocketFrames.binary(concat(device.connect().bytes(), subscribeResponses(5, 1))));
 
             assertThat(mqtt.next(MqttMessageType.CONNACK).returnCode()).isZero();
@@ -402,7 +399,7 @@ class RawWebSocketIT {
     void frame_whenPing_thenPongWithSamePayload() throws IOException {
         RawMqttDevice device = enroll("ws-ping");
         byte[] payload = "are-you-there".getBytes(StandardCharsets.US_ASCII);
-        try (RawHttpsClient client = open(); WsMqtt mqtt = upgraded(client, "/$iothub/websocket", "mqtt")) {
+        try (RawHttpsClient client = open(); WebSocketMqtt mqtt = upgraded(client, "/$iothub/websocket", "mqtt")) {
             mqtt.send(device.connect().bytes());
             assertThat(mqtt.next(MqttMessageType.CONNACK).returnCode()).isZero();
 
@@ -426,9 +423,9 @@ class RawWebSocketIT {
         assertSwitched(response, key, subprotocol);
     }
 
-    private static WsMqtt upgraded(RawHttpsClient client, String target, String subprotocol) throws IOException {
+    private static WebSocketMqtt upgraded(RawHttpsClient client, String target, String subprotocol) throws IOException {
         upgradeTo(client, target, subprotocol);
-        return new WsMqtt(client);
+        return new WebSocketMqtt(client);
     }
 
     private static void assertSwitched(Response response, String key, String subprotocol) {
@@ -453,7 +450,7 @@ class RawWebSocketIT {
         assertThat(client.awaitClosedByServer()).isTrue();
     }
 
-    private static JsonNode pollUntilDone(WsMqtt mqtt, String operationId) throws IOException {
+    private static JsonNode pollUntilDone(WebSocketMqtt mqtt, String operationId) throws IOException {
         for (int i = 0; i < MAX_POLLS; i++) {
             int packetId = 10 + i;
             mqtt.send(poll(Integer.toString(packetId), operationId, 1, packetId));
@@ -486,64 +483,6 @@ class RawWebSocketIT {
             Thread.sleep(20);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * MQTT packets over an upgraded connection: each packet sent as one masked binary frame; server
-     * frames are unwrapped and their bytes decoded as a stream (a packet may span frames).
-     */
-    private static final class WsMqtt implements AutoCloseable {
-
-        private final RawHttpsClient client;
-        private final RawMqttReply.Decoder decoder = new RawMqttReply.Decoder();
-        private final Deque<RawMqttReply> received = new ArrayDeque<>();
-        private Frame lastFrame;
-
-        WsMqtt(RawHttpsClient client) {
-            this.client = client;
-        }
-
-        void send(byte[]... packets) throws IOException {
-            for (byte[] packet : packets) {
-                client.sendFrame(WebSocketFrames.binary(packet));
-            }
-        }
-
-        RawMqttReply next() throws IOException {
-            while (received.isEmpty()) {
-                Frame frame = client.readFrame();
-                lastFrame = frame;
-                if (frame.opcode() != WebSocketFrames.BINARY && frame.opcode() != WebSocketFrames.CONTINUATION) {
-                    throw new AssertionError("expected MQTT in a binary frame, got " + frame);
-                }
-                received.addAll(decoder.feed(frame.payload(), frame.payload().length));
-            }
-            return received.poll();
-        }
-
-        RawMqttReply next(MqttMessageType type) throws IOException {
-            RawMqttReply reply = next();
-            if (reply.type() != type) {
-                throw new AssertionError("expected " + type + ", got " + reply);
-            }
-            return reply;
-        }
-
-        @Override
-        public void close() {
-            decoder.close();
-        }
-
-        Frame lastFrame() {
-            return lastFrame;
-        }
-
-        /** Responses to a QoS 1 subscription come at QoS 1; the client acknowledges them. */
-        RawMqttReply acknowledged(RawMqttReply response) throws IOException {
-            assertThat(response.qos()).isEqualTo(MqttQoS.AT_LEAST_ONCE);
-            send(puback(response.packetId()));
-            return response;
         }
     }
 }

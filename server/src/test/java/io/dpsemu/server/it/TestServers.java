@@ -12,19 +12,19 @@ import java.util.Map;
  * Starts real dpsemu servers for integration tests. The Azure SDK hard-codes ports 8883 and 443, so
  * these servers listen there, on loopback; integration tests run one after another in one JVM.
  */
-final class TestServers {
+public final class TestServers {
 
-    static final int SDK_MQTT_PORT = 8883;
-    static final int SDK_HTTPS_PORT = 443;
+    public static final int SDK_MQTT_PORT = 8883;
+    public static final int SDK_HTTPS_PORT = 443;
 
     private TestServers() {
     }
 
-    static DpsServer start(Path dataDir, String store) {
+    public static DpsServer start(Path dataDir, String store) {
         return start(dataDir, store, Map.of(), Clock.systemUTC());
     }
 
-    static DpsServer start(Path dataDir, String store, Map<String, Object> extra, Clock clock) {
+    public static DpsServer start(Path dataDir, String store, Map<String, Object> extra, Clock clock) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("dataDir", dataDir.toString());
         overrides.put("store", store);

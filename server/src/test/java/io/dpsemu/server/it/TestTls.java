@@ -10,12 +10,12 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Test clients that trust a dpsemu server's CA, as devices told to trust {@code ca.pem} do. */
-final class TestTls {
+public final class TestTls {
 
     private TestTls() {
     }
 
-    static TrustManager[] trustManagers(Path caPem) throws Exception {
+    public static TrustManager[] trustManagers(Path caPem) throws Exception {
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         try (InputStream pem = Files.newInputStream(caPem)) {
@@ -26,7 +26,7 @@ final class TestTls {
         return trust.getTrustManagers();
     }
 
-    static SSLContext trusting(Path caPem) throws Exception {
+    public static SSLContext trusting(Path caPem) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trustManagers(caPem), null);
         return context;

@@ -809,6 +809,30 @@ class RegistrationServiceTest {
     }
 
     @Test
+    void register_whenEarlierRecordsCannotBeWritten_thenALaterDeviceIsToldToRetryToo() {
+        RegistrationService service = service();
+        DeviceIdentity first = enrolled("device-1");
+        DeviceIdentity later = enrolled("device-2");
+        store.failRegistrationWrites(true);
+        String firstOperation = register(service, first);
+        await().atMost(WAIT).until(() -> answer(service.operationStatus(first, MQTT, firstOperation, true)),
+                r -> r.status() == 503);
+
+        // its record waits behind the one the committer keeps retrying, so it has met no failure itself
+        String laterOperation = register(service, later);
+        DeviceResponse retry = answer(service.operationStatus(later, MQTT, laterOperation, true));
+
+        assertThat(retry.status()).isEqualTo(503);
+        assertThat(retry.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
+        assertThat(error(retry).errorCode()).isEqualTo(ErrorCodes.STORE_UNAVAILABLE);
+
+        store.failRegistrationWrites(false);
+
+        assertThat(status(finished(service, later, laterOperation)).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+        assertThat(status(finished(service, first, firstOperation)).status()).isEqualTo(RegistrationStatus.ASSIGNED);
+    }
+
+    @Test
     void register_whenDeviceRegistersAgain_thenRecordReplacedKeepingCreationTime() {
         RegistrationService service = service();
         DeviceIdentity identity = enrolled("device-1");
