@@ -51,6 +51,8 @@ final class FaultFilesystem implements AutoCloseable {
     }
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a busy file system is given to be let go of before that counts as a leak. */
+    private static final Duration UNMOUNT_PATIENCE = Duration.ofSeconds(20);
     private static final List<String> TOOL_DIRECTORIES = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
     private static final Map<Kind, String> PROBLEMS = new ConcurrentHashMap<>();
 
@@ -230,7 +232,10 @@ final class FaultFilesystem implements AutoCloseable {
      */
     void repair() {
         requireLoopDevice("repair");
-        run("umount", root.toString());
+        String holders = unmount();
+        if (!holders.isEmpty()) {
+            throw new IllegalStateException("cannot unmount " + root + " to repair it: " + holders);
+        }
         // exit status 1 means "errors corrected", which is what a read-only-after-error file system needs
         String output = run(List.of(0, 1), "e2fsck", "-f", "-y", device);
         System.out.println("e2fsck " + device + ":\n" + output.trim());
@@ -244,13 +249,9 @@ final class FaultFilesystem implements AutoCloseable {
         lifetimeGuard.destroy();
         List<String> problems = new ArrayList<>();
         if (mounted()) {
-            for (int attempt = 0; attempt < 10 && mounted(); attempt++) {
-                if (!runQuietly("umount", root.toString())) {
-                    sleep(500);
-                }
-            }
-            if (mounted()) {
-                problems.add(root + " was still busy and is only detached lazily (umount -l)");
+            String holders = unmount();
+            if (!holders.isEmpty()) {
+                problems.add(holders + "; it is only detached lazily (umount -l)");
                 runQuietly("umount", "-l", root.toString());
             }
         }
@@ -296,6 +297,69 @@ final class FaultFilesystem implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the guard of " + root, e);
         }
+    }
+
+    /**
+     * Unmounts, trying again for a while when the file system is busy (a file the server closed may
+     * still be held for a moment, by the kernel or by a process forked while it was open).
+     *
+     * @return "" once unmounted; otherwise what still holds the file system, for the failure message
+     */
+    private String unmount() {
+        long deadline = System.nanoTime() + UNMOUNT_PATIENCE.toNanos();
+        while (true) {
+            try {
+                run("umount", root.toString());
+                return "";
+            } catch (IllegalStateException busy) {
+                if (!mounted()) {
+                    return "";
+                }
+                if (System.nanoTime() > deadline) {
+                    return busy.getMessage() + "; held by: " + holders();
+                }
+                sleep(250);
+            }
+        }
+    }
+
+    /** The processes with a file, a mapping or a working directory under {@link #root}, and which. */
+    private String holders() {
+        List<String> found = new ArrayList<>();
+        String prefix = root + "/";
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                List<String> held = new ArrayList<>();
+                String command;
+                try (Stream<Path> fds = Files.list(process.resolve("fd"))) {
+                    for (Path fd : fds.toList()) {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith(prefix)) {
+                            held.add("fd " + fd.getFileName() + " " + target);
+                        }
+                    }
+                    Files.readAllLines(process.resolve("maps")).stream().filter(line -> line.contains(prefix))
+                            .map(line -> "mapped " + line.substring(line.indexOf(prefix))).distinct()
+                            .forEach(held::add);
+                    String cwd = Files.readSymbolicLink(process.resolve("cwd")).toString();
+                    if (cwd.equals(root.toString()) || cwd.startsWith(prefix)) {
+                        held.add("cwd " + cwd);
+                    }
+                    command = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ').trim();
+                } catch (IOException gone) {
+                    continue; // the process ended, or is not ours to inspect
+                }
+                if (!held.isEmpty()) {
+                    found.add("pid " + process.getFileName() + (process.getFileName().toString()
+                            .equals(Long.toString(ProcessHandle.current().pid())) ? " (this JVM)" : "")
+                            + " [" + command.substring(0, Math.min(120, command.length())) + "] " + held);
+                }
+            }
+        } catch (IOException e) {
+            return "(cannot list processes: " + e + ")";
+        }
+        return found.isEmpty() ? "no process (a kernel reference)" : String.join("; ", found);
     }
 
     private boolean mounted() {
