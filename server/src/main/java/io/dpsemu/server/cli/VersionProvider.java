@@ -1,13 +1,13 @@
 package io.dpsemu.server.cli;
 
+import io.dpsemu.server.BuildInfo;
 import picocli.CommandLine;
 
-/** The version from the jar manifest (set by the build), or "development". */
+/** {@code dpsemu --version}: the version the build stamped into the jar. */
 final class VersionProvider implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        String version = DpsemuCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"dpsemu " + (version == null ? "development" : version)};
+        return new String[] {"dpsemu " + BuildInfo.version()};
     }
 }
