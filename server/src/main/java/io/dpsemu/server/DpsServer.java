@@ -64,6 +64,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,8 @@ public final class DpsServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpsServer.class);
     private static final long SWEEP_SECONDS = 30;
+    /** Binding below this port takes privilege on Linux (net.ipv4.ip_unprivileged_port_start). */
+    private static final int PRIVILEGED_PORTS_END = 1024;
     /** How often a flood's refusals and accept failures are summarized in the log. */
     private static final Duration FLOOD_LOG_INTERVAL = Duration.ofSeconds(10);
 
@@ -225,7 +228,15 @@ public final class DpsServer implements AutoCloseable {
         if (tlsFiles.caCertificate() != null) {
             LOG.info("devices must trust the CA certificate {}", tlsFiles.caCertificate().toAbsolutePath());
         }
-        LOG.info("service API connection string: {}", policies.ownerConnectionString(config.service().hostName()));
+        if (policies.ownerKeyCreated()) {
+            // shown once, when it is made: logs are shipped and kept, the key must not be in every start's lines
+            LOG.info("service API owner connection string (created now, not logged again; 'dpsemu service"
+                    + " connection-string' prints it): {}",
+                    policies.ownerConnectionString(config.service().hostName()));
+        } else {
+            LOG.info("service API owner connection string: run 'dpsemu service connection-string --data-dir {}'",
+                    config.dataPath());
+        }
         if (endpoints.operations() != null) {
             LOG.info("metrics and health on http://{}:{}/metrics and /health", config.operations().bind(),
                     operationsPort());
@@ -331,8 +342,20 @@ public final class DpsServer implements AutoCloseable {
             return channel;
         } catch (Exception e) {
             throw new ConfigException("cannot listen on " + host + ":" + port + " (configuration key '" + key
-                    + "'): " + e.getMessage(), e);
+                    + "'): " + e.getMessage() + privilegedPortHint(port, key, e), e);
         }
+    }
+
+    /** A non-root user binding 443 gets "Permission denied" from the kernel: say why, and what to do instead. */
+    private static String privilegedPortHint(int port, String key, Exception e) {
+        boolean denied = e.getMessage() != null && e.getMessage().contains("Permission denied");
+        if (port <= 0 || port >= PRIVILEGED_PORTS_END || !denied) {
+            return "";
+        }
+        String flag = "--" + key.replace('.', '-').replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+        return "; ports below " + PRIVILEGED_PORTS_END + " need root or the CAP_NET_BIND_SERVICE capability"
+                + " (e.g. setcap cap_net_bind_service=+ep on the java binary), or choose another port with the"
+                + " configuration key '" + key + "' or " + flag;
     }
 
     /** A new data directory is owner-only: it holds enrollment keys and the CA's private key. */

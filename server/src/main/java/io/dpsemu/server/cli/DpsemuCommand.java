@@ -13,14 +13,28 @@ import picocli.CommandLine.Command;
 @Command(name = "dpsemu", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A self-hosted server compatible with Azure IoT Hub Device Provisioning Service.",
         subcommands = {ServeCommand.class, CertCommand.class, EnrollmentCommand.class, GroupCommand.class,
-            RegistrationCommand.class, FaultCommand.class, LoadgenCommand.class})
+            RegistrationCommand.class, FaultCommand.class, ServiceCommand.class, LoadgenCommand.class})
 public final class DpsemuCommand implements Runnable {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DpsemuCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it: every command but {@code serve} keeps its log quiet. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new DpsemuCommand());
+        CommandLine.IExecutionStrategy run = commandLine.getExecutionStrategy();
+        return commandLine.setExecutionStrategy(parsed -> {
+            boolean serve = parsed.subcommand() != null
+                    && parsed.subcommand().commandSpec().userObject() instanceof ServeCommand;
+            if (!serve) {
+                ConsoleLog.quietForCommands(System.getenv("DPSEMU_LOG_LEVEL"));
+            }
+            return run.execute(parsed);
+        });
     }
 
     @Override

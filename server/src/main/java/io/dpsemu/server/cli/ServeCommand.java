@@ -79,12 +79,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "refuse cleanSession 0 (the documented DPS rule)")
     private Boolean strict;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text (default) or json: one JSON object per line, for log shippers")
+    private String logFormat;
+
     @Override
     public Integer call() {
         ServerConfig config;
         DpsServer server;
         try {
             config = ConfigLoader.load(configFile, System.getenv(), overrides());
+            ConsoleLog.useFormat(config.log().format());
             server = DpsServer.start(config);
         } catch (ConfigException e) {
             System.err.println("dpsemu: " + e.getMessage());
@@ -126,6 +131,7 @@ final class ServeCommand implements Callable<Integer> {
         put(values, "tls.extraNames", tlsNames);
         put(values, "provisioning.retryAfterSeconds", retryAfter);
         put(values, "provisioning.strictCleanSession", strict);
+        put(values, "log.format", logFormat);
         return values;
     }
 

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -95,6 +98,14 @@ public final class ConfigLoader {
                 throw new ConfigException("config file " + file + ": the top level must be a mapping of keys");
             }
             return node;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("cannot read config file " + file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new ConfigException("cannot read config file " + file + ": permission denied", e);
+        } catch (FileSystemException e) {
+            // the JDK's message is the path alone; the reason (e.g. "Is a directory") is apart
+            throw new ConfigException("cannot read config file " + file + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + describe(e), e);
         }

@@ -136,6 +136,8 @@ final class ConfigValidator {
         range(t.operationsPerMinute(), 0, MAX_QUOTA, "throttling.operationsPerMinute");
         range(t.pollsPerDevicePer10Seconds(), 0, MAX_QUOTA, "throttling.pollsPerDevicePer10Seconds");
         faults(c.faults());
+        require(c.log() != null && LogConfig.FORMATS.contains(c.log().format()), "log.format",
+                "must be 'text' or 'json', not '" + (c.log() == null ? null : c.log().format()) + "'");
     }
 
     private static void faults(List<FaultRuleSpec> faults) {

@@ -23,6 +23,7 @@ import java.util.List;
  * @param operations  the plain-HTTP operations endpoint: Prometheus metrics and health
  * @param throttling  DPS-like quotas, off by default
  * @param faults      fault rules in force from the start (more can be added through the service API)
+ * @param log         the format of the server's log
  */
 public record ServerConfig(
         String dataDir,
@@ -41,7 +42,8 @@ public record ServerConfig(
         ServiceApiConfig service,
         OperationsConfig operations,
         ThrottlingConfig throttling,
-        List<FaultRuleSpec> faults) {
+        List<FaultRuleSpec> faults,
+        LogConfig log) {
 
     public static final String STORE_SQLITE = "sqlite";
     public static final String STORE_MEMORY = "memory";
@@ -52,7 +54,7 @@ public record ServerConfig(
                 PostgresConfig.defaults(), null,
                 List.of(LinkedHub.of("dpsemu-hub.local")), AllocationConfig.defaults(), TlsConfig.defaults(),
                 ProvisioningConfig.defaults(), LimitsConfig.defaults(), ServiceApiConfig.defaults(),
-                OperationsConfig.defaults(), ThrottlingConfig.defaults(), List.of());
+                OperationsConfig.defaults(), ThrottlingConfig.defaults(), List.of(), LogConfig.defaults());
     }
 
     public Path dataPath() {
@@ -61,6 +63,6 @@ public record ServerConfig(
 
     public ServerConfig withIdScope(String scope) {
         return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, postgres, enrollments, linkedHubs,
-                allocation, tls, provisioning, limits, service, operations, throttling, faults);
+                allocation, tls, provisioning, limits, service, operations, throttling, faults, log);
     }
 }

@@ -65,7 +65,7 @@ public final class FaultRules {
             FaultAction action = fault.rule().action();
             metrics.faultFired(action.label());
             EventLog.faultFired(fault.rule().id(), request.registrationId(), request.kind().configName(),
-                    request.transport().configName(), action);
+                    request.transport(), action);
             if (fault.exhausted()) {
                 retire(fault, "maxHits reached");
             }

@@ -1,9 +1,6 @@
 package io.dpsemu.server.metrics;
 
-import io.dpsemu.protocol.LogSafe;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Whether the store serves, from three observations: the last store call (a read or an enrollment
@@ -13,8 +10,6 @@ import org.slf4j.LoggerFactory;
  * down and one when it serves again; nothing here retries.
  */
 public final class StoreHealth {
-
-    private static final Logger LOG = LoggerFactory.getLogger("dps.events");
 
     private volatile String callFailure;
     private volatile String writeFailure;
@@ -85,10 +80,9 @@ public final class StoreHealth {
     private synchronized void report() {
         boolean down = !isUp();
         if (down && !reportedDown) {
-            LOG.error("DPS-5001 the store is unavailable; devices get 503 with retry-after until it returns: {}",
-                    LogSafe.of(describe()));
+            EventLog.storeUnavailable(describe());
         } else if (!down && reportedDown) {
-            LOG.info("DPS-5002 the store answers again; devices are served normally");
+            EventLog.storeAvailable();
         }
         reportedDown = down;
     }

@@ -86,7 +86,7 @@ final class Admission {
         assert EngineThreads.onStoreThread() : EngineThreads.current();
         AuthOutcome outcome = authenticator.authenticate(identity);
         if (outcome instanceof AuthOutcome.Refused refused) {
-            return new Refused(answers.refused(identity, refused));
+            return new Refused(answers.refused(identity, client, refused));
         }
         AuthOutcome.Attested attested = (AuthOutcome.Attested) outcome;
         String registrationId = identity.registrationId();

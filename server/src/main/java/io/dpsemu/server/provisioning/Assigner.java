@@ -79,7 +79,7 @@ final class Assigner {
             }
             EnrollmentMatch match = assignment.match();
             if (!match.enabled()) {
-                finish(assignment, disabled(registrationId, match));
+                finish(assignment, disabled(assignment, match));
                 return;
             }
             Reprovisioning.Before before = before(registrationId);
@@ -92,7 +92,7 @@ final class Assigner {
                     ? Optional.of(before.currentHub())
                     : allocator.allocate(registrationId, match);
             if (hub.isEmpty()) {
-                finish(assignment, notAssignable(registrationId));
+                finish(assignment, notAssignable(assignment));
                 return;
             }
             commit(assignment, before, hub.get(), match.initialTwin(), null);
@@ -142,15 +142,14 @@ final class Assigner {
         CustomAllocationDefinition definition = match.customAllocationDefinition();
         if (request.isEmpty() || definition == null || definition.webhookUrl() == null) {
             releaseSlot(assignment);
-            finish(assignment, request.isEmpty() ? notAssignable(registrationId) : customAllocationFailed(
-                    registrationId,
+            finish(assignment, request.isEmpty() ? notAssignable(assignment) : customAllocationFailed(assignment,
                     "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
             return;
         }
         assignment.webhookSlot().call(definition.webhookUrl(), request.get()).whenComplete((allocation, error) -> {
             try {
                 if (error != null) {
-                    finish(assignment, customAllocationFailed(registrationId, reasonOf(error)));
+                    finish(assignment, customAllocationFailed(assignment, reasonOf(error)));
                 } else {
                     commit(assignment, before, allocation.iotHubHostName(), allocation.initialTwin() != null
                             ? allocation.initialTwin() : match.initialTwin(), allocation.payload());
@@ -211,7 +210,8 @@ final class Assigner {
     /** On the committer's thread: the record is durable, so the device may now be told. */
     private void assigned(Assignment assignment, RegistrationRecord stored) {
         assert EngineThreads.onCommitThread() : EngineThreads.current();
-        EventLog.assigned(stored.registrationId(), stored.assignedHub(), stored.deviceId());
+        EventLog.assigned(stored.registrationId(), assignment.client().transport(), stored.assignedHub(),
+                stored.deviceId());
         metrics.registration("assigned");
         finish(assignment, ResultView.of(stored, assignment.attested().x509(), assignment.client()));
     }
@@ -239,24 +239,27 @@ final class Assigner {
         }
     }
 
-    private DeviceRegistrationResult notAssignable(String registrationId) {
+    private DeviceRegistrationResult notAssignable(Assignment assignment) {
+        String registrationId = assignment.registrationId();
         String reason = "no linked IoT hub matches the enrollment's allocation settings";
-        EventLog.notAssigned(registrationId, "failed", reason);
+        EventLog.notAssigned(registrationId, assignment.client().transport(), "failed", reason);
         metrics.registration("failed");
         return DeviceRegistrationResult.failed(registrationId, ErrorCodes.NO_HUB_ASSIGNABLE, reason, now());
     }
 
-    private DeviceRegistrationResult customAllocationFailed(String registrationId, String reason) {
-        EventLog.notAssigned(registrationId, "failed", reason);
+    private DeviceRegistrationResult customAllocationFailed(Assignment assignment, String reason) {
+        String registrationId = assignment.registrationId();
+        EventLog.notAssigned(registrationId, assignment.client().transport(), "failed", reason);
         metrics.registration("failed");
         return DeviceRegistrationResult.failed(registrationId, ErrorCodes.CUSTOM_ALLOCATION_FAILED, reason, now());
     }
 
-    private DeviceRegistrationResult disabled(String registrationId, EnrollmentMatch match) {
+    private DeviceRegistrationResult disabled(Assignment assignment, EnrollmentMatch match) {
+        String registrationId = assignment.registrationId();
         String reason = match.enrollmentGroupId() == null
                 ? "the individual enrollment of '" + registrationId + "' is disabled"
                 : "the enrollment group '" + match.enrollmentGroupId() + "' is disabled";
-        EventLog.notAssigned(registrationId, "disabled", reason);
+        EventLog.notAssigned(registrationId, assignment.client().transport(), "disabled", reason);
         metrics.registration("disabled");
         return DeviceRegistrationResult.disabled(registrationId, ErrorCodes.ENROLLMENT_DISABLED, reason, now());
     }

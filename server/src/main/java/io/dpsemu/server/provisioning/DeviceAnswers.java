@@ -5,6 +5,7 @@ import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.protocol.model.RegistrationOperationStatus;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.server.config.ProvisioningConfig;
+import io.dpsemu.server.device.DeviceClient;
 import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.metrics.DpsMetrics;
@@ -55,8 +56,8 @@ final class DeviceAnswers {
     }
 
     /** {@code 401} with the reason when detailed errors are on; the log always has it. */
-    DeviceResponse refused(DeviceIdentity identity, AuthOutcome.Refused refused) {
-        EventLog.authFailed(identity.registrationId(), refused.reason());
+    DeviceResponse refused(DeviceIdentity identity, DeviceClient client, AuthOutcome.Refused refused) {
+        EventLog.authFailed(identity.registrationId(), client.transport(), refused.reason());
         metrics.registration("unauthorized");
         String message = config.detailedErrors() ? refused.reason() : "Unauthorized";
         return DeviceResponse.unauthorized(DpsError.of(refused.errorCode(), message));

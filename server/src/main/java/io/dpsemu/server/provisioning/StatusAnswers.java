@@ -74,7 +74,7 @@ final class StatusAnswers {
             if (!authenticated) {
                 AuthOutcome outcome = authenticator.authenticate(identity);
                 if (outcome instanceof AuthOutcome.Refused refused) {
-                    answer.complete(answers.refused(identity, refused));
+                    answer.complete(answers.refused(identity, client, refused));
                     return;
                 }
             }
@@ -96,7 +96,7 @@ final class StatusAnswers {
         return tasks.run(answer -> {
             AuthOutcome outcome = authenticator.authenticate(identity);
             if (outcome instanceof AuthOutcome.Refused refused) {
-                answer.complete(answers.refused(identity, refused));
+                answer.complete(answers.refused(identity, client, refused));
                 return;
             }
             answer.complete(store.findRegistration(identity.registrationId())

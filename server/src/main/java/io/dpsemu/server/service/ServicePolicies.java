@@ -36,21 +36,50 @@ public final class ServicePolicies {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Map<String, ServicePolicy> byName;
+    private final boolean ownerKeyCreated;
 
-    private ServicePolicies(Map<String, ServicePolicy> byName) {
+    private ServicePolicies(Map<String, ServicePolicy> byName, boolean ownerKeyCreated) {
         this.byName = byName;
+        this.ownerKeyCreated = ownerKeyCreated;
     }
 
+    /** The server's policies: the owner policy is generated into the data directory when it has none yet. */
     public static ServicePolicies load(Path dataDir, ServiceApiConfig config) {
-        Map<String, ServicePolicy> policies = new LinkedHashMap<>();
-        for (ServicePolicyConfig kept : readOrCreate(dataDir.resolve(FILE_NAME))) {
-            policies.put(kept.name().toLowerCase(Locale.ROOT), toPolicy(kept));
+        Path file = dataDir.resolve(FILE_NAME);
+        boolean create = !Files.exists(file);
+        return of(create ? create(file) : read(file), create, config);
+    }
+
+    /**
+     * The policies as the server of this data directory and configuration uses them, without creating
+     * any: for commands beside the server.
+     */
+    public static ServicePolicies read(Path dataDir, ServiceApiConfig config) {
+        Path file = dataDir.resolve(FILE_NAME);
+        if (!Files.exists(file) && !configuresOwner(config)) {
+            throw new ConfigException("there is no " + file + " yet: start the server with this data directory"
+                    + " first (it creates the " + ServicePolicyNames.OWNER + " key on its first start)");
         }
-        for (ServicePolicyConfig configured : config.policies() == null ? List.<ServicePolicyConfig>of()
-                : config.policies()) {
+        return of(Files.exists(file) ? read(file) : List.of(), false, config);
+    }
+
+    private static ServicePolicies of(List<ServicePolicyConfig> kept, boolean created, ServiceApiConfig config) {
+        Map<String, ServicePolicy> policies = new LinkedHashMap<>();
+        for (ServicePolicyConfig policy : kept) {
+            policies.put(policy.name().toLowerCase(Locale.ROOT), toPolicy(policy));
+        }
+        for (ServicePolicyConfig configured : configured(config)) {
             policies.put(configured.name().toLowerCase(Locale.ROOT), toPolicy(configured));
         }
-        return new ServicePolicies(policies);
+        return new ServicePolicies(policies, created && !configuresOwner(config));
+    }
+
+    /**
+     * Whether this start generated the owner key now, and it is the one in force (a configured owner
+     * policy replaces it): the one time the server shows it in its log.
+     */
+    public boolean ownerKeyCreated() {
+        return ownerKeyCreated;
     }
 
     public Optional<ServicePolicy> find(String name) {
@@ -69,16 +98,29 @@ public final class ServicePolicies {
                 config.secondaryKey());
     }
 
-    private static List<ServicePolicyConfig> readOrCreate(Path file) {
+    private static List<ServicePolicyConfig> configured(ServiceApiConfig config) {
+        return config.policies() == null ? List.of() : config.policies();
+    }
+
+    private static boolean configuresOwner(ServiceApiConfig config) {
+        return configured(config).stream().anyMatch(p -> ServicePolicyNames.OWNER.equalsIgnoreCase(p.name()));
+    }
+
+    private static List<ServicePolicyConfig> read(Path file) {
         try {
-            if (Files.exists(file)) {
-                List<ServicePolicyConfig> kept = JSON.readValue(file.toFile(), new TypeReference<>() {
-                });
-                if (kept.stream().noneMatch(p -> ServicePolicyNames.OWNER.equalsIgnoreCase(p.name()))) {
-                    throw new ConfigException(file + " has no '" + ServicePolicyNames.OWNER + "' policy");
-                }
-                return kept;
+            List<ServicePolicyConfig> kept = JSON.readValue(file.toFile(), new TypeReference<>() {
+            });
+            if (kept.stream().noneMatch(p -> ServicePolicyNames.OWNER.equalsIgnoreCase(p.name()))) {
+                throw new ConfigException(file + " has no '" + ServicePolicyNames.OWNER + "' policy");
             }
+            return kept;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the service policies in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<ServicePolicyConfig> create(Path file) {
+        try {
             List<ServicePolicyConfig> created = new ArrayList<>();
             created.add(new ServicePolicyConfig(ServicePolicyNames.OWNER, ServiceRights.NAMES, newKey(), newKey()));
             Path temp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");

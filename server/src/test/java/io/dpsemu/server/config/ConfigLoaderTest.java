@@ -494,4 +494,38 @@ class ConfigLoaderTest {
         assertThat(load(null, Map.of("DPSEMU_JAVA_OPTS", "-Xmx1g", "DPSEMU_LOG_LEVEL", "DEBUG"), Map.of()))
                 .isEqualTo(ServerConfig.defaults());
     }
+
+    @Test
+    void load_whenConfigFileIsMissing_thenTheMessageSaysNoSuchFile() {
+        Path missing = dir.resolve("missing.yaml");
+
+        assertThatThrownBy(() -> load(missing, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cannot read config file " + missing + ": no such file");
+    }
+
+    @Test
+    void load_whenConfigFileIsADirectory_thenTheMessageGivesTheReason() {
+        assertThatThrownBy(() -> load(dir, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot read config file " + dir + ": ")
+                .hasMessageNotContaining(": " + dir);
+    }
+
+    @Test
+    void load_whenLogFormatIsGivenByFileEnvOrFlag_thenApplied_andTextByDefault() throws IOException {
+        assertThat(load(null, Map.of(), Map.of()).log().format()).isEqualTo("text");
+        assertThat(load(file("log.yaml", "log:\n  format: json\n"), Map.of(), Map.of()).log().format())
+                .isEqualTo("json");
+        assertThat(load(null, Map.of("DPSEMU_LOG_FORMAT", "json"), Map.of()).log().format()).isEqualTo("json");
+        assertThat(load(null, Map.of("DPSEMU_LOG_FORMAT", "json"), Map.of("log.format", "text")).log().format())
+                .isEqualTo("text");
+    }
+
+    @Test
+    void load_whenLogFormatIsUnknown_thenConfigExceptionNamesTheKeyAndTheFormats() {
+        assertThatThrownBy(() -> load(null, Map.of("DPSEMU_LOG_FORMAT", "xml"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("configuration key 'log.format' must be 'text' or 'json', not 'xml'");
+    }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.TypeConversionException;
                 + " (default ./dpsemu-data) for localhost:--port (default 443).",
             "",
             "Examples:",
-            "  dpsemu fault add --status 429 --probability 0.3            # throttle 30% of requests",
+            "  dpsemu fault add --status 429 --probability 0.3            # throttle 30%% of requests",
             "  dpsemu fault add --registration-id 'dev-*' --kind register --every 3 --status 503",
             "  dpsemu fault add --transport mqtt --delay 8s --max-hits 1",
             "  dpsemu fault add --group sensors --fail-operation 400207 --expires-after 10m",
