@@ -241,8 +241,12 @@ public final class DpsServer implements AutoCloseable {
             LOG.info("metrics and health on http://{}:{}/metrics and /health", config.operations().bind(),
                     operationsPort());
         }
-        LOG.info("dpsemu ready: idScope={} mqtt={}:{} https={}:{} store={} hubs={}", config.idScope(),
-                config.bind(), mqttPort(), config.bind(), httpsPort(), config.store(), config.linkedHubs().size());
+        // the ports as fields too: with port 0 (tests, sidecars) a JSON log is where a script finds them
+        LOG.atInfo().addKeyValue("idScope", config.idScope()).addKeyValue("mqttPort", mqttPort())
+                .addKeyValue("httpsPort", httpsPort())
+                .log("dpsemu ready: idScope={} mqtt={}:{} https={}:{} store={} hubs={}", config.idScope(),
+                        config.bind(), mqttPort(), config.bind(), httpsPort(), config.store(),
+                        config.linkedHubs().size());
     }
 
     public ServerConfig config() {

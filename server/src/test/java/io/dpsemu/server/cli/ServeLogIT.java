@@ -32,7 +32,6 @@ class ServeLogIT {
     /** ISO-8601: date, time with milliseconds, zone offset. */
     private static final Pattern TEXT_LINE = Pattern.compile(
             "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) (INFO|WARN|ERROR|DEBUG) .*");
-    private static final Pattern READY = Pattern.compile("dpsemu ready: idScope=(\\w+) mqtt=[^ ]+:(\\d+) ");
     private static final Pattern OWNER_STRING = Pattern.compile("HostName=[^;]+;SharedAccessKeyName=[^;]+;"
             + "SharedAccessKey=\\S+");
     /** What a device would like to see as a log line of its own. */
@@ -54,10 +53,10 @@ class ServeLogIT {
         try (DpsemuProcess serve = DpsemuProcess.start(Map.of(), "serve", "--log-format", "json",
                 "--data-dir", data.toString(), "--enrollments", seed.toString(), "--mqtt-port", "0",
                 "--https-port", "0", "--bind", "127.0.0.1")) {
-            Matcher ready = READY.matcher(message(last(serve.readUntil("dpsemu ready"))));
-            assertThat(ready.find()).isTrue();
-            RawMqttDevice device = new RawMqttDevice(ready.group(1), "json-log-device", key);
-            int mqttPort = Integer.parseInt(ready.group(2));
+            JsonNode ready = parse(last(serve.readUntil("dpsemu ready")));
+            RawMqttDevice device = new RawMqttDevice(ready.path("idScope").asText(), "json-log-device", key);
+            int mqttPort = ready.path("mqttPort").asInt();
+            assertThat(ready.path("message").asText()).contains("mqtt=127.0.0.1:" + mqttPort);
             Path ca = data.resolve("tls").resolve("ca.pem");
             try (RawMqttClient client = RawMqttClient.session(mqttPort, ca, device)) {
                 client.send(RawMqttPackets.register("1", 0, 0, ""));
@@ -140,10 +139,6 @@ class ServeLogIT {
 
     private static String last(List<String> lines) {
         return lines.get(lines.size() - 1);
-    }
-
-    private static String message(String line) {
-        return parse(line).path("message").asText();
     }
 
     private static JsonNode parse(String line) {
