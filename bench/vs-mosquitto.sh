@@ -25,77 +25,26 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-missing=()
-command -v java >/dev/null || missing+=("Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless)")
-command -v mvn >/dev/null || [ -f server/target/dpsemu.jar ] || missing+=("Maven, to build the jar (Debian: apt-get install maven)")
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+mosquitto_missing=()
 mosquitto="$(command -v mosquitto || true)"
 [ -n "$mosquitto" ] || { [ -x /usr/sbin/mosquitto ] && mosquitto=/usr/sbin/mosquitto; } || true
 if [ -z "$mosquitto" ]; then
-  missing+=("mosquitto 2 (Debian: apt-get install mosquitto; the script does not start the system service)")
+  mosquitto_missing+=("mosquitto 2 (Debian: apt-get install mosquitto; the script does not start the system service)")
 else
   version="$("$mosquitto" -h 2>/dev/null | head -1 || true)"   # -h exits with status 3
-  [[ "$version" == *"version 2."* ]] || missing+=("mosquitto 2 ($mosquitto says: ${version:-nothing})")
+  [[ "$version" == *"version 2."* ]] || mosquitto_missing+=("mosquitto 2 ($mosquitto says: ${version:-nothing})")
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "bench/vs-mosquitto.sh needs:" >&2
-  printf '  - %s\n' "${missing[@]}" >&2
-  exit 2
-fi
-
-# Every connection is a file descriptor in the generator and in the server.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+bench_require bench/vs-mosquitto.sh "${mosquitto_missing[@]}"
+bench_setup
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((hold + 1000)) ]; then
   hold=$(( $(ulimit -n) - 1000 ))
   echo "note: open files are limited to $(ulimit -n); holding $hold sessions" >&2
 fi
 
-./dpsemu --version >/dev/null   # builds the jar when it is missing or stale
-jar="$PWD/server/target/dpsemu.jar"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-group_key="$(head -c 32 /dev/urandom | base64)"
-cat >"$work/bench.yaml" <<YAML
-enrollmentGroups:
-  - enrollmentGroupId: bench
-    attestation:
-      type: symmetricKey
-      symmetricKey:
-        primaryKey: $group_key
-YAML
-
-# The servers answer as fast as they can: polls come at once (--poll immediate), so no response floor.
-export DPSEMU_PROVISIONING_MIN_RESPONSE_DELAY_MILLIS=0
-
-wait_for() { # FILE TEXT: until TEXT appears in FILE (60 s)
-  for _ in $(seq 1 120); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.5
-  done
-  echo "timed out waiting for '$2' in $1:" >&2
-  cat "$1" >&2
-  exit 1
-}
-
-start_dpsemu() { # NAME STORE MQTT_PORT HTTPS_PORT
-  ./dpsemu serve --data-dir "$work/$1" --store "$2" --mqtt-port "$3" --https-port "$4" --bind 127.0.0.1 \
-    --enrollments "$work/bench.yaml" >"$work/$1.log" 2>&1 &
-  pids+=($!)
-  eval "pid_$1=$!"
-  wait_for "$work/$1.log" "dpsemu ready"
-}
-start_dpsemu sqlite sqlite 18883 18443
-start_dpsemu memory memory 19883 19443
-scope_sqlite="$(sed -n 's/.*dpsemu ready: idScope=\([^ ]*\).*/\1/p' "$work/sqlite.log")"
-scope_memory="$(sed -n 's/.*dpsemu ready: idScope=\([^ ]*\).*/\1/p' "$work/memory.log")"
+start_dpsemu sqlite 18883 18443 --store sqlite
+start_dpsemu memory 19883 19443 --store memory
 
 # mosquitto serves the certificate dpsemu's CA issued, so the generator trusts both the same way.
 install -m 644 "$work/sqlite/tls/server.pem" "$work/mosquitto-cert.pem"
@@ -121,18 +70,6 @@ pid_responder=$!
 pids+=($pid_responder)
 wait_for "$work/responder.log" "responder: ready"
 
-ticks="$(getconf CLK_TCK)"
-cpu_ms() { # PID: user + system CPU so far, in ms
-  awk -v t="$ticks" '{ sub(/^.*\) /, ""); print ($12 + $13) * 1000 / t }' "/proc/$1/stat"
-}
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-per_flow() { # BEFORE AFTER FLOWS
-  awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.3f", (n > 0 ? (b - a) / n : 0) }'
-}
-field() { # JSON KEY: the first number after "KEY": in the summary line
-  grep -o "\"$2\":[0-9.]*" <<<"$1" | head -1 | cut -d: -f2
-}
-
 # how loadgen reaches each target (each dpsemu has a CA of its own; mosquitto serves a certificate of the SQLite one's)
 target_args() {
   case "$1" in
@@ -143,20 +80,13 @@ target_args() {
 }
 server_pid() { case "$1" in sqlite) echo "$pid_sqlite" ;; memory) echo "$pid_memory" ;; mosquitto) echo "$pid_mosquitto" ;; esac; }
 
-run=0
-loadgen() { # TARGET CONCURRENCY DEVICES: prints the summary line
-  run=$((run + 1))
-  # shellcheck disable=SC2046
-  java -jar "$jar" loadgen $(target_args "$1") --group-key "$group_key" --id-prefix "b$run-" \
-    --devices "$3" --concurrency "$2" --poll immediate --timeout 120s | tail -1 || true
-}
-
 results="$work/results"
 : >"$results"
 targets="sqlite memory mosquitto"
 echo "warming up every server with $warmup devices..."
 for target in $targets; do
-  loadgen "$target" 200 "$warmup" >/dev/null || true
+  # shellcheck disable=SC2046
+  loadgen 200 "$warmup" $(target_args "$target") >/dev/null || true
 done
 for round in $(seq 1 "$rounds"); do
   for c in $concurrencies; do
@@ -164,12 +94,13 @@ for round in $(seq 1 "$rounds"); do
       pid="$(server_pid "$target")"
       before="$(cpu_ms "$pid")"
       responder_before="$(cpu_ms "$pid_responder")"
-      summary="$(loadgen "$target" "$c" "$devices")"
+      # shellcheck disable=SC2046
+      summary="$(loadgen "$c" "$devices" $(target_args "$target"))"
       after="$(cpu_ms "$pid")"
       responder_after="$(cpu_ms "$pid_responder")"
       assigned="$(field "$summary" assigned)"
-      steady="$(grep -o '"steady":[0-9.]*' <<<"$summary" | cut -d: -f2)"
-      errors="$(grep -o '"errors":{[^}]*}' <<<"$summary")"
+      steady="$(steady "$summary")"
+      errors="$(errors "$summary")"
       cpu="$(per_flow "$before" "$after" "$assigned")"
       responder_cpu="$(per_flow "$responder_before" "$responder_after" "$assigned")"
       echo "$round $c $target ${steady:-0} $cpu $responder_cpu $assigned $errors" >>"$results"
