@@ -9,7 +9,7 @@ import io.dpsemu.protocol.topic.DpsTopics;
 import io.dpsemu.protocol.topic.RegisterTopic;
 import io.dpsemu.protocol.topic.RequestTopic;
 import io.dpsemu.protocol.topic.StatusTopic;
-import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.device.DeviceResponse;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -1,6 +1,6 @@
 package io.dpsemu.server.netty;
 
-import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,7 +1,7 @@
 package io.dpsemu.server.netty;
 
 import io.dpsemu.protocol.model.ErrorCodes;
-import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.http.HttpResponses;
 import io.dpsemu.server.mqtt.MqttServices;

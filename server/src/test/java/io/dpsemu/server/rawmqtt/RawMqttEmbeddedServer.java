@@ -8,7 +8,7 @@ import io.dpsemu.protocol.auth.SasVerifier;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.server.allocation.WebhookClient;
-import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
 import io.dpsemu.server.config.LimitsConfig;
 import io.dpsemu.server.config.LinkedHub;
