@@ -215,7 +215,8 @@ final class Assigner {
     private void assigned(Assignment assignment, RegistrationRecord stored) {
         assert EngineThreads.onCommitThread() : EngineThreads.current();
         EventLog.assigned(stored.registrationId(), stored.assignedHub(), stored.deviceId());
-        finish(assignment, RegistrationOutcome.ASSIGNED, ResultView.of(stored, assignment.attested().x509(), assignment.client()));
+        finish(assignment, RegistrationOutcome.ASSIGNED,
+                ResultView.of(stored, assignment.attested().x509(), assignment.client()));
     }
 
     /** Ends the operation with its result, counted once (a finished operation stays as it is). */
@@ -234,8 +235,8 @@ final class Assigner {
 
     private void failInternally(Assignment assignment) {
         releaseSlot(assignment);
-        finish(assignment, RegistrationOutcome.ERROR, DeviceRegistrationResult.failed(assignment.registrationId(), ErrorCodes.INTERNAL_ERROR,
-                "internal error while assigning", now()));
+        finish(assignment, RegistrationOutcome.ERROR, DeviceRegistrationResult.failed(assignment.registrationId(),
+                ErrorCodes.INTERNAL_ERROR, "internal error while assigning", now()));
     }
 
     private static void releaseSlot(Assignment assignment) {
