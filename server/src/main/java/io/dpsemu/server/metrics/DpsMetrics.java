@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +49,8 @@ public final class DpsMetrics {
             new EnumMap<>(Transport.class);
     private final Map<InjectedFault, Counter> faults = new EnumMap<>(InjectedFault.class);
     private final Map<ThrottledQuota, Counter> throttled = new EnumMap<>(ThrottledQuota.class);
-    private final Map<Boolean, Timer> commitDurations = new HashMap<>();
+    private final Timer commitsWritten;
+    private final Timer commitsFailed;
     private final DistributionSummary commitGroupSize;
 
     public DpsMetrics(MeterRegistry registry) {
@@ -97,11 +97,8 @@ public final class DpsMetrics {
             throttled.put(quota, Counter.builder("dps.throttled").tag("quota", quota.tag())
                     .description("Requests refused with 429 by a throttling quota, by quota").register(registry));
         }
-        for (boolean ok : new boolean[] {true, false}) {
-            commitDurations.put(ok, latency("dps.store.commit.duration").tag("result", ok ? "ok" : "failed")
-                    .description("Seconds one transaction writing a group of registration records took")
-                    .register(registry));
-        }
+        this.commitsWritten = commitDuration("ok").register(registry);
+        this.commitsFailed = commitDuration("failed").register(registry);
         this.commitGroupSize = DistributionSummary.builder("dps.store.commit.records")
                 .description("Registration records written per transaction (group commit)")
                 .register(registry);
@@ -155,9 +152,11 @@ public final class DpsMetrics {
 
     /** One transaction wrote (ok) or failed to write this many registration records, taking this long. */
     public void storeCommit(int records, boolean ok, Duration duration) {
-        commitDurations.get(ok).record(duration);
         if (ok) {
+            commitsWritten.record(duration);
             commitGroupSize.record(records);
+        } else {
+            commitsFailed.record(duration);
         }
     }
 
@@ -187,6 +186,11 @@ public final class DpsMetrics {
 
     private static Timer.Builder latency(String name) {
         return Timer.builder(name).serviceLevelObjectives(LATENCY_BUCKETS.toArray(Duration[]::new));
+    }
+
+    private static Timer.Builder commitDuration(String result) {
+        return latency("dps.store.commit.duration").tag("result", result)
+                .description("Seconds one transaction writing a group of registration records took");
     }
 
     /** {@code CONNECTION_REFUSED_NOT_AUTHORIZED} is {@code not_authorized}. */

@@ -10,7 +10,7 @@ public enum RegistrationOutcome {
     DISABLED(true),
     /** No hub could be assigned (allocation, custom webhook) or a fault rule failed the operation. */
     FAILED(true),
-    /** The server failed: a store call failed or the assignment hit an internal error. */
+    /** Answered 5xx: the store failed, stalled or did not answer in time, or an internal error. */
     ERROR(true),
     /** The device's credentials were refused (401); no operation was started. */
     UNAUTHORIZED(false),
@@ -23,7 +23,7 @@ public enum RegistrationOutcome {
         this.endsOperation = endsOperation;
     }
 
-    /** Whether the request had its 202 first, so the outcome ends an operation that has a duration. */
+    /** Whether an operation (started by the request's 202) can end so: only those outcomes have a duration. */
     public boolean endsOperation() {
         return endsOperation;
     }
