@@ -1,7 +1,7 @@
 package io.dpsemu.server.netty;
 
-import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.config.LimitsConfig;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.server.metrics.RateLimitedLog;

@@ -144,9 +144,8 @@ final class Assigner {
         if (request.isEmpty() || definition == null || definition.webhookUrl() == null) {
             releaseSlot(assignment);
             finish(assignment, RegistrationOutcome.FAILED, request.isEmpty() ? notAssignable(registrationId)
-                    : customAllocationFailed(
-                    registrationId,
-                    "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
+                    : customAllocationFailed(registrationId,
+                            "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
             return;
         }
         assignment.webhookSlot().call(definition.webhookUrl(), request.get()).whenComplete((allocation, error) -> {
