@@ -11,6 +11,7 @@ import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
+import io.dpsemu.server.metrics.ProcessMeters;
 import io.dpsemu.server.metrics.RateLimitedLog;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.mqtt.MqttServices;
@@ -135,6 +136,7 @@ public final class DpsServer implements AutoCloseable {
             ServicePolicies policies = ServicePolicies.load(dataDir, config.service());
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             DpsMetrics metrics = new DpsMetrics(prometheus);
+            opened.add(new ProcessMeters(prometheus, BuildInfo.version()), ProcessMeters::close);
             StoreHealth storeHealth = new StoreHealth(metrics);
             FaultRules faultRules = new FaultRules(config.faults(), metrics);
             Quotas quotas = new Quotas(config.throttling(), metrics);

@@ -1,5 +1,6 @@
 package io.dpsemu.server.channel;
 
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
 import io.netty.channel.Channel;
@@ -23,9 +24,7 @@ public final class Disconnector {
         }
         EventLog.closed(channel.remoteAddress(), channel.attr(REGISTRATION_ID).get(),
                 detail == null ? reason.tag() : reason.tag() + ": " + detail);
-        if (reason != CloseReason.CLIENT_DISCONNECT) {
-            metrics.closed(reason.tag());
-        }
+        metrics.closed(reason);
         channel.close();
     }
 }

@@ -1,10 +1,12 @@
 package io.dpsemu.server.faults;
 
+import io.dpsemu.server.metrics.InjectedFault;
+
 /** What the server does instead of (or on top of) its normal answer when a fault rule fires. */
 public sealed interface FaultAction {
 
-    /** The tag of {@code dps.faults.fired}: respond, delay, drop or failOperation. */
-    String label();
+    /** The action as {@code dps_faults_fired_total} counts it. */
+    InjectedFault kind();
 
     /**
      * Answer the request with this DPS error; the HTTP and MQTT status is {@code errorCode / 1000}.
@@ -18,8 +20,8 @@ public sealed interface FaultAction {
         }
 
         @Override
-        public String label() {
-            return "respond";
+        public InjectedFault kind() {
+            return InjectedFault.RESPOND;
         }
 
         @Override
@@ -34,8 +36,8 @@ public sealed interface FaultAction {
     record Delay(long millis) implements FaultAction {
 
         @Override
-        public String label() {
-            return "delay";
+        public InjectedFault kind() {
+            return InjectedFault.DELAY;
         }
 
         @Override
@@ -48,8 +50,8 @@ public sealed interface FaultAction {
     record Drop() implements FaultAction {
 
         @Override
-        public String label() {
-            return "drop";
+        public InjectedFault kind() {
+            return InjectedFault.DROP;
         }
 
         @Override
@@ -62,8 +64,8 @@ public sealed interface FaultAction {
     record FailOperation(int errorCode, String message) implements FaultAction {
 
         @Override
-        public String label() {
-            return "failOperation";
+        public InjectedFault kind() {
+            return InjectedFault.FAIL_OPERATION;
         }
 
         @Override

@@ -63,7 +63,7 @@ public final class FaultRules {
                 continue;
             }
             FaultAction action = fault.rule().action();
-            metrics.faultFired(action.label());
+            metrics.faultFired(action.kind());
             EventLog.faultFired(fault.rule().id(), request.registrationId(), request.kind().configName(),
                     request.transport(), action);
             if (fault.exhausted()) {

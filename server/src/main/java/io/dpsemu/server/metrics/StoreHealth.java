@@ -17,7 +17,7 @@ public final class StoreHealth {
     private boolean reportedDown;
 
     public StoreHealth(DpsMetrics metrics) {
-        metrics.registry().gauge("dps.store.up", this, h -> h.isUp() ? 1 : 0);
+        metrics.storeUp(this, h -> h.isUp() ? 1 : 0);
     }
 
     /** A store call answered. */

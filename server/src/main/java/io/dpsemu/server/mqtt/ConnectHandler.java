@@ -4,12 +4,12 @@ import io.dpsemu.protocol.DpsProtocolException;
 import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.auth.MqttUsername;
 import io.dpsemu.protocol.model.ErrorCodes;
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
 import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.channel.TlsPeer;
 import io.dpsemu.server.device.DeviceClient;
 import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.server.provisioning.AuthOutcome;
 import io.dpsemu.server.x509.CertificateFacts;
@@ -247,7 +247,7 @@ public final class ConnectHandler extends SimpleChannelInboundHandler<MqttMessag
         refused = true;
         releaseWaiting();
         EventLog.connectRefused(ctx.channel().remoteAddress(), clientId, reason);
-        services.metrics().connectRefused(code.name().toLowerCase(java.util.Locale.ROOT));
+        services.metrics().connectRefused(code);
         byte[] connAck = {0x20, 0x02, 0x00, code.byteValue()};
         ctx.writeAndFlush(Unpooled.wrappedBuffer(connAck)).addListener((ChannelFutureListener) f ->
                 services.disconnector().close(ctx.channel(), CloseReason.CONNECT_REFUSED, reason));

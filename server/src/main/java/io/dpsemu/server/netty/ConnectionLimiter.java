@@ -1,7 +1,7 @@
 package io.dpsemu.server.netty;
 
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.config.LimitsConfig;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.server.metrics.RateLimitedLog;
@@ -94,7 +94,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             default -> tooMany;
         };
         refusals.record("from " + accepted.remoteAddress() + ": " + why);
-        metrics.closed(reason.tag());
+        metrics.closed(reason);
         EventLog.closed(accepted.remoteAddress(), null, reason.tag() + ": " + why);
         accepted.unsafe().closeForcibly();
     }

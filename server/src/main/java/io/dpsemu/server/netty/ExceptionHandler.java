@@ -1,7 +1,7 @@
 package io.dpsemu.server.netty;
 
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.metrics.CloseReason;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,12 +1,12 @@
 package io.dpsemu.server.netty;
 
 import io.dpsemu.protocol.model.ErrorCodes;
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
 import io.dpsemu.server.channel.TlsPeer;
 import io.dpsemu.server.http.DeviceApi;
 import io.dpsemu.server.http.DropConnection;
 import io.dpsemu.server.http.HttpResponses;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.service.ServiceApi;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

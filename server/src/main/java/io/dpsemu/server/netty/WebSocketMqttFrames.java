@@ -1,7 +1,7 @@
 package io.dpsemu.server.netty;
 
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.metrics.CloseReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,9 +1,9 @@
 package io.dpsemu.server.netty;
 
 import io.dpsemu.protocol.model.ErrorCodes;
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.HandlerNames;
 import io.dpsemu.server.http.HttpResponses;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.mqtt.MqttServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;

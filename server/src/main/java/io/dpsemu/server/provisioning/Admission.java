@@ -11,6 +11,7 @@ import io.dpsemu.server.device.DeviceRequest;
 import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.faults.FaultAction;
 import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.RegistrationOutcome;
 import java.util.Optional;
 
 /**
@@ -64,7 +65,8 @@ final class Admission {
      *
      * @param body the register body; null for other requests
      */
-    Optional<DeviceResponse> screen(RequestKind kind, DeviceIdentity identity, DeviceRegistration body) {
+    Optional<DeviceResponse> screen(RequestKind kind, DeviceIdentity identity, DeviceClient client,
+            DeviceRegistration body) {
         String registrationId = identity.registrationId();
         Optional<String> badId = RegistrationIds.problem(registrationId);
         if (badId.isPresent()) {
@@ -76,7 +78,7 @@ final class Admission {
         }
         Optional<DeviceResponse> throttled = gate.throttle(kind, registrationId);
         if (throttled.isPresent() && kind == RequestKind.REGISTER) {
-            metrics.registration("throttled");
+            metrics.registration(client.transport(), RegistrationOutcome.THROTTLED);
         }
         return throttled;
     }
@@ -86,6 +88,7 @@ final class Admission {
         assert EngineThreads.onStoreThread() : EngineThreads.current();
         AuthOutcome outcome = authenticator.authenticate(identity);
         if (outcome instanceof AuthOutcome.Refused refused) {
+            metrics.registration(client.transport(), RegistrationOutcome.UNAUTHORIZED);
             return new Refused(answers.refused(identity, client, refused));
         }
         AuthOutcome.Attested attested = (AuthOutcome.Attested) outcome;
@@ -100,6 +103,7 @@ final class Admission {
         long delayMillis = fault instanceof FaultAction.Delay delay ? delay.millis() : 0;
         OperationTable.Start start = operations.start(registrationId, groupId, System.nanoTime());
         if (start instanceof OperationTable.Start.Refused full) {
+            metrics.registration(client.transport(), RegistrationOutcome.THROTTLED);
             return new Refused(answers.busy(full.reason()));
         }
         if (start instanceof OperationTable.Start.Joined joined) {
@@ -113,6 +117,7 @@ final class Admission {
             slot = webhooks.reserve().orElse(null);
             if (slot == null) {
                 operations.abandon(operation);
+                metrics.registration(client.transport(), RegistrationOutcome.THROTTLED);
                 return new Refused(answers.busy("too many custom allocation webhook calls in progress"
                         + " (allocation.maxConcurrentWebhookCalls)"));
             }

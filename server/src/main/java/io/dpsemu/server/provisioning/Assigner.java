@@ -2,6 +2,7 @@ package io.dpsemu.server.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.LogSafe;
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.protocol.enrollment.AttestationType;
 import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
 import io.dpsemu.protocol.enrollment.DeviceCapabilities;
@@ -12,6 +13,7 @@ import io.dpsemu.server.allocation.AllocationRequest;
 import io.dpsemu.server.allocation.CustomAllocationException;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
+import io.dpsemu.server.metrics.RegistrationOutcome;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
@@ -72,14 +74,13 @@ final class Assigner {
         String registrationId = assignment.registrationId();
         try {
             if (assignment.injectedFailure() != null) {
-                metrics.registration("failed");
-                finish(assignment, DeviceRegistrationResult.failed(registrationId,
+                finish(assignment, RegistrationOutcome.FAILED, DeviceRegistrationResult.failed(registrationId,
                         assignment.injectedFailure().errorCode(), assignment.injectedFailure().message(), now()));
                 return;
             }
             EnrollmentMatch match = assignment.match();
             if (!match.enabled()) {
-                finish(assignment, disabled(assignment, match));
+                finish(assignment, RegistrationOutcome.DISABLED, disabled(assignment, match));
                 return;
             }
             Reprovisioning.Before before = before(registrationId);
@@ -92,7 +93,7 @@ final class Assigner {
                     ? Optional.of(before.currentHub())
                     : allocator.allocate(registrationId, match);
             if (hub.isEmpty()) {
-                finish(assignment, notAssignable(assignment));
+                finish(assignment, RegistrationOutcome.FAILED, notAssignable(assignment));
                 return;
             }
             commit(assignment, before, hub.get(), match.initialTwin(), null);
@@ -142,14 +143,16 @@ final class Assigner {
         CustomAllocationDefinition definition = match.customAllocationDefinition();
         if (request.isEmpty() || definition == null || definition.webhookUrl() == null) {
             releaseSlot(assignment);
-            finish(assignment, request.isEmpty() ? notAssignable(assignment) : customAllocationFailed(assignment,
-                    "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
+            finish(assignment, RegistrationOutcome.FAILED, request.isEmpty() ? notAssignable(assignment)
+                    : customAllocationFailed(assignment,
+                            "Custom allocation failed: the enrollment has no customAllocationDefinition.webhookUrl"));
             return;
         }
         assignment.webhookSlot().call(definition.webhookUrl(), request.get()).whenComplete((allocation, error) -> {
             try {
                 if (error != null) {
-                    finish(assignment, customAllocationFailed(assignment, reasonOf(error)));
+                    finish(assignment, RegistrationOutcome.FAILED, customAllocationFailed(assignment,
+                            reasonOf(error)));
                 } else {
                     commit(assignment, before, allocation.iotHubHostName(), allocation.initialTwin() != null
                             ? allocation.initialTwin() : match.initialTwin(), allocation.payload());
@@ -212,25 +215,28 @@ final class Assigner {
         assert EngineThreads.onCommitThread() : EngineThreads.current();
         EventLog.assigned(stored.registrationId(), assignment.client().transport(), stored.assignedHub(),
                 stored.deviceId());
-        metrics.registration("assigned");
-        finish(assignment, ResultView.of(stored, assignment.attested().x509(), assignment.client()));
+        finish(assignment, RegistrationOutcome.ASSIGNED,
+                ResultView.of(stored, assignment.attested().x509(), assignment.client()));
     }
 
-    private void finish(Assignment assignment, DeviceRegistrationResult result) {
+    /** Ends the operation with its result, counted once (a finished operation stays as it is). */
+    private void finish(Assignment assignment, RegistrationOutcome outcome, DeviceRegistrationResult result) {
         Operation operation = assignment.operation();
         if (!operation.finish(result, System.nanoTime())) {
             return;
         }
         operations.finished(operation);
-        metrics.registrationDuration(Duration.ofNanos(operation.finishedNanos() - operation.startedNanos()));
+        Transport transport = assignment.client().transport();
+        metrics.registration(transport, outcome);
+        metrics.registrationDuration(transport, outcome,
+                Duration.ofNanos(operation.finishedNanos() - operation.startedNanos()));
         mirror.finished(operation, result);
     }
 
     private void failInternally(Assignment assignment) {
         releaseSlot(assignment);
-        metrics.registration("error");
-        finish(assignment, DeviceRegistrationResult.failed(assignment.registrationId(), ErrorCodes.INTERNAL_ERROR,
-                "internal error while assigning", now()));
+        finish(assignment, RegistrationOutcome.ERROR, DeviceRegistrationResult.failed(assignment.registrationId(),
+                ErrorCodes.INTERNAL_ERROR, "internal error while assigning", now()));
     }
 
     private static void releaseSlot(Assignment assignment) {
@@ -243,14 +249,12 @@ final class Assigner {
         String registrationId = assignment.registrationId();
         String reason = "no linked IoT hub matches the enrollment's allocation settings";
         EventLog.notAssigned(registrationId, assignment.client().transport(), "failed", reason);
-        metrics.registration("failed");
         return DeviceRegistrationResult.failed(registrationId, ErrorCodes.NO_HUB_ASSIGNABLE, reason, now());
     }
 
     private DeviceRegistrationResult customAllocationFailed(Assignment assignment, String reason) {
         String registrationId = assignment.registrationId();
         EventLog.notAssigned(registrationId, assignment.client().transport(), "failed", reason);
-        metrics.registration("failed");
         return DeviceRegistrationResult.failed(registrationId, ErrorCodes.CUSTOM_ALLOCATION_FAILED, reason, now());
     }
 
@@ -260,7 +264,6 @@ final class Assigner {
                 ? "the individual enrollment of '" + registrationId + "' is disabled"
                 : "the enrollment group '" + match.enrollmentGroupId() + "' is disabled";
         EventLog.notAssigned(registrationId, assignment.client().transport(), "disabled", reason);
-        metrics.registration("disabled");
         return DeviceRegistrationResult.disabled(registrationId, ErrorCodes.ENROLLMENT_DISABLED, reason, now());
     }
 

@@ -8,7 +8,6 @@ import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.device.DeviceClient;
 import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.device.DeviceResponse;
-import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
 
 /**
@@ -18,11 +17,9 @@ import io.dpsemu.server.metrics.EventLog;
 final class DeviceAnswers {
 
     private final ProvisioningConfig config;
-    private final DpsMetrics metrics;
 
-    DeviceAnswers(ProvisioningConfig config, DpsMetrics metrics) {
+    DeviceAnswers(ProvisioningConfig config) {
         this.config = config;
-        this.metrics = metrics;
     }
 
     /** The register's {@code 202}: the operation id and {@code assigning}, no registration state (as DPS answers). */
@@ -44,7 +41,6 @@ final class DeviceAnswers {
     /** {@code 429}: a bound of this server was hit; logged as overload (at most once a second per cause). */
     DeviceResponse busy(String why) {
         EventLog.overloaded(why);
-        metrics.registration("throttled");
         return DeviceResponse.error(DpsError.of(ErrorCodes.SERVER_BUSY, why + "; retry after "
                 + config.retryAfterSeconds() + " s"), config.retryAfterSeconds());
     }
@@ -58,7 +54,6 @@ final class DeviceAnswers {
     /** {@code 401} with the reason when detailed errors are on; the log always has it. */
     DeviceResponse refused(DeviceIdentity identity, DeviceClient client, AuthOutcome.Refused refused) {
         EventLog.authFailed(identity.registrationId(), client.transport(), refused.reason());
-        metrics.registration("unauthorized");
         String message = config.detailedErrors() ? refused.reason() : "Unauthorized";
         return DeviceResponse.unauthorized(DpsError.of(refused.errorCode(), message));
     }

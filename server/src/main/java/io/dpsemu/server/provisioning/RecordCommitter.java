@@ -8,6 +8,7 @@ import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.StoreUnavailableException;
 import io.dpsemu.store.WriteBatch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -189,15 +190,16 @@ final class RecordCommitter implements AutoCloseable {
     private void write(List<Pending> pending, List<OperationRecord> operations, int slot) {
         List<RegistrationRecord> records = new ArrayList<>(pending.size());
         pending.forEach(p -> records.add(p.record()));
-        List<RegistrationRecord> stored;
+        List<RegistrationRecord> stored = null;
+        long started = System.nanoTime();
         watchdog.started(slot);
         try {
             stored = store.write(new WriteBatch(records, operations));
         } finally {
             watchdog.ended(slot);
+            metrics.storeCommit(records.size(), stored != null, Duration.ofNanos(System.nanoTime() - started));
         }
         health.writesSucceeded();
-        metrics.recordsCommitted(records.size());
         for (int i = 0; i < pending.size(); i++) {
             try {
                 pending.get(i).onDurable().accept(stored.get(i));

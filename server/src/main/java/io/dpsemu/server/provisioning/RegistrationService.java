@@ -52,7 +52,7 @@ public final class RegistrationService implements AutoCloseable {
     private RegistrationService(Builder b) {
         ProvisioningConfig config = b.provisioning;
         LimitsConfig limits = b.limits;
-        DeviceAnswers answers = new DeviceAnswers(config, b.metrics);
+        DeviceAnswers answers = new DeviceAnswers(config);
         Duration giveUp = Duration.ofSeconds(config.operationRetentionSeconds());
         this.executor = b.executor;
         this.timer = b.timer;
@@ -82,11 +82,11 @@ public final class RegistrationService implements AutoCloseable {
 
     public CompletableFuture<DeviceResponse> register(DeviceIdentity identity, DeviceClient client,
             DeviceRegistration body) {
-        Optional<DeviceResponse> screened = admission.screen(RequestKind.REGISTER, identity, body);
+        Optional<DeviceResponse> screened = admission.screen(RequestKind.REGISTER, identity, client, body);
         if (screened.isPresent()) {
             return CompletableFuture.completedFuture(screened.get());
         }
-        return tasks.run(answer -> {
+        return tasks.runRegister(client.transport(), answer -> {
             Admission.Verdict verdict = admission.admit(identity, client, body);
             reply(answer, verdict);
             if (verdict instanceof Admission.Admitted admitted && admitted.assignment() != null) {
@@ -101,14 +101,14 @@ public final class RegistrationService implements AutoCloseable {
      */
     public CompletableFuture<DeviceResponse> operationStatus(DeviceIdentity identity, DeviceClient client,
             String operationId, boolean authenticated) {
-        Optional<DeviceResponse> screened = admission.screen(RequestKind.POLL, identity, null);
+        Optional<DeviceResponse> screened = admission.screen(RequestKind.POLL, identity, client, null);
         return screened.isPresent() ? CompletableFuture.completedFuture(screened.get())
                 : statuses.operationStatus(identity, client, operationId, authenticated);
     }
 
     /** The device's registration record (the HTTPS status lookup), after its credentials are checked. */
     public CompletableFuture<DeviceResponse> registrationStatus(DeviceIdentity identity, DeviceClient client) {
-        Optional<DeviceResponse> screened = admission.screen(RequestKind.REGISTER, identity, null);
+        Optional<DeviceResponse> screened = admission.screen(RequestKind.REGISTER, identity, client, null);
         return screened.isPresent() ? CompletableFuture.completedFuture(screened.get())
                 : statuses.registrationStatus(identity, client);
     }

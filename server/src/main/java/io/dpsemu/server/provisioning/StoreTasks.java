@@ -1,8 +1,10 @@
 package io.dpsemu.server.provisioning;
 
 import io.dpsemu.protocol.LogSafe;
+import io.dpsemu.protocol.Transport;
 import io.dpsemu.server.device.DeviceResponse;
 import io.dpsemu.server.metrics.DpsMetrics;
+import io.dpsemu.server.metrics.RegistrationOutcome;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.StoreException;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +42,19 @@ final class StoreTasks {
      * working after the device has been answered.
      */
     CompletableFuture<DeviceResponse> run(Consumer<CompletableFuture<DeviceResponse>> work) {
+        return run(work, outcome -> { });
+    }
+
+    /** Runs a register request's work: an answer given here instead of the work's is counted as its outcome. */
+    CompletableFuture<DeviceResponse> runRegister(Transport transport,
+            Consumer<CompletableFuture<DeviceResponse>> work) {
+        return run(work, outcome -> metrics.registration(transport, outcome));
+    }
+
+    private CompletableFuture<DeviceResponse> run(Consumer<CompletableFuture<DeviceResponse>> work,
+            Consumer<RegistrationOutcome> counted) {
         if (health.isStalled()) {
+            counted.accept(RegistrationOutcome.ERROR);
             return CompletableFuture.completedFuture(answers.storeUnavailable(health.describe()));
         }
         try {
@@ -51,14 +65,19 @@ final class StoreTasks {
                 } catch (StoreException e) {
                     health.failed(e);
                     LOG.warn("store failure: {}", LogSafe.of(e.getMessage()));
-                    metrics.registration("error");
+                    counted.accept(RegistrationOutcome.ERROR);
                     answer.complete(answers.storeUnavailable("a store call failed"));
                 } catch (RuntimeException e) {
                     LOG.error("unexpected failure", e);
+                    counted.accept(RegistrationOutcome.ERROR);
                     answer.complete(answers.internalError());
                 }
-            }, () -> answers.storeUnavailable(timedOut));
+            }, () -> {
+                counted.accept(RegistrationOutcome.ERROR);
+                return answers.storeUnavailable(timedOut);
+            });
         } catch (RejectedExecutionException e) {
+            counted.accept(RegistrationOutcome.THROTTLED);
             return CompletableFuture.completedFuture(answers.busy("the store queue is full (limits.storeQueue)"));
         }
     }

@@ -3,6 +3,7 @@ package io.dpsemu.server.throttling;
 import io.dpsemu.server.config.ThrottlingConfig;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
+import io.dpsemu.server.metrics.ThrottledQuota;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,9 +39,9 @@ public final class Quotas {
 
     /** @param nanoTime a monotonic time source, {@link System#nanoTime()} outside tests */
     Quotas(ThrottlingConfig config, DpsMetrics metrics, LongSupplier nanoTime, int maxTrackedDevices) {
-        this.registrations = Quota.of(config.registrationsPerMinute(), "registrationsPerMinute",
+        this.registrations = Quota.of(config.registrationsPerMinute(), ThrottledQuota.REGISTRATIONS_PER_MINUTE,
                 "more than " + config.registrationsPerMinute() + " registrations per minute");
-        this.operations = Quota.of(config.operationsPerMinute(), "operationsPerMinute",
+        this.operations = Quota.of(config.operationsPerMinute(), ThrottledQuota.OPERATIONS_PER_MINUTE,
                 "more than " + config.operationsPerMinute() + " operations (registrations and service API calls)"
                         + " per minute");
         this.pollLimit = config.pollsPerDevicePer10Seconds();
@@ -80,8 +81,8 @@ public final class Quotas {
             }
             counter = polls.computeIfAbsent(device, id -> new WindowCounter(pollLimit, POLL_WINDOW_MILLIS));
         }
-        return counter.acquire(now).map(refusal -> refused("pollsPerDevicePer10Seconds", "more than " + pollLimit
-                + " status polls in 10 s for '" + registrationId + "'", refusal));
+        return counter.acquire(now).map(refusal -> refused(ThrottledQuota.POLLS_PER_DEVICE_PER_10_SECONDS,
+                "more than " + pollLimit + " status polls in 10 s for '" + registrationId + "'", refusal));
     }
 
     /** A call of the service REST API: counts against operationsPerMinute. */
@@ -98,14 +99,14 @@ public final class Quotas {
         if (quota == null) {
             return Optional.empty();
         }
-        return quota.counter().acquire(now).map(refusal -> refused(quota.key(), quota.description(), refusal));
+        return quota.counter().acquire(now).map(refusal -> refused(quota.name(), quota.description(), refusal));
     }
 
-    private Throttled refused(String key, String description, WindowCounter.Refusal refusal) {
+    private Throttled refused(ThrottledQuota quota, String description, WindowCounter.Refusal refusal) {
         long perSecond = TimeUnit.SECONDS.toMillis(1);
         int retryAfter = (int) Math.max(1, (refusal.waitMillis() + perSecond - 1) / perSecond);
-        Throttled throttled = new Throttled(description + " (throttling." + key + ")", retryAfter);
-        metrics.throttled(key);
+        Throttled throttled = new Throttled(description + " (throttling." + quota.configKey() + ")", retryAfter);
+        metrics.throttled(quota);
         if (refusal.first()) {
             EventLog.throttlingStarted(throttled.reason(), retryAfter);
         }
@@ -126,11 +127,11 @@ public final class Quotas {
     }
 
     /** A service-wide quota; null when its limit is 0 (unlimited). */
-    private record Quota(WindowCounter counter, String key, String description) {
+    private record Quota(WindowCounter counter, ThrottledQuota name, String description) {
 
-        static Quota of(int perMinute, String key, String description) {
+        static Quota of(int perMinute, ThrottledQuota name, String description) {
             return perMinute == ThrottlingConfig.UNLIMITED ? null
-                    : new Quota(new WindowCounter(perMinute, MINUTE_MILLIS), key, description);
+                    : new Quota(new WindowCounter(perMinute, MINUTE_MILLIS), name, description);
         }
     }
 }

@@ -223,6 +223,6 @@ class FaultRulesTest {
         rules.onRequest(request(Transport.MQTT, RequestKind.POLL));
 
         assertThat(fired).contains(new FaultAction.FailOperation(400207, "injected fault f1"));
-        assertThat(registry.counter("dps.faults.fired", "action", "failOperation").count()).isEqualTo(1);
+        assertThat(registry.counter("dps.faults.fired", "action", "fail_operation").count()).isEqualTo(1);
     }
 }

@@ -98,7 +98,7 @@ class ConnectionFloodIT {
         long elapsedSeconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
 
         assertThat(assigned).containsExactly("MQTT", "HTTPS");
-        assertThat(closed("address-limit") + closed("address-rate")).as("flood connections refused").isPositive();
+        assertThat(closed("address_limit") + closed("address_rate")).as("flood connections refused").isPositive();
         assertThat(refusalLines(events)).as("refusals are summarized once per interval, not logged one by one")
                 .hasSizeLessThanOrEqualTo((int) (elapsedSeconds / REFUSAL_LOG_INTERVAL_SECONDS) + 1);
     }

@@ -7,8 +7,8 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.HandlerNames;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;

@@ -10,7 +10,7 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.unsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsemu.protocol.topic.DpsTopics;
-import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;
 import io.dpsemu.server.rawmqtt.RawMqttPackets.Subscription;

@@ -7,7 +7,7 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.register;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.subscribeResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpsemu.server.channel.CloseReason;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;

@@ -3,8 +3,8 @@ package io.dpsemu.server.netty;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.pingreq;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.HandlerNames;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;

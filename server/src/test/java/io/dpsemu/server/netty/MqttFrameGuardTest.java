@@ -13,8 +13,8 @@ import static io.dpsemu.server.rawmqtt.RawMqttPackets.unsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

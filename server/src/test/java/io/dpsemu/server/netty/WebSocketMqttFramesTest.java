@@ -3,8 +3,8 @@ package io.dpsemu.server.netty;
 import static io.dpsemu.server.rawmqtt.RawMqttPackets.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpsemu.server.channel.CloseReason;
 import io.dpsemu.server.channel.Disconnector;
+import io.dpsemu.server.metrics.CloseReason;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.rawhttp.WebSocketFrames;
 import io.micrometer.core.instrument.Counter;

@@ -61,7 +61,7 @@ class QuotasTest {
         assertThat(quotas.admitRegister("dev-2")).map(Throttled::retryAfterSeconds).contains(1);
         advance(Duration.ofMillis(1));
         assertThat(admitted(6, () -> quotas.admitRegister("dev-3"))).as("a new window").isEqualTo(5);
-        assertThat(registry.counter("dps.throttled", "quota", "registrationsPerMinute").count()).isEqualTo(3);
+        assertThat(registry.counter("dps.throttled", "quota", "registrations_per_minute").count()).isEqualTo(3);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.dpsemu.server.it.reliability;
 
+import io.dpsemu.server.it.PrometheusText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -7,18 +8,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
  * A server's plain-HTTP operations endpoint, read as a monitoring system would: {@code GET /health}
- * and one value of {@code GET /metrics} (Prometheus text).
+ * and {@code GET /metrics} (Prometheus text).
  */
-final class OperationsEndpoint {
+public final class OperationsEndpoint {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final int port;
 
-    OperationsEndpoint(int port) {
+    public OperationsEndpoint(int port) {
         this.port = port;
     }
 
@@ -32,12 +34,17 @@ final class OperationsEndpoint {
      * empty when the server does not report it.
      */
     OptionalDouble metric(String name) {
-        for (String line : get("/metrics").body().split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return OptionalDouble.of(Double.parseDouble(line.substring(name.length() + 1).trim()));
-            }
+        return scrape().sample(name, Map.of()).map(sample -> OptionalDouble.of(sample.value()))
+                .orElse(OptionalDouble.empty());
+    }
+
+    /** {@code GET /metrics}, parsed; fails unless it answers 200. */
+    public PrometheusText scrape() {
+        HttpResponse<String> response = get("/metrics");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
         }
-        return OptionalDouble.empty();
+        return PrometheusText.parse(response.body());
     }
 
     /** {@code dps_store_up}: 1 while the store serves, 0 while it does not. */
