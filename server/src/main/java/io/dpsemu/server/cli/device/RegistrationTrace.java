@@ -95,13 +95,14 @@ final class RegistrationTrace implements FlowListener {
         print(line.toString());
     }
 
+    /**
+     * Kept for the verdict, not printed: a retried answer (429, 5xx) was printed as an answer, and any other
+     * error ends the flow.
+     */
     @Override
     public void error(String kind, String detail) {
         lastErrorKind = kind;
         lastErrorDetail = detail;
-        if (!ErrorKinds.isRefusal(kind)) {
-            print("error (" + kind + "): " + detail);
-        }
     }
 
     @Override
