@@ -151,8 +151,7 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
     protected final void onAnswer(ChannelHandlerContext ctx, int status, Integer retryAfterSeconds, byte[] body) {
         listener.answered(status, retryAfterSeconds, body);
         if (status == 429 || status >= 500) {
-            listener.error(ErrorKinds.ofStatus(status), device.registrationId() + ": "
-                    + OperationAnswer.errorMessage(body));
+            listener.error(ErrorKinds.ofStatus(status), device.registrationId(), OperationAnswer.errorMessage(body));
             later(ctx, PollPacing.retryDelayMillis(retryAfterSeconds), () -> sendAgain(ctx));
             return;
         }
@@ -224,7 +223,7 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
         finished = true;
         cancelTimers();
         if (errorKind != null) {
-            listener.error(errorKind, device.registrationId() + ": " + detail);
+            listener.error(errorKind, device.registrationId(), detail);
         }
         listener.finished(new FlowResult(measured, outcome, latencies.clone(), polls, System.nanoTime()));
     }

@@ -15,9 +15,10 @@ public interface FlowListener {
      * before it ends.
      *
      * @param kind a stable name such as {@code connect_timeout}, {@code tls} or {@code http_429}
+     * @param registrationId the device's
      * @param detail what happened, for the user
      */
-    void error(String kind, String detail);
+    void error(String kind, String registrationId, String detail);
 
     /** The flow ended or, with {@code --hold}, its session is open and idle; called once per flow. */
     void finished(FlowResult result);

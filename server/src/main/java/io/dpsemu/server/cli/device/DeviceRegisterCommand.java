@@ -56,12 +56,12 @@ import picocli.CommandLine.Parameters;
             "2:bad arguments",
             "3:no verdict: the server is unreachable, TLS failed, the connection closed, no final answer within"
                 + " --timeout, or an answer that is not DPS's"},
-        footer = {"", "Examples (against `./dpsemu serve` on this machine):",
+        footer = {"", "Examples (the first three against `./dpsemu serve` in this directory):",
             "  dpsemu device register thermostat-1 --key \"$DEVICE_KEY\"",
             "  dpsemu device register thermostat-7 --group-key \"$GROUP_KEY\" --transport https",
-            "  dpsemu device register --cert line1-device-01.pem --cert-key line1-device-01-key.pem",
-            "  dpsemu device register sensor-1 --key \"$KEY\" --host dps.example --port 8883 --ca ca.pem \\",
-            "      --id-scope 0ne3F9A21C7 --payload '{\"modelId\":\"dtmi:example:sensor;1\"}'"})
+            "  dpsemu device register --cert device-01.pem --cert-key device-01-key.pem",
+            "  dpsemu device register sensor-1 --key \"$KEY\" --host dps.example \\",
+            "      --ca ca.pem --id-scope 0ne3F9A21C7 --payload '{\"modelId\":\"dtmi:x:y;1\"}'"})
 final class DeviceRegisterCommand implements Callable<Integer> {
 
     static final int ASSIGNED = 0;

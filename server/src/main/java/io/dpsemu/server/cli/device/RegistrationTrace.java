@@ -100,7 +100,7 @@ final class RegistrationTrace implements FlowListener {
      * error ends the flow.
      */
     @Override
-    public void error(String kind, String detail) {
+    public void error(String kind, String registrationId, String detail) {
         lastErrorKind = kind;
         lastErrorDetail = detail;
     }

@@ -146,14 +146,16 @@ class DeviceRegisterCommandTest {
                 .doesNotContain("Exception");
     }
 
-    @Test
-    void certificateOfAnotherRegistrationId_isRefused() {
-        Result run = cli(withServer("https", "cli-not-the-cn", "--cert", file("x509-https.pem"), "--cert-key",
-                file("x509-https-key.pem")));
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "https"})
+    void certificateOfAnotherRegistrationId_isRefused_overMqttByTheConnackStatus(String transport) {
+        Result run = cli(withServer(transport, "cli-not-the-cn", "--cert", file("x509-" + transport + ".pem"),
+                "--cert-key", file("x509-" + transport + "-key.pem")));
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(DeviceRegisterCommand.REFUSED);
-        assertThat(run.err()).contains("the certificate's CN is 'cli-x509-https'");
-        assertThat(run.out()).contains("refused: HTTP 401");
+        assertThat(run.err()).contains("the certificate's CN is 'cli-x509-" + transport + "'");
+        assertThat(run.out()).contains(transport.equals("mqtt") ? "refused: CONNACK CONNECTION_REFUSED_NOT_AUTHORIZED"
+                : "refused: HTTP 401");
     }
 
     @Test
