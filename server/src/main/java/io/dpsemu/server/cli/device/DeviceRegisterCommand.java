@@ -173,6 +173,11 @@ final class DeviceRegisterCommand implements Callable<Integer> {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             err.flush();
             return BAD_ARGUMENTS;
+        } catch (IllegalStateException e) {
+            // no TLS client here (OpenSSL missing): nothing was tried
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            err.flush();
+            return NO_VERDICT;
         }
         InetAddress address;
         try {
