@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
         subcommands = {SasCommand.DeviceToken.class, SasCommand.ServiceToken.class},
         footer = {"", "Examples:",
             "  dpsemu sas device --registration-id thermostat-1 --key \"$DEVICE_KEY\"",
-            "  dpsemu sas device --registration-id thermostat-7 --group-key \"$GROUP_KEY\" --ttl 24h",
-            "  dpsemu sas service                     # the owner policy of ./dpsemu-data, for localhost",
+            "  dpsemu sas device --registration-id thermostat-7 --group-key \"$GROUP_KEY\" \\",
+            "      --ttl 24h",
+            "  dpsemu sas service      # the owner policy of ./dpsemu-data, for localhost",
             "  dpsemu sas service --policy reader --key \"$POLICY_KEY\" --host dps.example"})
 public final class SasCommand extends ServiceCommandGroup {
 
