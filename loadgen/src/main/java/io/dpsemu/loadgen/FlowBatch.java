@@ -66,8 +66,8 @@ final class FlowBatch implements FlowListener {
     }
 
     @Override
-    public void error(String kind, String detail) {
-        stats.error(kind, detail);
+    public void error(String kind, String registrationId, String detail) {
+        stats.error(kind, registrationId + ": " + detail);
     }
 
     @Override

@@ -334,15 +334,15 @@ public final class LoadgenCommand implements Callable<Integer> {
         }
     }
 
-    static final class TransportConverter implements CommandLine.ITypeConverter<ClientTransport> {
+    /** Also the converter of {@code dpsemu device register --transport}. */
+    public static final class TransportConverter implements CommandLine.ITypeConverter<ClientTransport> {
         @Override
         public ClientTransport convert(String value) {
-            for (ClientTransport t : ClientTransport.values()) {
-                if (t.label().equalsIgnoreCase(value)) {
-                    return t;
-                }
+            try {
+                return ClientTransport.ofLabel(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a transport: mqtt, mqttws or https");
         }
     }
 

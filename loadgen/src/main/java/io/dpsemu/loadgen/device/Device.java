@@ -43,7 +43,6 @@ public record Device(String registrationId, String symmetricKey, PrivateKey priv
         if (symmetricKey == null) {
             return null;
         }
-        return SasTokens.create(idScope + "/registrations/" + registrationId, symmetricKey,
-                now.plusSeconds(TOKEN_LIFETIME_SECONDS), "registration");
+        return SasTokens.device(idScope, registrationId, symmetricKey, now.plusSeconds(TOKEN_LIFETIME_SECONDS));
     }
 }

@@ -7,7 +7,7 @@ import java.net.ConnectException;
 import javax.net.ssl.SSLException;
 
 /** Names what went wrong, by the stable error kinds of the summary. */
-final class ErrorKinds {
+public final class ErrorKinds {
 
     private ErrorKinds() {
     }
@@ -35,6 +35,16 @@ final class ErrorKinds {
     /** The HTTP status class of a DPS answer (the MQTT response topic carries the same status). */
     static String ofStatus(int status) {
         return status >= 500 ? "http_5xx" : "http_" + status;
+    }
+
+    /**
+     * Whether a flow that failed with this kind was refused by the server, by an error answer, a
+     * {@code failed} or {@code disabled} registration, or a refused CONNECT or SUBSCRIBE; otherwise
+     * the flow got no verdict (connection, TLS, timeout, or an answer that is not DPS's).
+     */
+    public static boolean isRefusal(String kind) {
+        return kind.startsWith("http_") || kind.startsWith("status_") || kind.startsWith("connack_refused_")
+                || kind.equals("suback_refused");
     }
 
     /** The message of a throwable and its causes, for a user reading the summary. */

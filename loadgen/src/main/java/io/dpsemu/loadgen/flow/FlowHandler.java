@@ -6,6 +6,7 @@ import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.DeviceRegistration;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
@@ -56,6 +57,7 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         measure(Latency.CONNECT);
+        listener.connected(ctx.channel().remoteAddress());
         enter(Stage.TLS);
         long left = settings.timeout().toNanos() - (System.nanoTime() - startNanos);
         deadline = ctx.executor().schedule(() -> fail(ctx, stage.timeoutKind(),
@@ -68,6 +70,8 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
             if (handshake.isSuccess()) {
                 measure(Latency.TLS);
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                listener.secured(tls == null ? null : tls.engine().getSession());
                 secured(ctx);
             } else {
                 fail(ctx, "tls", ErrorKinds.describe(handshake.cause()));
@@ -115,12 +119,16 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
         latencies[latency.ordinal()] = System.nanoTime() - stageStartNanos;
     }
 
+    protected final FlowListener listener() {
+        return listener;
+    }
+
     protected final boolean isFinished() {
         return finished;
     }
 
     protected final byte[] registerBody() {
-        return DpsJson.write(new DeviceRegistration(device.registrationId(), null, null));
+        return DpsJson.write(new DeviceRegistration(device.registrationId(), settings.payload(), null));
     }
 
     protected final void register(ChannelHandlerContext ctx) {
@@ -141,9 +149,9 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
      * status and retry-after that HTTPS carries in its status line and header.
      */
     protected final void onAnswer(ChannelHandlerContext ctx, int status, Integer retryAfterSeconds, byte[] body) {
+        listener.answered(status, retryAfterSeconds, body);
         if (status == 429 || status >= 500) {
-            listener.error(ErrorKinds.ofStatus(status), device.registrationId() + ": "
-                    + OperationAnswer.errorMessage(body));
+            listener.error(ErrorKinds.ofStatus(status), device.registrationId(), OperationAnswer.errorMessage(body));
             later(ctx, PollPacing.retryDelayMillis(retryAfterSeconds), () -> sendAgain(ctx));
             return;
         }
@@ -215,7 +223,7 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
         finished = true;
         cancelTimers();
         if (errorKind != null) {
-            listener.error(errorKind, device.registrationId() + ": " + detail);
+            listener.error(errorKind, device.registrationId(), detail);
         }
         listener.finished(new FlowResult(measured, outcome, latencies.clone(), polls, System.nanoTime()));
     }

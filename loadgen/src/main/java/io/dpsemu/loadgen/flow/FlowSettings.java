@@ -1,5 +1,6 @@
 package io.dpsemu.loadgen.flow;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.loadgen.mqtt.TopicLayout;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,8 +10,10 @@ import java.util.Objects;
  *
  * @param hold whether MQTT sessions stay open and idle after SUBSCRIBE instead of registering
  * @param timeout how long a flow may take from its start to its final answer (or to being held)
+ * @param payload the {@code payload} of every register request, or null to send none
  */
-public record FlowSettings(String idScope, PollPacing pacing, TopicLayout layout, boolean hold, Duration timeout) {
+public record FlowSettings(String idScope, PollPacing pacing, TopicLayout layout, boolean hold, Duration timeout,
+        JsonNode payload) {
 
     /** The MQTT username's api-version, as all SDKs but C send it. */
     public static final String MQTT_API_VERSION = "2019-03-31";
@@ -23,5 +26,10 @@ public record FlowSettings(String idScope, PollPacing pacing, TopicLayout layout
         Objects.requireNonNull(pacing, "pacing");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** Settings of flows that send no payload, as a load run's. */
+    public FlowSettings(String idScope, PollPacing pacing, TopicLayout layout, boolean hold, Duration timeout) {
+        this(idScope, pacing, layout, hold, timeout, null);
     }
 }

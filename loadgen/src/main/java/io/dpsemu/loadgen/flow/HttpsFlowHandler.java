@@ -68,8 +68,9 @@ public final class HttpsFlowHandler extends FlowHandler {
     }
 
     private void send(ChannelHandlerContext ctx, HttpMethod method, String path, byte[] body) {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method,
-                path + "?api-version=" + FlowSettings.HTTPS_API_VERSION,
+        String target = path + "?api-version=" + FlowSettings.HTTPS_API_VERSION;
+        listener().sent(method.name(), target, body);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         request.headers()
                 .set(HttpHeaderNames.HOST, hostHeader)

@@ -53,6 +53,7 @@ public final class MqttFlowHandler extends FlowHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             measure(Latency.WEBSOCKET);
+            listener().upgraded();
             sendConnect(ctx);
         } else if (event instanceof IdleStateEvent) {
             ctx.writeAndFlush(MqttMessage.PINGREQ);
@@ -118,15 +119,18 @@ public final class MqttFlowHandler extends FlowHandler {
             return;
         }
         measure(Latency.MQTT_CONNECT);
+        listener().sessionAccepted();
         enter(Stage.SUBACK);
-        ctx.writeAndFlush(MqttPackets.subscribe(nextPacketId++, MqttQoS.AT_LEAST_ONCE,
-                settings.layout().subscribeFilter(device.registrationId())));
+        ctx.writeAndFlush(MqttPackets.subscribe(nextPacketId++, MqttQoS.AT_LEAST_ONCE, subscribeFilter()));
     }
 
     private void subAck(ChannelHandlerContext ctx, MqttSubAckMessage subAck) {
         if (subAck.payload().grantedQoSLevels().contains(MqttQoS.FAILURE.value())) {
             fail(ctx, "suback_refused", "the server refused the subscription to the responses");
-        } else if (settings.hold()) {
+            return;
+        }
+        listener().subscribed(subscribeFilter());
+        if (settings.hold()) {
             hold();
         } else {
             register(ctx);
@@ -151,7 +155,13 @@ public final class MqttFlowHandler extends FlowHandler {
     private void publish(ChannelHandlerContext ctx, String topicStart, String topicEnd, byte[] body) {
         int packetId = nextPacketId++;
         expectedRid = Integer.toString(packetId);
-        ctx.writeAndFlush(MqttPackets.publish(topicStart + expectedRid + topicEnd, packetId,
+        String topic = topicStart + expectedRid + topicEnd;
+        listener().sent("PUBLISH", topic, body);
+        ctx.writeAndFlush(MqttPackets.publish(topic, packetId,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body)));
+    }
+
+    private String subscribeFilter() {
+        return settings.layout().subscribeFilter(device.registrationId());
     }
 }

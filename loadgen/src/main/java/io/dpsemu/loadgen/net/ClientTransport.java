@@ -22,6 +22,20 @@ public enum ClientTransport {
         return this != HTTPS;
     }
 
+    /**
+     * The transport of a command-line spelling, in any case.
+     *
+     * @throws IllegalArgumentException naming the transports there are
+     */
+    public static ClientTransport ofLabel(String label) {
+        for (ClientTransport t : values()) {
+            if (t.label().equalsIgnoreCase(label)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("'" + label + "' is not a transport: mqtt, mqttws or https");
+    }
+
     /** The spelling of the command line and the JSON summary. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -11,8 +11,8 @@ final class RecordingListener implements FlowListener {
     int heldClosed;
 
     @Override
-    public void error(String kind, String detail) {
-        errors.add(kind + ": " + detail);
+    public void error(String kind, String registrationId, String detail) {
+        errors.add(kind + ": " + registrationId + ": " + detail);
     }
 
     @Override

@@ -20,6 +20,16 @@ public final class SasTokens {
     }
 
     /**
+     * The token a device sends as MQTT password or HTTP {@code Authorization}: for the resource
+     * {@code {idScope}/registrations/{registrationId}}, with {@code skn=registration} as the SDKs add it.
+     *
+     * @param base64Key the device's key (for a group device, the key derived for its registration id)
+     */
+    public static String device(String idScope, String registrationId, String base64Key, Instant expiry) {
+        return create(idScope + "/registrations/" + registrationId, base64Key, expiry, "registration");
+    }
+
+    /**
      * @param resource {@code {idScope}/registrations/{registrationId}}, not encoded
      * @param keyName the {@code skn} value, or null to leave the field out
      */

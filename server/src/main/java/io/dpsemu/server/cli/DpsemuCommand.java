@@ -2,10 +2,12 @@ package io.dpsemu.server.cli;
 
 import io.dpsemu.loadgen.LoadgenCommand;
 import io.dpsemu.server.cli.cert.CertCommand;
+import io.dpsemu.server.cli.device.DeviceClientCommand;
 import io.dpsemu.server.cli.manage.EnrollmentCommand;
 import io.dpsemu.server.cli.manage.FaultCommand;
 import io.dpsemu.server.cli.manage.GroupCommand;
 import io.dpsemu.server.cli.manage.RegistrationCommand;
+import io.dpsemu.server.cli.manage.SasCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "dpsemu", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A self-hosted server compatible with Azure IoT Hub Device Provisioning Service.",
         subcommands = {ServeCommand.class, CertCommand.class, EnrollmentCommand.class, GroupCommand.class,
-            RegistrationCommand.class, FaultCommand.class, ServiceCommand.class, LoadgenCommand.class})
+            RegistrationCommand.class, FaultCommand.class, DeviceClientCommand.class, SasCommand.class,
+            ServiceCommand.class, LoadgenCommand.class})
 public final class DpsemuCommand implements Runnable {
 
     @CommandLine.Spec

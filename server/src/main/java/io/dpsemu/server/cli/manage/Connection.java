@@ -1,7 +1,9 @@
 package io.dpsemu.server.cli.manage;
 
+import io.dpsemu.protocol.auth.SasTokens;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * Where the service API is and how to sign for it.
@@ -17,6 +19,11 @@ import java.nio.file.Path;
  */
 record Connection(String host, int port, String resource, String keyName, String key, String signature, Path ca,
         String source) {
+
+    /** The {@code Authorization} of a request: the ready signature, else a token signed with the key. */
+    String authorization(Instant expiry) {
+        return signature != null ? signature : SasTokens.create(resource, key, expiry, keyName);
+    }
 
     URI baseUri() {
         String literal = host.indexOf(':') >= 0 ? "[" + host + "]" : host;

@@ -22,8 +22,6 @@ final class ConnectionOptions {
 
     static final String ENV_CONNECTION_STRING = "DPSEMU_CONNECTION_STRING";
     static final int DEFAULT_PORT = 443;
-    static final Path DEFAULT_DATA_DIR = Path.of("dpsemu-data");
-    private static final String POLICIES_FILE = "service-policies.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--connection-string", paramLabel = "STRING", order = 100,
@@ -45,7 +43,7 @@ final class ConnectionOptions {
     Path ca;
 
     Connection resolve(Map<String, String> environment) {
-        Path data = dataDir != null ? dataDir : DEFAULT_DATA_DIR;
+        DataDirectory data = DataDirectory.of(dataDir);
         Path trusted = trustedCa(data);
         if (connectionString != null) {
             return fromConnectionString(connectionString, "--connection-string", trusted);
@@ -57,15 +55,11 @@ final class ConnectionOptions {
         return fromDataDir(data, trusted);
     }
 
-    private Path trustedCa(Path data) {
-        if (ca != null) {
-            if (!Files.isRegularFile(ca)) {
-                throw new BadInputException("--ca", "no such file: " + ca);
-            }
-            return ca;
+    private Path trustedCa(DataDirectory data) {
+        if (ca != null && !Files.isRegularFile(ca)) {
+            throw new BadInputException("--ca", "no such file: " + ca);
         }
-        Path local = data.resolve("tls").resolve("ca.pem");
-        return Files.isRegularFile(local) ? local : null;
+        return data.trustedCa(ca);
     }
 
     private Connection fromConnectionString(String text, String option, Path trusted) {
@@ -95,8 +89,8 @@ final class ConnectionOptions {
                 option);
     }
 
-    private Connection fromDataDir(Path data, Path trusted) {
-        Path file = data.resolve(POLICIES_FILE);
+    private Connection fromDataDir(DataDirectory data, Path trusted) {
+        Path file = data.servicePolicies();
         String source = "the owner policy in " + file;
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("--data-dir", "there is no " + file + "; start the server with this data"

@@ -30,6 +30,12 @@ final class Output {
         out.println(text);
     }
 
+    /** Sends what was printed on its way, for a reader following a stream. */
+    void flush() {
+        out.flush();
+        err.flush();
+    }
+
     /** A note for the user on standard error, so standard output stays the result. */
     void note(String text) {
         err.println(text);

@@ -3,7 +3,6 @@ package io.dpsemu.server.cli.manage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsemu.protocol.PercentEncoding;
-import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.json.DpsJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +57,6 @@ final class ServiceClient {
 
     private final Connection connection;
     private final HttpClient http;
-    private final String authorization;
 
     ServiceClient(Connection connection) {
         this.connection = connection;
@@ -68,9 +66,6 @@ final class ServiceClient {
                 .sslContext(sslContext(connection.ca()))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.authorization = connection.signature() != null ? connection.signature()
-                : SasTokens.create(connection.resource(), connection.key(), Instant.now().plus(TOKEN_LIFETIME),
-                        connection.keyName());
     }
 
     Connection connection() {
@@ -182,7 +177,8 @@ final class ServiceClient {
         URI uri = URI.create(connection.baseUri() + path + "?api-version=" + API_VERSION);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(REQUEST_TIMEOUT)
-                .header("Authorization", authorization)
+                // signed per request: a watch outlives any one token
+                .header("Authorization", connection.authorization(Instant.now().plus(TOKEN_LIFETIME)))
                 .header("Accept", "application/json")
                 .header("User-Agent", "dpsemu-cli");
         headers.forEach(request::header);

@@ -4,7 +4,7 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * A top-level management command ({@code enrollment}, {@code group}, {@code registration},
+ * A top-level management command ({@code enrollment}, {@code group}, {@code registration}, {@code sas},
  * {@code fault}): prints its usage, and holds the environment its subcommands read
  * {@value ConnectionOptions#ENV_CONNECTION_STRING} from (tests give their own).
  */

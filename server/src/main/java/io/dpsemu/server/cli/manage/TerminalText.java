@@ -1,12 +1,12 @@
 package io.dpsemu.server.cli.manage;
 
 /** Text from the server or from files, made safe for a terminal: control characters become '?'. */
-final class TerminalText {
+public final class TerminalText {
 
     private TerminalText() {
     }
 
-    static String of(String text) {
+    public static String of(String text) {
         if (text == null) {
             return "";
         }

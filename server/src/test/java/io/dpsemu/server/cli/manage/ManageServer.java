@@ -64,6 +64,10 @@ final class ManageServer implements AutoCloseable {
         return dataDir;
     }
 
+    Path caCertificate() {
+        return server.caCertificate();
+    }
+
     String idScope() {
         return server.idScope();
     }

@@ -1,10 +1,13 @@
 package io.dpsemu.server.cli.manage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsemu.protocol.auth.DerivedKeys;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +111,57 @@ class RegistrationCommandTest {
         assertThat(listed.out()).contains("No registration records.");
         assertThat(json.isArray()).isTrue();
         assertThat(json).isEmpty();
+    }
+
+    @Test
+    void listWatch_printsARegistrationThatHappensAfterItStarted_andStopsWhenInterrupted() throws Exception {
+        String key = EnrollmentCommandTest.newKey();
+        server.run("enrollment", "add", "reg-watch-01", "--key", key, "--hub", ManageServer.HUB_A).assertSucceeded();
+        server.register("reg-watch-01", key);
+        ManageCli.Running watch = ManageCli.start(server.cli("registration", "list", "--watch", "--interval",
+                "100ms"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.err().contains("watching"));
+        assertThat(watch.out()).contains("REGISTRATION ID").containsPattern("(?m)^reg-watch-01 ");
+
+        String groupKey = server.run("group", "add", "reg-watch-group", "--json").assertSucceeded().json()
+                .path("attestation").path("symmetricKey").path("primaryKey").asText();
+        server.register("reg-watch-02", DerivedKeys.deviceKey(groupKey, "reg-watch-02"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.out().contains("new      reg-watch-02"));
+        server.run("registration", "delete", "reg-watch-01").assertSucceeded();
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.out().contains("deleted  reg-watch-01"));
+        ManageCli.Result stopped = watch.stop();
+
+        assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+        assertThat(stopped.out()).containsPattern("(?m)^new      reg-watch-02  status=assigned"
+                + "  substatus=initialAssignment  hub=hub-[ab]\\.local  deviceId=reg-watch-02  updated=\\S+$");
+        assertThat(stopped.out().lines().filter(line -> line.contains("reg-watch-02"))).hasSize(1);
+        assertThat(stopped.err()).contains("Ctrl-C stops", "stopped watching").doesNotContain("Exception");
+    }
+
+    @Test
+    void listWatch_json_printsOneJsonObjectPerLine() throws Exception {
+        ManageCli.Running watch = ManageCli.start(server.cli("registration", "list", "--watch", "--json",
+                "--interval", "100ms"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.err().contains("watching"));
+        String key = EnrollmentCommandTest.newKey();
+        server.run("enrollment", "add", "reg-watch-json", "--key", key).assertSucceeded();
+        server.register("reg-watch-json", key);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.out().contains("reg-watch-json"));
+        ManageCli.Result stopped = watch.stop();
+
+        JsonNode line = new ObjectMapper().readTree(stopped.out().lines()
+                .filter(l -> l.contains("reg-watch-json")).findFirst().orElseThrow());
+        assertThat(line.path("change").asText()).isEqualTo("new");
+        assertThat(line.path("registration").path("status").asText()).isEqualTo("assigned");
+        assertThat(stopped.out().lines()).allSatisfy(l -> assertThat(new ObjectMapper().readTree(l).has("change"))
+                .isTrue());
+    }
+
+    @Test
+    void listWatch_withTopOrAnIntervalOutOfBounds_isBadInput() {
+        server.run("registration", "list", "--watch", "--top", "3").assertBadInput("--top");
+        server.run("registration", "list", "--watch", "--interval", "10ms").assertBadInput("--interval");
+        server.run("registration", "list", "--interval", "1s").assertBadInput("--interval");
     }
 
     private static List<String> ids(JsonNode records) {
