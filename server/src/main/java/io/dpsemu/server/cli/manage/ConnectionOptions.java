@@ -17,12 +17,19 @@ import picocli.CommandLine.Option;
  * environment variable {@value #ENV_CONNECTION_STRING}, else the owner policy kept in the local data
  * directory (host {@code localhost}). The server certificate is checked against {@code --ca}, else
  * {@code <data-dir>/tls/ca.pem} when it exists, else the JVM's trust store; host names are verified.
+ *
+ * <p>The data directory and, for the local server found there, the port default to the server's own
+ * environment variables ({@value #ENV_DATA_DIR}, {@value #ENV_HTTPS_PORT}), so a command run where the
+ * server runs (in its container, with its systemd environment file) finds it without flags.
  */
 final class ConnectionOptions {
 
     static final String ENV_CONNECTION_STRING = "DPSEMU_CONNECTION_STRING";
     static final int DEFAULT_PORT = 443;
     static final Path DEFAULT_DATA_DIR = Path.of("dpsemu-data");
+    /** The server's variables for the keys {@code dataDir} and {@code httpsPort} (ConfigLoader's naming). */
+    static final String ENV_DATA_DIR = "DPSEMU_DATA_DIR";
+    static final String ENV_HTTPS_PORT = "DPSEMU_HTTPS_PORT";
     private static final String POLICIES_FILE = "service-policies.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,11 +39,13 @@ final class ConnectionOptions {
     String connectionString;
 
     @Option(names = "--data-dir", paramLabel = "DIR", order = 101,
-            description = "the server's data directory, for the owner key and tls/ca.pem (default ./dpsemu-data)")
+            description = "the server's data directory, for the owner key and tls/ca.pem (default $" + ENV_DATA_DIR
+                    + ", else ./dpsemu-data)")
     Path dataDir;
 
     @Option(names = "--port", paramLabel = "PORT", order = 102,
-            description = "the server's HTTPS port (default: the port in HostName, else 443)")
+            description = "the server's HTTPS port (default: the port in HostName; for the owner key in --data-dir $"
+                    + ENV_HTTPS_PORT + "; else 443)")
     Integer port;
 
     @Option(names = "--ca", paramLabel = "FILE", order = 103,
@@ -45,7 +54,7 @@ final class ConnectionOptions {
     Path ca;
 
     Connection resolve(Map<String, String> environment) {
-        Path data = dataDir != null ? dataDir : DEFAULT_DATA_DIR;
+        Path data = dataDir != null ? dataDir : dataDirFrom(environment);
         Path trusted = trustedCa(data);
         if (connectionString != null) {
             return fromConnectionString(connectionString, "--connection-string", trusted);
@@ -54,7 +63,28 @@ final class ConnectionOptions {
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return fromConnectionString(fromEnvironment, ENV_CONNECTION_STRING, trusted);
         }
-        return fromDataDir(data, trusted);
+        return fromDataDir(data, trusted, portFrom(environment));
+    }
+
+    private static Path dataDirFrom(Map<String, String> environment) {
+        String value = environment.get(ENV_DATA_DIR);
+        return value == null || value.isBlank() ? DEFAULT_DATA_DIR : Path.of(value.trim());
+    }
+
+    /**
+     * The local server's HTTPS port from its environment, or null. Only for the owner key of the local
+     * data directory: a connection string names a server that may be elsewhere, with a port of its own.
+     */
+    private static Integer portFrom(Map<String, String> environment) {
+        String value = environment.get(ENV_HTTPS_PORT);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new BadInputException("$" + ENV_HTTPS_PORT, "must be a port number, got '" + value + "'");
+        }
     }
 
     private Path trustedCa(Path data) {
@@ -95,7 +125,7 @@ final class ConnectionOptions {
                 option);
     }
 
-    private Connection fromDataDir(Path data, Path trusted) {
+    private Connection fromDataDir(Path data, Path trusted, Integer serverPort) {
         Path file = data.resolve(POLICIES_FILE);
         String source = "the owner policy in " + file;
         if (!Files.isRegularFile(file)) {
@@ -118,7 +148,7 @@ final class ConnectionOptions {
                     throw new ManageException(file + ": the primaryKey of " + ServicePolicyNames.OWNER
                             + " is not base64");
                 }
-                return new Connection("localhost", port(null), "localhost", policy.path("name").asText(), key,
+                return new Connection("localhost", port(serverPort), "localhost", policy.path("name").asText(), key,
                         null, trusted, source);
             }
         }
