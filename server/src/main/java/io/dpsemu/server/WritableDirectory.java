@@ -86,13 +86,13 @@ final class WritableDirectory {
             if (reason != null && reason.contains("Read-only file system")) {
                 message.append(". Mount it read-write, or choose");
             } else if (Files.isDirectory(dir)) {
-                message.append(". Give it to ").append(identity).append(" (chown -R ")
+                message.append(". Give it to ").append(identity).append(": chown -R ")
                         .append(ProcessIdentity.uidOrUser()).append(' ').append(dir)
-                        .append("; for a container, the host directory or volume mounted there), or choose");
+                        .append(" (for a container: of the host directory or volume mounted there), or choose");
             } else {
-                message.append(". Create it for ").append(identity).append(" (mkdir -p ").append(dir)
+                message.append(". Create it for ").append(identity).append(": mkdir -p ").append(dir)
                         .append(" && chown ").append(ProcessIdentity.uidOrUser()).append(' ').append(dir)
-                        .append("), or choose");
+                        .append(", or choose");
             }
         }
         message.append(" another directory with ").append(setting).append('.');
