@@ -21,7 +21,7 @@ final class ProcessIdentity {
         if (uid == null) {
             return "user " + (named ? user : "?");
         }
-        return named ? "uid " + uid + " (" + user + ")" : "uid " + uid;
+        return named && !user.equals(uid) ? "uid " + uid + " (" + user + ")" : "uid " + uid;
     }
 
     /** What {@code chown} takes for this process's user. */

@@ -85,6 +85,8 @@ final class WritableDirectory {
             }
             if (reason != null && reason.contains("Read-only file system")) {
                 message.append(". Mount it read-write, or choose");
+            } else if (Files.isDirectory(dir) && ownedByThisProcess(culprit)) {
+                message.append(". Let its owner write: chmod -R u+rwX ").append(dir).append(", or choose");
             } else if (Files.isDirectory(dir)) {
                 message.append(". Give it to ").append(identity).append(": chown -R ")
                         .append(ProcessIdentity.uidOrUser()).append(' ').append(dir)
@@ -99,12 +101,21 @@ final class WritableDirectory {
         return new UnwritableDirectoryException(message.toString(), cause);
     }
 
+    private static boolean ownedByThisProcess(Path path) {
+        try {
+            return String.valueOf(Files.getAttribute(path, "unix:uid")).equals(ProcessIdentity.uidOrUser());
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static String ownership(Path path) {
         try {
             Object ownerUid = Files.getAttribute(path, "unix:uid");
             String owner = Files.getOwner(path).getName();
             String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-            return "belongs to uid " + ownerUid + " (" + owner + "), mode " + mode;
+            String name = owner.equals(String.valueOf(ownerUid)) ? "" : " (" + owner + ")";
+            return "belongs to uid " + ownerUid + name + ", mode " + mode;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "cannot be written";
         }

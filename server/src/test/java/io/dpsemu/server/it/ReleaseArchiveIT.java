@@ -133,6 +133,7 @@ class ReleaseArchiveIT {
         Path data = Files.createDirectory(work.resolve("data"));
         List<String> command = new ArrayList<>();
         String uid;
+        String fix;
         if (isRoot()) {
             // as the image does: the server runs as uid 10001 on a directory that belongs to root
             assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux) to drop root");
@@ -141,9 +142,11 @@ class ReleaseArchiveIT {
             command.addAll(List.of("/usr/bin/setpriv", "--reuid", CONTAINER_UID, "--regid", CONTAINER_UID,
                     "--clear-groups"));
             uid = CONTAINER_UID;
+            fix = "chown -R " + uid + " " + data;
         } else {
             Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-x------"));
             uid = ownUid();
+            fix = "chmod -R u+rwX " + data;
         }
         command.addAll(List.of(home.resolve("bin/dpsemu").toString(), "serve", "--data-dir", data.toString(),
                 "--bind", "127.0.0.1", "--mqtt-port", "0", "--https-port", "0"));
@@ -153,7 +156,7 @@ class ReleaseArchiveIT {
         assertThat(result.exitCode()).as(result.output()).isEqualTo(EXIT_UNWRITABLE_DIRECTORY);
         assertThat(result.output().strip().lines()).as("one message, no stack trace").singleElement().asString()
                 .startsWith("dpsemu: the data directory " + data + " is not writable by uid " + uid)
-                .contains("belongs to uid", "chown -R " + uid + " " + data, "--data-dir or DPSEMU_DATA_DIR");
+                .contains("belongs to uid", fix, "--data-dir or DPSEMU_DATA_DIR");
     }
 
     @Test
