@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Makes sure a directory the server writes to exists and can be written, before anything is written
@@ -17,12 +15,12 @@ import java.util.stream.Stream;
  *
  * <p>The usual cause is a container volume or host directory owned by another uid than the
  * server's, so the message names the directory, its owner and mode, the process's uid and the fix.
+ * Only the directory itself is probed: files in it may be read-only on purpose (a certificate mounted
+ * from a secret), and one the server cannot write is reported when it writes it.
  */
 final class WritableDirectory {
 
     private static final String PROBE_PREFIX = ".dpsemu-write-check";
-    /** Deep enough for the data directory's own files and those of {@code tls/}. */
-    private static final int CHECKED_DEPTH = 2;
 
     private WritableDirectory() {
     }
@@ -44,21 +42,6 @@ final class WritableDirectory {
             Files.delete(Files.createTempFile(dir, PROBE_PREFIX, ".tmp"));
         } catch (IOException | UnsupportedOperationException e) {
             throw refused(dir, nearestExisting(dir), what, setting, e);
-        }
-        Optional<Path> unwritable = firstUnwritableEntry(dir);
-        if (unwritable.isPresent()) {
-            throw refused(dir, unwritable.get(), what, setting, null);
-        }
-    }
-
-    /** A file or directory left by another uid (a copy, a {@code chown} without {@code -R}). */
-    private static Optional<Path> firstUnwritableEntry(Path dir) {
-        try (Stream<Path> entries = Files.walk(dir, CHECKED_DEPTH)) {
-            return entries.filter(entry -> !entry.equals(dir))
-                    .filter(entry -> !Files.isSymbolicLink(entry) && !Files.isWritable(entry))
-                    .findFirst();
-        } catch (IOException | RuntimeException e) {
-            return Optional.of(dir);
         }
     }
 
