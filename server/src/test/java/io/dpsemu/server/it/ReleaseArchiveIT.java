@@ -181,8 +181,9 @@ class ReleaseArchiveIT {
         List<String> isolation = isRoot() ? List.of("unshare", "--net", "--mount")
                 : List.of("unshare", "--map-root-user", "--net", "--mount");
         List<String> probe = new ArrayList<>(isolation);
-        probe.add("true");
-        assumeTrue(run(probe, Map.of()).exitCode() == 0, "needs network and mount namespaces (unshare)");
+        probe.addAll(List.of("ip", "link", "set", "lo", "up"));
+        assumeTrue(run(probe, Map.of()).exitCode() == 0,
+                "needs network and mount namespaces (unshare) and ip (iproute2) to bring up their loopback");
         Path script = Path.of("target", "test-classes", "release-archive", "smoke.sh").toAbsolutePath();
         List<String> command = new ArrayList<>(isolation);
         command.addAll(List.of("bash", script.toString(), home.toString(), work.toString()));
