@@ -80,11 +80,17 @@ final class ConnectionOptions {
         if (value == null || value.isBlank()) {
             return null;
         }
+        int port;
         try {
-            return Integer.parseInt(value.trim());
+            port = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new BadInputException("$" + ENV_HTTPS_PORT, "must be a port number, got '" + value + "'");
+            port = 0;
         }
+        if (port < 1 || port > 65535) {
+            throw new BadInputException("$" + ENV_HTTPS_PORT, "must be the server's port, 1-65535, got '" + value
+                    + "' (give --port)");
+        }
+        return port;
     }
 
     private Path trustedCa(Path data) {

@@ -141,9 +141,11 @@ class ConnectionTest {
     }
 
     @Test
-    void httpsPortVariableThatIsNotANumber_isBadInputNamingIt() {
-        ManageCli.run(Map.of(ConnectionOptions.ENV_HTTPS_PORT, "https"), "enrollment", "list", "--data-dir",
-                dataDir.toString()).assertBadInput(ConnectionOptions.ENV_HTTPS_PORT);
+    void httpsPortVariableThatIsNoPort_isBadInputNamingIt() {
+        for (String value : new String[] {"https", "0", "70000"}) {
+            ManageCli.run(Map.of(ConnectionOptions.ENV_HTTPS_PORT, value), "enrollment", "list", "--data-dir",
+                    dataDir.toString()).assertBadInput(ConnectionOptions.ENV_HTTPS_PORT);
+        }
     }
 
     @Test
