@@ -97,6 +97,23 @@ class ContainerFilesTest {
                 .doesNotThrowAnyException();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"compose.yaml", "compose.cluster.yaml"})
+    void everyDpsemuNode_runsOnAReadOnlyRootWithATmpfs(String file) throws IOException {
+        JsonNode services = compose(file).path("services");
+        List<String> nodes = new ArrayList<>();
+        services.fieldNames().forEachRemaining(name -> {
+            if (service(services, name).path("image").asText().startsWith("dpsemu")) {
+                nodes.add(name);
+            }
+        });
+
+        assertThat(nodes).isNotEmpty().allSatisfy(node -> {
+            assertThat(service(services, node).path("read_only").asBoolean()).as(node).isTrue();
+            assertThat(service(services, node).path("tmpfs").toString()).as(node).contains("\"/tmp\"");
+        });
+    }
+
     @Test
     void dockerfile_buildsEveryModule_andRunsTheReleaseArchivesLauncherOnThePath() throws IOException {
         String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
