@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -52,6 +53,16 @@ public final class LoadgenCommand implements Callable<Integer> {
     private static final long DEFAULT_DEVICES = 1000;
     /** A certificate's CN, and so an X.509 registration id, has at most 64 characters. */
     private static final int MAX_X509_ID_LENGTH = 64;
+    /**
+     * dpsemu's own variables for its keys mqttPort, httpsPort and dataDir: where they are set (its
+     * container, its systemd environment file), a server on this machine is found without options.
+     */
+    public static final String ENV_MQTT_PORT = "DPSEMU_MQTT_PORT";
+    public static final String ENV_HTTPS_PORT = "DPSEMU_HTTPS_PORT";
+    public static final String ENV_DATA_DIR = "DPSEMU_DATA_DIR";
+
+    /** Read for the defaults of a server on this machine; tests give their own. */
+    private Map<String, String> environment = System.getenv();
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -65,7 +76,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     private String host = "localhost";
 
     @Option(names = "--port", paramLabel = "PORT",
-            description = "server port (default 8883 for mqtt, 443 for mqttws and https)")
+            description = "server port (default for a server on this machine: $" + ENV_MQTT_PORT + " for mqtt, $"
+                    + ENV_HTTPS_PORT + " for mqttws and https; else 8883 for mqtt, 443 for mqttws and https)")
     private Integer port;
 
     // required, but checked by plan(): picocli would demand it of `loadgen responder` too
@@ -73,7 +85,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     private String idScope;
 
     @Option(names = "--ca", paramLabel = "FILE",
-            description = "PEM certificates to trust (dpsemu: <data-dir>/tls/ca.pem); default: the JVM's trust store")
+            description = "PEM certificates to trust (dpsemu: <data-dir>/tls/ca.pem); default for a server on this"
+                    + " machine: $" + ENV_DATA_DIR + "/tls/ca.pem when it exists; else the JVM's trust store")
     private Path caFile;
 
     @Option(names = "--allow-remote", description = "allow a host that is not this machine (loopback only otherwise)")
@@ -203,10 +216,13 @@ public final class LoadgenCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the devices need an attestation: --group-key, --keys or"
                     + " --x509-ca-cert with --x509-ca-key");
         }
-        int targetPort = port == null ? transport.defaultPort() : port;
+        InetAddress address = TargetGuard.resolve(host, allowRemote);
+        boolean local = address.isLoopbackAddress();
+        int targetPort = port != null ? port : local ? localPort() : transport.defaultPort();
         if (targetPort < 1 || targetPort > 65_535) {
             throw new IllegalArgumentException("--port must be 1-65535, not " + targetPort);
         }
+        Path trusted = caFile == null && local ? localCa() : caFile;
         String protocol = switch (tlsVersion) {
             case "1.2" -> "TLSv1.2";
             case "1.3" -> "TLSv1.3";
@@ -237,15 +253,48 @@ public final class LoadgenCommand implements Callable<Integer> {
             throw new IllegalArgumentException("a timed --warmup needs --group-key, whose devices are unlimited; give a"
                     + " number of warm-up devices instead");
         }
-        InetAddress address = TargetGuard.resolve(host, allowRemote);
         DeviceSource source = deviceSource(warm);
         long measured = measuredDevices(source, warm);
         FlowSettings flow = new FlowSettings(idScope.strip(), pacing, broker ? TopicLayout.BROKER : TopicLayout.DPS,
                 hold != null, timeout);
-        TlsClient tls = new TlsClient(caFile, protocol, tlsResumption, attestation.x509 != null, host, targetPort);
+        TlsClient tls = new TlsClient(trusted, protocol, tlsResumption, attestation.x509 != null, host, targetPort);
         return new RunPlan(transport, host, address, targetPort, tls, protocol, tlsResumption, source, measured,
                 duration, warm, concurrency, rate == null ? 0 : rate, hold == null ? 0 : hold, threads, flow, jsonFile,
                 histogramFile);
+    }
+
+    void environment(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** The local server's port for this transport from its environment, else the transport's own. */
+    private int localPort() {
+        String variable = transport == ClientTransport.MQTT ? ENV_MQTT_PORT : ENV_HTTPS_PORT;
+        String value = environment.get(variable);
+        if (value == null || value.isBlank()) {
+            return transport.defaultPort();
+        }
+        int local;
+        try {
+            local = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            local = 0;
+        }
+        if (local < 1 || local > 65_535) {
+            throw new IllegalArgumentException("$" + variable + " must be the server's port, 1-65535, not '" + value
+                    + "' (give --port)");
+        }
+        return local;
+    }
+
+    /** The CA of the local server's data directory, when its environment names one that holds it. */
+    private Path localCa() {
+        String dataDir = environment.get(ENV_DATA_DIR);
+        if (dataDir == null || dataDir.isBlank()) {
+            return null;
+        }
+        Path ca = Path.of(dataDir.strip(), "tls", "ca.pem");
+        return Files.isRegularFile(ca) ? ca : null;
     }
 
     private DeviceSource deviceSource(Warmup warm) {

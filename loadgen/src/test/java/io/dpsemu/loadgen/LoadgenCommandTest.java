@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -131,6 +132,46 @@ class LoadgenCommandTest {
     }
 
     @Test
+    void port_forAServerOnThisMachine_defaultsToThePortsOfItsEnvironment_andTheOptionWins() {
+        Map<String, String> server = Map.of(LoadgenCommand.ENV_MQTT_PORT, "18883", LoadgenCommand.ENV_HTTPS_PORT,
+                "18443");
+
+        assertThat(plan(server, "--id-scope", "s", "--group-key", GROUP_KEY).port()).isEqualTo(18883);
+        assertThat(plan(server, "--id-scope", "s", "--group-key", GROUP_KEY, "--transport", "mqttws").port())
+                .isEqualTo(18443);
+        assertThat(plan(server, "--id-scope", "s", "--group-key", GROUP_KEY, "--transport", "https").port())
+                .isEqualTo(18443);
+        assertThat(plan(server, "--id-scope", "s", "--group-key", GROUP_KEY, "--port", "8883").port()).isEqualTo(8883);
+    }
+
+    @Test
+    void port_forARemoteServer_ignoresThisMachinesEnvironment() {
+        assertThat(plan(Map.of(LoadgenCommand.ENV_MQTT_PORT, "18883"), "--id-scope", "s", "--group-key", GROUP_KEY,
+                "--host", "203.0.113.7", "--allow-remote").port()).isEqualTo(8883);
+    }
+
+    @Test
+    void portVariableThatIsNoPort_isAUsageErrorNamingIt() {
+        assertThat(execute(Map.of(LoadgenCommand.ENV_HTTPS_PORT, "0"), "--id-scope", "s", "--group-key", GROUP_KEY,
+                "--transport", "https")).isEqualTo(2);
+        assertThat(err.toString()).contains("$" + LoadgenCommand.ENV_HTTPS_PORT, "'0'", "--port");
+    }
+
+    @Test
+    void ca_forAServerOnThisMachine_isTheOneInTheDataDirectoryOfItsEnvironment() throws Exception {
+        Path ca = Files.createDirectories(dir.resolve("data").resolve("tls")).resolve("ca.pem");
+        Files.writeString(ca, "not a certificate\n");
+        Map<String, String> server = Map.of(LoadgenCommand.ENV_DATA_DIR, dir.resolve("data").toString());
+
+        assertThat(execute(server, "--id-scope", "s", "--group-key", GROUP_KEY)).as("the data directory's CA is read")
+                .isEqualTo(2);
+        assertThat(err.toString()).contains(ca.toString());
+        Path otherCa = TestCa.write(Files.createDirectory(dir.resolve("other"))).certificate();
+        assertThat(plan(server, "--id-scope", "s", "--group-key", GROUP_KEY, "--ca", otherCa.toString()).port())
+                .as("--ca wins").isEqualTo(8883);
+    }
+
+    @Test
     void port_defaultsToTheTransportsSdkPort() {
         assertThat(plan("--id-scope", "s", "--group-key", GROUP_KEY).port()).isEqualTo(8883);
         assertThat(plan("--id-scope", "s", "--group-key", GROUP_KEY, "--transport", "mqttws").port()).isEqualTo(443);
@@ -166,16 +207,27 @@ class LoadgenCommandTest {
     }
 
     private int execute(String... args) {
-        CommandLine command = new CommandLine(new LoadgenCommand());
+        return execute(Map.of(), args);
+    }
+
+    private int execute(Map<String, String> environment, String... args) {
+        LoadgenCommand loadgen = new LoadgenCommand();
+        loadgen.environment(environment);
+        CommandLine command = new CommandLine(loadgen);
         command.setOut(new PrintWriter(new StringWriter()));
         command.setErr(new PrintWriter(err, true));
         return command.execute(args);
     }
 
     private static RunPlan plan(String... args) {
-        CommandLine command = new CommandLine(new LoadgenCommand());
-        command.parseArgs(args);
-        return ((LoadgenCommand) command.getCommand()).plan();
+        return plan(Map.of(), args);
+    }
+
+    private static RunPlan plan(Map<String, String> environment, String... args) {
+        LoadgenCommand loadgen = new LoadgenCommand();
+        loadgen.environment(environment);
+        new CommandLine(loadgen).parseArgs(args);
+        return loadgen.plan();
     }
 
     private Path keysFile(int devices) throws Exception {

@@ -60,9 +60,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -119,7 +117,9 @@ public final class DpsServer implements AutoCloseable {
      */
     public static DpsServer start(ServerConfig requested, Clock clock) {
         Path dataDir = requested.dataPath();
-        createDirectories(dataDir);
+        WritableDirectory.prepare(dataDir, "the data directory", "--data-dir or DPSEMU_DATA_DIR (key dataDir)");
+        NativeLibraries.directory().ifPresent(dir -> WritableDirectory.prepare(dir,
+                "the directory native libraries are unpacked to", NativeLibraries.ENV_DIRECTORY));
         ServerConfig config = requested.idScope() != null ? requested
                 : requested.withIdScope(IdScopes.loadOrCreate(dataDir));
         ConnectionCap connectionCap = ConnectionCap.of(config.limits(), ConnectionCap.processDescriptorLimit());
@@ -362,21 +362,5 @@ public final class DpsServer implements AutoCloseable {
         return "; ports below " + PRIVILEGED_PORTS_END + " need root or the CAP_NET_BIND_SERVICE capability"
                 + " (e.g. setcap cap_net_bind_service=+ep on the java binary), or choose another port with the"
                 + " configuration key '" + key + "' or " + flag;
-    }
-
-    /** A new data directory is owner-only: it holds enrollment keys and the CA's private key. */
-    private static void createDirectories(Path dataDir) {
-        try {
-            if (Files.isDirectory(dataDir)) {
-                return;
-            }
-            Files.createDirectories(dataDir);
-            if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
-            }
-        } catch (java.io.IOException e) {
-            throw new ConfigException("configuration key 'dataDir': cannot create " + dataDir + ": "
-                    + e.getMessage(), e);
-        }
     }
 }

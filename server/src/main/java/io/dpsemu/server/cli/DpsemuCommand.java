@@ -1,6 +1,7 @@
 package io.dpsemu.server.cli;
 
 import io.dpsemu.loadgen.LoadgenCommand;
+import io.dpsemu.server.NativeLibraries;
 import io.dpsemu.server.cli.cert.CertCommand;
 import io.dpsemu.server.cli.device.DeviceClientCommand;
 import io.dpsemu.server.cli.manage.EnrollmentCommand;
@@ -23,6 +24,7 @@ public final class DpsemuCommand implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        NativeLibraries.configure(System.getenv());
         System.exit(commandLine().execute(args));
     }
 

@@ -1,6 +1,7 @@
 package io.dpsemu.server.cli;
 
 import io.dpsemu.server.DpsServer;
+import io.dpsemu.server.UnwritableDirectoryException;
 import io.dpsemu.server.config.ConfigException;
 import io.dpsemu.server.config.ConfigLoader;
 import io.dpsemu.server.config.LinkedHubSpec;
@@ -21,6 +22,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the provisioning server.")
 final class ServeCommand implements Callable<Integer> {
+
+    /** Exit status when the data directory (or {@code DPSEMU_NATIVE_DIR}) cannot be created or written. */
+    static final int EXIT_UNWRITABLE_DIRECTORY = 3;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
     private Path configFile;
@@ -94,6 +98,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println("dpsemu: " + e.getMessage());
             return 2;
+        } catch (UnwritableDirectoryException e) {
+            System.err.println("dpsemu: " + e.getMessage());
+            return EXIT_UNWRITABLE_DIRECTORY;
         } catch (StoreException e) {
             System.err.println("dpsemu: cannot open the store: " + e.getMessage());
             return 1;

@@ -35,9 +35,12 @@ public final class ConfigLoader {
 
     public static final String ENV_PREFIX = "DPSEMU_";
 
-    /** DPSEMU_ variables that are not configuration keys: read by the launcher and by logback. */
+    /**
+     * DPSEMU_ variables that are not configuration keys: read by the launcher, by logback, by the
+     * management commands and before start-up (where native libraries are unpacked).
+     */
     private static final Set<String> OTHER_VARIABLES = Set.of("DPSEMU_JAVA_OPTS", "DPSEMU_LOG_LEVEL",
-            "DPSEMU_CONNECTION_STRING");
+            "DPSEMU_CONNECTION_STRING", "DPSEMU_NATIVE_DIR");
     /** Variables of the project's own test suites (e.g. where their PostgreSQL is), never the server's. */
     private static final String TEST_PREFIX = "DPSEMU_TEST_";
 

@@ -100,7 +100,8 @@ final class DeviceRegisterCommand implements Callable<Integer> {
     String idScope;
 
     @Option(names = "--data-dir", paramLabel = "DIR", order = 14,
-            description = "a local server's data directory, for the id scope and tls/ca.pem (default ./dpsemu-data)")
+            description = "a local server's data directory, for the id scope and tls/ca.pem"
+                    + " (default $DPSEMU_DATA_DIR, else ./dpsemu-data)")
     Path dataDir;
 
     @Option(names = "--ca", paramLabel = "FILE", order = 15,
@@ -256,7 +257,7 @@ final class DeviceRegisterCommand implements Callable<Integer> {
             }
             return idScope.strip();
         }
-        DataDirectory data = DataDirectory.of(dataDir);
+        DataDirectory data = DataDirectory.of(dataDir, System.getenv());
         return data.idScope().orElseThrow(() -> new BadArgumentException("--id-scope is required: there is no id"
                 + " scope in " + data.path() + " (start the server with this --data-dir, or give the id scope it"
                 + " printed)"));
@@ -266,7 +267,7 @@ final class DeviceRegisterCommand implements Callable<Integer> {
         if (ca != null && !Files.isRegularFile(ca)) {
             throw new BadArgumentException("--ca: no such file: " + ca);
         }
-        return DataDirectory.of(dataDir).trustedCa(ca);
+        return DataDirectory.of(dataDir, System.getenv()).trustedCa(ca);
     }
 
     private JsonNode payload() {

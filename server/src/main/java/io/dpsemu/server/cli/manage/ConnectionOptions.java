@@ -17,11 +17,17 @@ import picocli.CommandLine.Option;
  * environment variable {@value #ENV_CONNECTION_STRING}, else the owner policy kept in the local data
  * directory (host {@code localhost}). The server certificate is checked against {@code --ca}, else
  * {@code <data-dir>/tls/ca.pem} when it exists, else the JVM's trust store; host names are verified.
+ *
+ * <p>The data directory and, for the local server found there, the port default to the server's own
+ * environment variables ({@value DataDirectory#ENV}, {@value #ENV_HTTPS_PORT}), so a command run where the
+ * server runs (in its container, with its systemd environment file) finds it without flags.
  */
 final class ConnectionOptions {
 
     static final String ENV_CONNECTION_STRING = "DPSEMU_CONNECTION_STRING";
     static final int DEFAULT_PORT = 443;
+    /** The server's variable for its key {@code httpsPort} (ConfigLoader's naming). */
+    static final String ENV_HTTPS_PORT = "DPSEMU_HTTPS_PORT";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--connection-string", paramLabel = "STRING", order = 100,
@@ -30,11 +36,13 @@ final class ConnectionOptions {
     String connectionString;
 
     @Option(names = "--data-dir", paramLabel = "DIR", order = 101,
-            description = "the server's data directory, for the owner key and tls/ca.pem (default ./dpsemu-data)")
+            description = "the server's data directory, for the owner key and tls/ca.pem (default $" + DataDirectory.ENV
+                    + ", else ./dpsemu-data)")
     Path dataDir;
 
     @Option(names = "--port", paramLabel = "PORT", order = 102,
-            description = "the server's HTTPS port (default: the port in HostName, else 443)")
+            description = "the server's HTTPS port (default: the port in HostName; for the owner key in --data-dir $"
+                    + ENV_HTTPS_PORT + "; else 443)")
     Integer port;
 
     @Option(names = "--ca", paramLabel = "FILE", order = 103,
@@ -43,7 +51,7 @@ final class ConnectionOptions {
     Path ca;
 
     Connection resolve(Map<String, String> environment) {
-        DataDirectory data = DataDirectory.of(dataDir);
+        DataDirectory data = DataDirectory.of(dataDir, environment);
         Path trusted = trustedCa(data);
         if (connectionString != null) {
             return fromConnectionString(connectionString, "--connection-string", trusted);
@@ -52,7 +60,29 @@ final class ConnectionOptions {
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return fromConnectionString(fromEnvironment, ENV_CONNECTION_STRING, trusted);
         }
-        return fromDataDir(data, trusted);
+        return fromDataDir(data, trusted, portFrom(environment));
+    }
+
+    /**
+     * The local server's HTTPS port from its environment, or null. Only for the owner key of the local
+     * data directory: a connection string names a server that may be elsewhere, with a port of its own.
+     */
+    private static Integer portFrom(Map<String, String> environment) {
+        String value = environment.get(ENV_HTTPS_PORT);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            port = 0;
+        }
+        if (port < 1 || port > 65535) {
+            throw new BadInputException("$" + ENV_HTTPS_PORT, "must be the server's port, 1-65535, got '" + value
+                    + "' (give --port)");
+        }
+        return port;
     }
 
     private Path trustedCa(DataDirectory data) {
@@ -89,7 +119,7 @@ final class ConnectionOptions {
                 option);
     }
 
-    private Connection fromDataDir(DataDirectory data, Path trusted) {
+    private Connection fromDataDir(DataDirectory data, Path trusted, Integer serverPort) {
         Path file = data.servicePolicies();
         String source = "the owner policy in " + file;
         if (!Files.isRegularFile(file)) {
@@ -112,7 +142,7 @@ final class ConnectionOptions {
                     throw new ManageException(file + ": the primaryKey of " + ServicePolicyNames.OWNER
                             + " is not base64");
                 }
-                return new Connection("localhost", port(null), "localhost", policy.path("name").asText(), key,
+                return new Connection("localhost", port(serverPort), "localhost", policy.path("name").asText(), key,
                         null, trusted, source);
             }
         }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,17 +13,26 @@ import java.util.Optional;
  * server writes it: the CA clients must trust, the owner policy of the service API, and the id scope
  * devices use. The client commands take their defaults from it when no option says otherwise.
  *
- * @param path the directory ({@code --data-dir}, default {@code ./dpsemu-data})
+ * @param path the directory ({@code --data-dir}, else the server's {@value #ENV}, else {@code ./dpsemu-data})
  */
 public record DataDirectory(Path path) {
 
     public static final Path DEFAULT = Path.of("dpsemu-data");
+    /** The server's variable for its key {@code dataDir} (ConfigLoader's naming), set in its image and units. */
+    public static final String ENV = "DPSEMU_DATA_DIR";
     private static final String ID_SCOPE_FILE = "id-scope";
     private static final String POLICIES_FILE = "service-policies.json";
 
-    /** @param dir the {@code --data-dir} option, or null for the default */
-    public static DataDirectory of(Path dir) {
-        return new DataDirectory(dir == null ? DEFAULT : dir);
+    /**
+     * @param dir the {@code --data-dir} option, or null: then the server's own {@value #ENV} from
+     *            {@code environment}, so a command run where the server runs finds it without flags
+     */
+    public static DataDirectory of(Path dir, Map<String, String> environment) {
+        if (dir != null) {
+            return new DataDirectory(dir);
+        }
+        String value = environment.get(ENV);
+        return new DataDirectory(value == null || value.isBlank() ? DEFAULT : Path.of(value.trim()));
     }
 
     /** {@code tls/ca.pem}, when the server generated its certificate there. */

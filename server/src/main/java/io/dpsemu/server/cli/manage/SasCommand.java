@@ -45,7 +45,8 @@ public final class SasCommand extends ServiceCommandGroup {
         Duration ttl = DEFAULT_TTL;
 
         @Option(names = "--data-dir", paramLabel = "DIR", order = 21,
-                description = "a local server's data directory, for the defaults (default ./dpsemu-data)")
+                description = "a local server's data directory, for the defaults"
+                        + " (default $DPSEMU_DATA_DIR, else ./dpsemu-data)")
         Path dataDir;
 
         abstract String token(Instant expiry);
@@ -128,7 +129,7 @@ public final class SasCommand extends ServiceCommandGroup {
                 }
                 return idScope.strip();
             }
-            DataDirectory data = DataDirectory.of(dataDir);
+            DataDirectory data = DataDirectory.of(dataDir, System.getenv());
             return data.idScope().orElseThrow(() -> new BadInputException("--id-scope", "is required: there is no"
                     + " id scope in " + data.path() + " (start the server with this --data-dir, or give the id scope"
                     + " it printed)"));

@@ -2,6 +2,7 @@ package io.dpsemu.server.cli.manage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsemu.server.config.ConfigLoader;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -121,6 +122,30 @@ class ConnectionTest {
     void dataDirectory_suppliesKeyAndCa() {
         ManageCli.run("enrollment", "show", "connection-01", "--data-dir", dataDir.toString(), "--port", port())
                 .assertSucceeded();
+    }
+
+    @Test
+    void serverEnvironment_dataDirAndHttpsPort_findTheLocalServerWithoutFlags() {
+        Map<String, String> serverEnvironment = Map.of(DataDirectory.ENV, dataDir.toString(),
+                ConnectionOptions.ENV_HTTPS_PORT, port());
+
+        ManageCli.run(serverEnvironment, "enrollment", "show", "connection-01").assertSucceeded();
+        ManageCli.run(serverEnvironment, "enrollment", "list", "--data-dir", files.resolve("absent").toString())
+                .assertBadInput("--data-dir");
+    }
+
+    @Test
+    void serverEnvironmentVariables_areTheServersOwnNamesForTheseKeys() {
+        assertThat(DataDirectory.ENV).isEqualTo(ConfigLoader.environmentName("dataDir"));
+        assertThat(ConnectionOptions.ENV_HTTPS_PORT).isEqualTo(ConfigLoader.environmentName("httpsPort"));
+    }
+
+    @Test
+    void httpsPortVariableThatIsNoPort_isBadInputNamingIt() {
+        for (String value : new String[] {"https", "0", "70000"}) {
+            ManageCli.run(Map.of(ConnectionOptions.ENV_HTTPS_PORT, value), "enrollment", "list", "--data-dir",
+                    dataDir.toString()).assertBadInput(ConnectionOptions.ENV_HTTPS_PORT);
+        }
     }
 
     @Test
