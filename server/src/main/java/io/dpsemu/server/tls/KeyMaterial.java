@@ -48,7 +48,7 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
     }
 
     /** The SHA-256 signature algorithm for an EC or RSA key; null for any other key type. */
-    static String signatureAlgorithm(PrivateKey key) {
+    public static String signatureAlgorithm(PrivateKey key) {
         return switch (key.getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";

@@ -17,6 +17,7 @@ import io.dpsemu.protocol.auth.RegistrationIds;
 import io.dpsemu.protocol.auth.SymmetricKeys;
 import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.server.cli.manage.DataDirectory;
+import io.dpsemu.server.tls.KeyMaterial;
 import io.dpsemu.server.x509.CertificateFacts;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -24,9 +25,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -281,28 +280,8 @@ final class DeviceRegisterCommand implements Callable<Integer> {
         }
     }
 
-    /** Signs a probe with the key and checks it with the certificate's public key. */
+    /** An unusual key type is left to the TLS handshake to judge; an EC or RSA key must be the certificate's. */
     private static boolean belongsTo(PrivateKey key, X509Certificate certificate) {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            default -> null;
-        };
-        if (algorithm == null) {
-            return true; // an unusual key type: the TLS handshake will tell
-        }
-        try {
-            byte[] probe = {1, 2, 3};
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        return KeyMaterial.signatureAlgorithm(key) == null || KeyMaterial.matches(key, certificate);
     }
 }
