@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param privateKey the certificate's key, or null for a symmetric-key device
  * @param certificateChain leaf first, then the issuers to send in the TLS handshake; null for a
  *     symmetric-key device
+ * @param csr base64 DER PKCS#10 request sent with the register request for a certificate to be issued, or null
+ *     to ask for none
  */
 public record Device(String registrationId, String symmetricKey, PrivateKey privateKey,
-        X509Certificate[] certificateChain) {
+        X509Certificate[] certificateChain, String csr) {
 
     /** Tokens outlive any flow by far; the SDKs use one hour to one day. */
     private static final long TOKEN_LIFETIME_SECONDS = 3_600;
@@ -27,8 +29,23 @@ public record Device(String registrationId, String symmetricKey, PrivateKey priv
         }
     }
 
+    /** A device that asks for no certificate. */
+    public Device(String registrationId, String symmetricKey, PrivateKey privateKey,
+            X509Certificate[] certificateChain) {
+        this(registrationId, symmetricKey, privateKey, certificateChain, null);
+    }
+
     public static Device withKey(String registrationId, String symmetricKey) {
         return new Device(registrationId, symmetricKey, null, null);
+    }
+
+    /** The same device, sending this CSR (base64 DER) with its register request. */
+    public Device withCsr(String csrBase64) {
+        return new Device(registrationId, symmetricKey, privateKey, certificateChain, csrBase64);
+    }
+
+    public boolean requestsCertificate() {
+        return csr != null;
     }
 
     public boolean usesCertificate() {

@@ -1,5 +1,6 @@
 package io.dpsemu.loadgen.flow;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.flow.FlowResult.Outcome;
 import io.dpsemu.protocol.json.DpsJson;
@@ -8,7 +9,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -128,7 +131,15 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
     }
 
     protected final byte[] registerBody() {
-        return DpsJson.write(new DeviceRegistration(device.registrationId(), settings.payload(), null));
+        if (!device.requestsCertificate()) {
+            return DpsJson.write(new DeviceRegistration(device.registrationId(), settings.payload(), null));
+        }
+        // the body of the C, embedded C and Java preview SDKs: the CSR next to registrationId and payload
+        ObjectNode body = DpsJson.mapper().createObjectNode().put("registrationId", device.registrationId());
+        if (settings.payload() != null) {
+            body.set("payload", settings.payload());
+        }
+        return DpsJson.write(body.put("csr", device.csr()));
     }
 
     protected final void register(ChannelHandlerContext ctx) {
@@ -166,7 +177,7 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         switch (answer.status()) {
-            case "assigned" -> assigned(ctx);
+            case "assigned" -> assigned(ctx, body);
             case "assigning" -> {
                 operationId = answer.operationId();
                 later(ctx, settings.pacing().pollDelayMillis(retryAfterSeconds), () -> poll(ctx));
@@ -182,12 +193,34 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private void assigned(ChannelHandlerContext ctx) {
+    private void assigned(ChannelHandlerContext ctx, byte[] body) {
+        if (device.requestsCertificate() && !tookIssuedCertificate(ctx, body)) {
+            return;
+        }
         long now = System.nanoTime();
         latencies[Latency.REGISTER_TO_ASSIGNED.ordinal()] = now - registerSentNanos;
         latencies[Latency.FLOW.ordinal()] = now - startNanos;
         finish(Outcome.ASSIGNED, null, null);
         closeConnection(ctx);
+    }
+
+    /** Hands the issued chain to the listener; false (the flow failed) when the answer has none or a broken one. */
+    private boolean tookIssuedCertificate(ChannelHandlerContext ctx, byte[] body) {
+        List<X509Certificate> chain;
+        try {
+            chain = IssuedCertificateChain.of(body).orElse(null);
+        } catch (IllegalArgumentException e) {
+            fail(ctx, "protocol", e.getMessage());
+            return false;
+        }
+        if (chain == null) {
+            fail(ctx, "certificate_missing", "assigned, but the answer has no registrationState.issuedCertificateChain"
+                    + " for the CSR sent: the server does not issue certificates (api-version "
+                    + FlowSettings.CSR_API_VERSION + ")");
+            return false;
+        }
+        listener.certificateIssued(chain);
+        return true;
     }
 
     private void poll(ChannelHandlerContext ctx) {

@@ -1,6 +1,8 @@
 package io.dpsemu.loadgen.flow;
 
 import java.net.SocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -63,5 +65,14 @@ public interface FlowListener {
      * @param retryAfterSeconds the answer's retry-after, or null when it had none
      */
     default void answered(int status, Integer retryAfterSeconds, byte[] body) {
+    }
+
+    /**
+     * The assigned answer to a register request that carried a CSR holds the issued certificate; called after
+     * {@link #answered} and before {@link #finished}.
+     *
+     * @param chain {@code registrationState.issuedCertificateChain}: the issued leaf first, ending with the root
+     */
+    default void certificateIssued(List<X509Certificate> chain) {
     }
 }

@@ -19,6 +19,11 @@ public record FlowSettings(String idScope, PollPacing pacing, TopicLayout layout
     public static final String MQTT_API_VERSION = "2019-03-31";
     /** The HTTPS api-version of the C SDK and of DPS's own curl examples. */
     public static final String HTTPS_API_VERSION = "2021-06-01";
+    /**
+     * The api-version of certificate issuance, on both transports: a device that sends a {@code csr} uses it, as
+     * the SDKs' preview branches do (docs/protocol-notes.md#api-versions).
+     */
+    public static final String CSR_API_VERSION = "2025-07-01-preview";
     public static final String CLIENT_VERSION = "dpsemu-loadgen";
 
     public FlowSettings {

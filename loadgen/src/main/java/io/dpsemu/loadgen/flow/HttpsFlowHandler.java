@@ -24,6 +24,7 @@ public final class HttpsFlowHandler extends FlowHandler {
 
     private final String hostHeader;
     private final String registrationPath;
+    private final String apiVersionQuery;
 
     /** @param hostHeader {@code host:port}, as the SDKs send it */
     public HttpsFlowHandler(Device device, FlowSettings settings, boolean measured, FlowListener listener,
@@ -32,6 +33,8 @@ public final class HttpsFlowHandler extends FlowHandler {
         this.hostHeader = hostHeader;
         this.registrationPath = "/" + PercentEncoding.encode(settings.idScope()) + "/registrations/"
                 + PercentEncoding.encode(device.registrationId());
+        this.apiVersionQuery = "?api-version="
+                + (device.requestsCertificate() ? FlowSettings.CSR_API_VERSION : FlowSettings.HTTPS_API_VERSION);
     }
 
     @Override
@@ -68,7 +71,7 @@ public final class HttpsFlowHandler extends FlowHandler {
     }
 
     private void send(ChannelHandlerContext ctx, HttpMethod method, String path, byte[] body) {
-        String target = path + "?api-version=" + FlowSettings.HTTPS_API_VERSION;
+        String target = path + apiVersionQuery;
         listener().sent(method.name(), target, body);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));

@@ -107,7 +107,8 @@ public final class MqttFlowHandler extends FlowHandler {
     private void sendConnect(ChannelHandlerContext ctx) {
         enter(Stage.CONNACK);
         String id = device.registrationId();
-        String username = settings.idScope() + "/registrations/" + id + "/api-version=" + FlowSettings.MQTT_API_VERSION
+        String apiVersion = device.requestsCertificate() ? FlowSettings.CSR_API_VERSION : FlowSettings.MQTT_API_VERSION;
+        String username = settings.idScope() + "/registrations/" + id + "/api-version=" + apiVersion
                 + "&ClientVersion=" + FlowSettings.CLIENT_VERSION;
         ctx.writeAndFlush(MqttPackets.connect(id, username, device.sasToken(settings.idScope(), Instant.now())));
     }

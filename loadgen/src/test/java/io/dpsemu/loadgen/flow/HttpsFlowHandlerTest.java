@@ -17,9 +17,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +95,56 @@ class HttpsFlowHandlerTest {
         FullHttpRequest again = channel.readOutbound();
         assertThat(again.method()).isEqualTo(HttpMethod.PUT);
         again.release();
+    }
+
+    @Test
+    void deviceWithCsr_sendsItWithThePreviewApiVersion_andHandsTheIssuedChainToTheListener() throws Exception {
+        X509Bundle root = new CertificateBuilder().subject("CN=issuing root").ecp256().setIsCertificateAuthority(true)
+                .buildSelfSigned();
+        X509Bundle leaf = new CertificateBuilder().subject("CN=dev-1").ecp256().buildIssuedBy(root);
+        start(Device.withKey("dev-1", "AAECAwQFBgcICQoLDA0ODw==").withCsr("TUlJQ1NS"));
+
+        FullHttpRequest register = channel.readOutbound();
+        assertThat(register.uri())
+                .isEqualTo("/0ne00000001/registrations/dev-1/register?api-version=2025-07-01-preview");
+        assertThat(register.content().toString(StandardCharsets.UTF_8))
+                .isEqualTo("{\"registrationId\":\"dev-1\",\"csr\":\"TUlJQ1NS\"}");
+        register.release();
+        channel.writeInbound(answer(HttpResponseStatus.OK, null, "{\"operationId\":\"op-1\",\"status\":\"assigned\","
+                + "\"registrationState\":{\"status\":\"assigned\",\"issuedCertificateChain\":[\""
+                + base64(leaf.getCertificate()) + "\",\"" + base64(root.getCertificate()) + "\"]}}"));
+
+        assertThat(listener.onlyResult().outcome()).isEqualTo(Outcome.ASSIGNED);
+        assertThat(listener.issuedChains).containsExactly(List.of(leaf.getCertificate(), root.getCertificate()));
+    }
+
+    @Test
+    void deviceWithCsr_assignedWithoutAChain_failsAsCertificateMissing() {
+        start(Device.withKey("dev-1", "AAECAwQFBgcICQoLDA0ODw==").withCsr("TUlJQ1NS"));
+        ((FullHttpRequest) channel.readOutbound()).release();
+
+        channel.writeInbound(answer(HttpResponseStatus.OK, null,
+                "{\"operationId\":\"op-1\",\"status\":\"assigned\"}"));
+
+        assertThat(listener.onlyResult().outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(listener.errors).singleElement().asString().startsWith("certificate_missing: dev-1: assigned, but");
+        assertThat(listener.issuedChains).isEmpty();
+    }
+
+    @Test
+    void deviceWithCsr_chainElementNotACertificate_failsAsProtocol() {
+        start(Device.withKey("dev-1", "AAECAwQFBgcICQoLDA0ODw==").withCsr("TUlJQ1NS"));
+        ((FullHttpRequest) channel.readOutbound()).release();
+
+        channel.writeInbound(answer(HttpResponseStatus.OK, null, "{\"operationId\":\"op-1\",\"status\":\"assigned\","
+                + "\"registrationState\":{\"issuedCertificateChain\":[\"bm90IGEgY2VydA==\"]}}"));
+
+        assertThat(listener.errors).singleElement().asString()
+                .startsWith("protocol: dev-1: registrationState.issuedCertificateChain[0] is not a base64 DER");
+    }
+
+    private static String base64(X509Certificate certificate) throws Exception {
+        return Base64.getEncoder().encodeToString(certificate.getEncoded());
     }
 
     private void start(Device device) {

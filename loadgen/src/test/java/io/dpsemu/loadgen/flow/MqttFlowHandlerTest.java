@@ -191,6 +191,22 @@ class MqttFlowHandlerTest {
     }
 
     @Test
+    void deviceWithCsr_connectsWithThePreviewApiVersion_andSendsTheCsrNextToTheRegistrationId() {
+        connect(DEVICE.withCsr("TUlJQ1NS"), PollPacing.SDK, false);
+
+        MqttConnectMessage connect = channel.readOutbound();
+        assertThat(connect.payload().userName()).isEqualTo(SCOPE
+                + "/registrations/dev-1/api-version=2025-07-01-preview&ClientVersion=dpsemu-loadgen");
+        channel.writeInbound(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED));
+        channel.readOutbound();
+        channel.writeInbound(subAck(MqttQoS.AT_LEAST_ONCE));
+        MqttPublishMessage register = channel.readOutbound();
+        assertThat(register.content().toString(StandardCharsets.UTF_8))
+                .isEqualTo("{\"registrationId\":\"dev-1\",\"csr\":\"TUlJQ1NS\"}");
+        register.release();
+    }
+
+    @Test
     void refusedSubscription_isSubackRefused() {
         connect(PollPacing.SDK, false);
         channel.readOutbound();
@@ -212,7 +228,11 @@ class MqttFlowHandlerTest {
     }
 
     private void connect(PollPacing pacing, boolean hold) {
-        MqttFlowHandler handler = new MqttFlowHandler(DEVICE,
+        connect(DEVICE, pacing, hold);
+    }
+
+    private void connect(Device device, PollPacing pacing, boolean hold) {
+        MqttFlowHandler handler = new MqttFlowHandler(device,
                 new FlowSettings(SCOPE, pacing, TopicLayout.DPS, hold, Duration.ofSeconds(10)), true, listener, false);
         handler.start();
         channel = new EmbeddedChannel();

@@ -1,5 +1,6 @@
 package io.dpsemu.loadgen.flow;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +9,7 @@ final class RecordingListener implements FlowListener {
 
     final List<String> errors = new ArrayList<>();
     final List<FlowResult> results = new ArrayList<>();
+    final List<List<X509Certificate>> issuedChains = new ArrayList<>();
     int heldClosed;
 
     @Override
@@ -18,6 +20,11 @@ final class RecordingListener implements FlowListener {
     @Override
     public void finished(FlowResult result) {
         results.add(result);
+    }
+
+    @Override
+    public void certificateIssued(List<X509Certificate> chain) {
+        issuedChains.add(chain);
     }
 
     @Override
