@@ -17,8 +17,11 @@ import java.util.List;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 
-/** Facts about certificates, and the report every subcommand prints about what it wrote. */
-final class Certificates {
+/**
+ * Facts about certificates, and the report every subcommand (and {@code device register --issued-cert}) prints
+ * about what it wrote.
+ */
+public final class Certificates {
 
     static final int KEY_CERT_SIGN = 5;
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -55,14 +58,19 @@ final class Certificates {
         return key.getAlgorithm();
     }
 
-    /**
-     * Prints the file, then the first certificate's subject, issuer, key, serial, validity and SHA-256
-     * thumbprint, then one line per further certificate in the file.
-     */
-    static void reportCertificateFile(PrintWriter out, String what, Path file, List<X509Certificate> certificates,
-                                      Instant now) {
-        X509Certificate certificate = certificates.get(0);
+    /** Prints the file, then {@link #reportCertificates}. */
+    public static void reportCertificateFile(PrintWriter out, String what, Path file,
+                                             List<X509Certificate> certificates, Instant now) {
         out.println("Wrote " + what + " " + file);
+        reportCertificates(out, certificates, now);
+    }
+
+    /**
+     * The first certificate's subject, issuer, key, serial, validity and SHA-256 thumbprint, then one line per
+     * further certificate.
+     */
+    public static void reportCertificates(PrintWriter out, List<X509Certificate> certificates, Instant now) {
+        X509Certificate certificate = certificates.get(0);
         line(out, "subject", subject(certificate));
         line(out, "issuer", certificate.getIssuerX500Principal().getName(X500Principal.RFC2253)
                 + (isSelfSigned(certificate) ? " (self-signed)" : ""));

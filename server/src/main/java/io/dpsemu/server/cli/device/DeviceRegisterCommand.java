@@ -16,9 +16,12 @@ import io.dpsemu.protocol.auth.DerivedKeys;
 import io.dpsemu.protocol.auth.RegistrationIds;
 import io.dpsemu.protocol.auth.SymmetricKeys;
 import io.dpsemu.protocol.json.DpsJson;
+import io.dpsemu.server.cli.cert.Certificates;
 import io.dpsemu.server.cli.manage.DataDirectory;
 import io.dpsemu.server.tls.KeyMaterial;
+import io.dpsemu.server.tls.Pem;
 import io.dpsemu.server.x509.CertificateFacts;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -45,22 +49,26 @@ import picocli.CommandLine.Parameters;
                 + " group-derived key or X.509) and print each step: connection and TLS, the register request,"
                 + " every poll with its status and retry-after, then the result (assigned hub, device id,"
                 + " substatus, payload) or the server's reason for refusing the device.",
+            "With --csr the device asks for a certificate as well: the server checks the request and signs it, and"
+                + " the command prints the issued certificate and writes its chain (--issued-cert).",
             "Defaults come from the local server's data directory (--data-dir, default ./dpsemu-data): the id"
                 + " scope it generated and its CA, tls/ca.pem."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:assigned",
-            "1:refused: an error answer (DPS errorCode and message), a failed or disabled registration, or a"
-                + " refused MQTT CONNECT/SUBSCRIBE",
-            "2:bad arguments",
+            "1:refused: an error answer (DPS errorCode and message, a refused --csr included), a failed or disabled"
+                + " registration, or a refused MQTT CONNECT/SUBSCRIBE",
+            "2:bad arguments (an unreadable --csr file, an existing --issued-cert file without --force)",
             "3:no verdict: the server is unreachable, TLS failed, the connection closed, no final answer within"
-                + " --timeout, or an answer that is not DPS's"},
+                + " --timeout, an answer that is not DPS's (assigned without the certificate --csr asked for), or"
+                + " the issued certificate could not be written"},
         footer = {"", "Examples (the first three against `./dpsemu serve` in this directory):",
             "  dpsemu device register thermostat-1 --key \"$DEVICE_KEY\"",
             "  dpsemu device register thermostat-7 --group-key \"$GROUP_KEY\" --transport https",
             "  dpsemu device register --cert device-01.pem --cert-key device-01-key.pem",
             "  dpsemu device register sensor-1 --key \"$KEY\" --host dps.example \\",
-            "      --ca ca.pem --id-scope 0ne3F9A21C7 --payload '{\"modelId\":\"dtmi:x:y;1\"}'"})
+            "      --ca ca.pem --id-scope 0ne3F9A21C7 --payload '{\"modelId\":\"dtmi:x:y;1\"}'",
+            "  dpsemu device register thermostat-1 --key \"$DEVICE_KEY\" --csr dev.csr --issued-cert dev-chain.pem"})
 final class DeviceRegisterCommand implements Callable<Integer> {
 
     static final int ASSIGNED = 0;
@@ -116,6 +124,20 @@ final class DeviceRegisterCommand implements Callable<Integer> {
             description = "how long the whole registration may take, polls included (default 60s)")
     Duration timeout = Duration.ofSeconds(60);
 
+    @Option(names = "--csr", paramLabel = "FILE", order = 18,
+            description = "a PKCS#10 certificate signing request (PEM 'CERTIFICATE REQUEST' or DER, CN = REG_ID)"
+                    + " sent with the register request, with api-version " + FlowSettings.CSR_API_VERSION
+                    + ": the server signs it and answers with the issued certificate and its chain")
+    Path csr;
+
+    @Option(names = "--issued-cert", paramLabel = "FILE", order = 19,
+            description = "with --csr: write the issued certificate chain there as PEM, leaf first (the file for"
+                    + " --cert on the next registration)")
+    Path issuedCert;
+
+    @Option(names = "--force", order = 20, description = "overwrite an existing --issued-cert file")
+    boolean force;
+
     static final class Attestation {
 
         @Option(names = "--key", paramLabel = "BASE64", required = true,
@@ -158,8 +180,13 @@ final class DeviceRegisterCommand implements Callable<Integer> {
         FlowSettings settings;
         TlsClient tls;
         int targetPort;
+        CertificateRequestFile request;
         try {
             device = device(err);
+            request = certificateRequest(device.registrationId(), err);
+            if (request != null) {
+                device = device.withCsr(request.base64());
+            }
             targetPort = port == null ? transport.defaultPort() : port;
             if (targetPort < 1 || targetPort > 65_535) {
                 throw new BadArgumentException("--port must be 1-65535, not " + targetPort);
@@ -193,7 +220,9 @@ final class DeviceRegisterCommand implements Callable<Integer> {
         RegistrationTrace trace = new RegistrationTrace(out);
         try (Connector connector = new Connector(transport, address, host, targetPort, tls, settings, 1)) {
             connector.launch(device, true, trace);
-            return trace.await(timeout.plus(GRACE));
+            int verdict = trace.await(timeout.plus(GRACE));
+            return verdict == ASSIGNED && request != null ? keepIssued(trace.issuedChain(), request, out, err)
+                    : verdict;
         } finally {
             out.flush();
         }
@@ -237,6 +266,64 @@ final class DeviceRegisterCommand implements Callable<Integer> {
             err.flush();
         }
         return new Device(id, null, key, chain.toArray(X509Certificate[]::new));
+    }
+
+    /** The --csr request, or null without --csr; --issued-cert is checked here so that nothing is sent in vain. */
+    private CertificateRequestFile certificateRequest(String id, PrintWriter err) {
+        if (csr == null) {
+            if (issuedCert != null) {
+                throw new BadArgumentException("--issued-cert needs --csr: a certificate is issued only for a CSR");
+            }
+            return null;
+        }
+        if (issuedCert != null) {
+            if (Files.isDirectory(issuedCert)) {
+                throw new BadArgumentException("--issued-cert " + issuedCert + " is a directory");
+            }
+            if (Files.exists(issuedCert) && !force) {
+                throw new BadArgumentException("--issued-cert " + issuedCert + " already exists (use --force to"
+                        + " overwrite it)");
+            }
+        }
+        CertificateRequestFile request = CertificateRequestFile.read(csr);
+        if (!id.equalsIgnoreCase(request.commonName())) {
+            // sent anyway: the server's verdict is what the user wants to see
+            err.println("note: the CSR's CN is " + (request.commonName() == null ? "missing" : "'"
+                    + request.commonName() + "'") + "; DPS issues certificates only for CN = the registration id '"
+                    + id + "', so the request is expected to be refused");
+            err.flush();
+        }
+        return request;
+    }
+
+    /** Reports the issued certificate and writes --issued-cert: the registration's last step with --csr. */
+    private int keepIssued(List<X509Certificate> chain, CertificateRequestFile request, PrintWriter out,
+            PrintWriter err) {
+        if (!chain.get(0).getPublicKey().equals(request.publicKey())) {
+            out.println("no verdict: the issued certificate " + CertificateFacts.describe(chain.get(0)) + " does not"
+                    + " hold the public key of the CSR " + request.file() + "; it was not written");
+            return NO_VERDICT;
+        }
+        String what = "issued certificate chain (" + chain.size() + (chain.size() == 1 ? " certificate" :
+                " certificates") + ", leaf first)";
+        Instant now = Instant.now();
+        if (issuedCert == null) {
+            out.println(what + ", not saved (give --issued-cert FILE to keep it):");
+            Certificates.reportCertificates(out, chain, now);
+            return ASSIGNED;
+        }
+        try {
+            Path directory = issuedCert.toAbsolutePath().getParent();
+            Files.createDirectories(directory);
+            Pem.writeCertificates(issuedCert, chain);
+        } catch (IOException | UncheckedIOException e) {
+            err.println(spec.qualifiedName() + ": the certificate was issued but cannot be written to --issued-cert "
+                    + issuedCert + ": " + e.getMessage());
+            err.flush();
+            return NO_VERDICT;
+        }
+        Certificates.reportCertificateFile(out, what + " to", issuedCert, chain, now);
+        return ASSIGNED;
     }
 
     private static String checkedId(String id) {

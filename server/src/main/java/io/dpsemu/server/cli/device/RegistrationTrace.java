@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -34,6 +35,7 @@ final class RegistrationTrace implements FlowListener {
     private volatile byte[] lastBody;
     private volatile String lastErrorKind;
     private volatile String lastErrorDetail;
+    private volatile List<X509Certificate> issuedChain;
 
     RegistrationTrace(PrintWriter out) {
         this.out = out;
@@ -93,6 +95,17 @@ final class RegistrationTrace implements FlowListener {
             line.append(", retry-after ").append(retryAfterSeconds).append(" s");
         }
         print(line.toString());
+    }
+
+    /** Kept for the command, which reports it after the verdict. */
+    @Override
+    public void certificateIssued(List<X509Certificate> chain) {
+        issuedChain = chain;
+    }
+
+    /** The chain of the certificate issued for the CSR sent, leaf first; null when none was issued. */
+    List<X509Certificate> issuedChain() {
+        return issuedChain;
     }
 
     /**

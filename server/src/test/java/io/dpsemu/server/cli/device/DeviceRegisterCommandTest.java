@@ -6,6 +6,8 @@ import io.dpsemu.server.DpsServer;
 import io.dpsemu.server.cli.DpsemuCommand;
 import io.dpsemu.server.config.ConfigLoader;
 import io.dpsemu.server.config.LinkedHub;
+import io.dpsemu.server.it.IssuedChains;
+import io.dpsemu.server.tls.Pem;
 import io.dpsemu.store.RegistrationRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,13 +15,18 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +165,121 @@ class DeviceRegisterCommandTest {
                 : "refused: HTTP 401");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqttws", "https"})
+    void csr_isIssued_andItsChainIsWrittenToIssuedCert_validUpToTheLocalCa(String transport) throws Exception {
+        String id = "cli-csr-" + transport;
+        KeyPair keys = IssuedChains.newKey();
+        // both file forms of openssl req: PEM by default, DER with -outform DER
+        Path csr = transport.equals("https") ? derCsr(id, keys) : pemCsr(id, keys);
+        Path issued = dir.resolve("issued-" + transport + ".pem");
+
+        Result run = register(transport, id, "--group-key", GROUP_KEY, "--csr", csr.toString(), "--issued-cert",
+                issued.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        List<X509Certificate> chain = IssuedChains.readCertificates(issued);
+        assertThat(chain).hasSize(2);
+        X509Certificate leaf = chain.get(0);
+        assertThat(leaf.getPublicKey()).isEqualTo(keys.getPublic());
+        IssuedChains.assertValidUpTo(chain, IssuedChains.readCertificate(dir.resolve("data/tls/ca.pem")));
+        assertThat(run.out()).contains("\"csr\":\"" + Base64.getEncoder().encodeToString(IssuedChains.csr(id, keys))
+                        .substring(0, 40), "- answer: 200 assigned",
+                "Wrote issued certificate chain (2 certificates, leaf first) to " + issued)
+                .containsPattern("(?m)^  subject: +CN=" + id + "$")
+                .containsPattern("(?m)^  serial: +" + HexFormat.of().withUpperCase()
+                        .formatHex(leaf.getSerialNumber().toByteArray()) + "$")
+                .containsPattern("(?m)^  SHA-256: +" + HexFormat.of().withUpperCase()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded())) + "$")
+                .containsPattern("(?m)^  valid until: +" + leaf.getNotAfter().toInstant() + "$")
+                .containsPattern("(?m)^  followed by: +" + localCaSubject() + " ");
+        if (transport.equals("https")) {
+            assertThat(run.out()).contains("/register?api-version=2025-07-01-preview");
+        }
+    }
+
+    @Test
+    void issuedChain_withTheCsrKey_registersTheDeviceAgainAsX509_throughTheEnrollmentThatRequestedIt()
+            throws Exception {
+        String id = "cli-csr-reconnect";
+        KeyPair keys = IssuedChains.newKey();
+        Path issued = dir.resolve("issued-reconnect.pem");
+        Path key = dir.resolve("issued-reconnect-key.pem");
+        Pem.writePrivateKey(key, keys.getPrivate());
+        assertThat(register("mqtt", id, "--group-key", GROUP_KEY, "--csr", pemCsr(id, keys).toString(),
+                "--issued-cert", issued.toString()).exitCode()).isZero();
+
+        Result run = cli(withServer("mqtt", "--cert", issued.toString(), "--cert-key", key.toString()));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("registering '" + id + "'").containsPattern("(?m)^  device id: +" + id + "$");
+        assertThat(record(id).enrollmentGroupId()).isEqualTo("cli-group");
+    }
+
+    @Test
+    void issuedCert_thatExists_isKeptWithoutForce_andReplacedWithForce() throws Exception {
+        String id = "cli-csr-force";
+        Path issued = Files.writeString(dir.resolve("issued-force.pem"), "keep me\n");
+        Path csr = pemCsr(id, IssuedChains.newKey());
+
+        Result kept = register("mqtt", id, "--group-key", GROUP_KEY, "--csr", csr.toString(), "--issued-cert",
+                issued.toString());
+        assertThat(kept.exitCode()).as(kept.toString()).isEqualTo(DeviceRegisterCommand.BAD_ARGUMENTS);
+        assertThat(kept.err()).contains("--issued-cert " + issued + " already exists (use --force to overwrite it)");
+        assertThat(kept.out()).isEmpty();
+        assertThat(Files.readString(issued)).isEqualTo("keep me\n");
+
+        Result replaced = register("mqtt", id, "--group-key", GROUP_KEY, "--csr", csr.toString(), "--issued-cert",
+                issued.toString(), "--force");
+        assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+        assertThat(IssuedChains.readCertificate(issued).getSubjectX500Principal().getName()).isEqualTo("CN=" + id);
+    }
+
+    @Test
+    void badCsrFile_isExitCode2_withAMessage_beforeAnyConnection() throws Exception {
+        String id = "cli-csr-bad";
+        Path garbage = Files.writeString(dir.resolve("garbage.csr"), "not a certificate request");
+        byte[] der = IssuedChains.csr(id, IssuedChains.newKey());
+        der[der.length - 1] ^= 0x01;
+        Path tampered = Files.write(dir.resolve("tampered.csr"), der);
+
+        Result notCsr = register("mqtt", id, "--group-key", GROUP_KEY, "--csr", garbage.toString());
+        Result certificate = register("mqtt", id, "--group-key", GROUP_KEY, "--csr", file("root.pem"));
+        Result missing = register("mqtt", id, "--group-key", GROUP_KEY, "--csr", file("no-such.csr"));
+        Result badSignature = register("mqtt", id, "--group-key", GROUP_KEY, "--csr", tampered.toString());
+        Result issuedWithoutCsr = register("mqtt", id, "--group-key", GROUP_KEY, "--issued-cert",
+                file("issued-bad.pem"));
+
+        assertThat(List.of(notCsr, certificate, missing, badSignature, issuedWithoutCsr)).allSatisfy(r -> {
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(DeviceRegisterCommand.BAD_ARGUMENTS);
+            assertThat(r.out()).isEmpty();
+        });
+        assertThat(notCsr.err()).contains("--csr " + garbage + ": neither a PEM 'CERTIFICATE REQUEST' nor a DER"
+                + " PKCS#10 request");
+        assertThat(certificate.err()).contains("--csr " + file("root.pem")
+                + ": holds no PEM block '-----BEGIN CERTIFICATE REQUEST-----'");
+        assertThat(missing.err()).contains("--csr " + file("no-such.csr") + ": no such file");
+        assertThat(badSignature.err()).contains("--csr " + tampered + ": ");
+        assertThat(issuedWithoutCsr.err()).contains("--issued-cert needs --csr");
+        assertThat(Files.exists(dir.resolve("issued-bad.pem"))).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqttws", "https"})
+    void csrForAnotherCn_isRefusedWithExitCode1_andTheServersReason(String transport) throws Exception {
+        String id = "cli-csr-refused-" + transport;
+        Path issued = dir.resolve("issued-refused-" + transport + ".pem");
+
+        Result run = register(transport, id, "--group-key", GROUP_KEY, "--csr",
+                pemCsr("someone-else", IssuedChains.newKey()).toString(), "--issued-cert", issued.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(DeviceRegisterCommand.REFUSED);
+        assertThat(run.err()).contains("note: the CSR's CN is 'someone-else'");
+        assertThat(run.out()).containsPattern("(?m)^refused: HTTP 400, errorCode 400004: certificate signing request"
+                + " refused: .+ \\(trackingId .+\\)$");
+        assertThat(Files.exists(issued)).isFalse();
+    }
+
     @Test
     void noServerListening_isExitCode3() throws IOException {
         int port;
@@ -248,6 +370,22 @@ class DeviceRegisterCommandTest {
         Files.readString(dir.resolve("root.pem")).strip().lines()
                 .forEach(line -> yaml.append("              ").append(line).append("\n"));
         return yaml.toString();
+    }
+
+    private static Path pemCsr(String commonName, KeyPair keys) throws IOException {
+        return Files.writeString(dir.resolve(commonName + "-" + System.nanoTime() + ".csr"),
+                "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                        .encodeToString(IssuedChains.csr(commonName, keys)) + "\n-----END CERTIFICATE REQUEST-----\n");
+    }
+
+    private static Path derCsr(String commonName, KeyPair keys) throws IOException {
+        return Files.write(dir.resolve(commonName + "-" + System.nanoTime() + ".der"), IssuedChains.csr(commonName,
+                keys));
+    }
+
+    private static String localCaSubject() {
+        return IssuedChains.readCertificate(dir.resolve("data/tls/ca.pem")).getSubjectX500Principal()
+                .getName(X500Principal.RFC2253);
     }
 
     private static String newKey() {
