@@ -128,7 +128,7 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
     }
 
     protected final byte[] registerBody() {
-        return DpsJson.write(new DeviceRegistration(device.registrationId(), settings.payload(), null));
+        return DpsJson.write(new DeviceRegistration(device.registrationId(), settings.payload(), null, null));
     }
 
     protected final void register(ChannelHandlerContext ctx) {

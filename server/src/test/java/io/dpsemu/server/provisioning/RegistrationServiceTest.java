@@ -206,7 +206,7 @@ class RegistrationServiceTest {
         DeviceIdentity identity = enrolled("device-1");
 
         DeviceResponse response =
-                answer(service.register(identity, MQTT, new DeviceRegistration("device-1", null, null)));
+                answer(service.register(identity, MQTT, new DeviceRegistration("device-1", null, null, null)));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -395,7 +395,7 @@ class RegistrationServiceTest {
         DeviceIdentity identity = enrolled("device-1");
 
         DeviceResponse response =
-                answer(service.register(identity, MQTT, new DeviceRegistration("device-2", null, null)));
+                answer(service.register(identity, MQTT, new DeviceRegistration("device-2", null, null, null)));
 
         assertThat(response.status()).isEqualTo(400);
         DpsError error = error(response);
@@ -410,7 +410,7 @@ class RegistrationServiceTest {
         DeviceIdentity identity = enrolled("device-1");
 
         DeviceResponse response =
-                answer(service.register(identity, MQTT, new DeviceRegistration("DEVICE-1", null, null)));
+                answer(service.register(identity, MQTT, new DeviceRegistration("DEVICE-1", null, null, null)));
 
         assertThat(response.status()).isEqualTo(202);
     }
