@@ -57,7 +57,7 @@ class EnrollmentRulesTest {
     void prepare_whenDefaultsAreLeftOut_thenDpsDefaultsAreWritten() {
         IndividualEnrollment prepared = rules.prepare(new IndividualEnrollment("d-2", null, null,
                 AttestationMechanism.symmetricKey(null, null), null, null, null, null, null, null, null, null, null,
-                null, null), null);
+                null, null, null), null);
 
         assertThat(prepared.provisioningStatus()).isEqualTo(ProvisioningStatus.ENABLED);
         assertThat(prepared.reprovisionPolicy()).isEqualTo(ReprovisionPolicy.DEFAULT);
@@ -83,16 +83,16 @@ class EnrollmentRulesTest {
     private static IndividualEnrollment withWebhook(String url) {
         return new IndividualEnrollment("d-1", null, null, AttestationMechanism.symmetricKey(null, null), null,
                 null, null, null, null, null, null, null, AllocationPolicy.CUSTOM, null,
-                new CustomAllocationDefinition(url, "2021-10-01"));
+                new CustomAllocationDefinition(url, "2021-10-01"), null);
     }
 
     private static IndividualEnrollment withDeviceId(String deviceId) {
         return new IndividualEnrollment("d-1", deviceId, null, AttestationMechanism.symmetricKey(null, null), null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static IndividualEnrollment withHubs(AllocationPolicy policy, List<String> hubs) {
         return new IndividualEnrollment("d-1", null, null, AttestationMechanism.symmetricKey(null, null), null,
-                null, null, null, null, null, null, null, policy, hubs, null);
+                null, null, null, null, null, null, null, policy, hubs, null, null);
     }
 }

@@ -309,7 +309,7 @@ class EnrollmentResourceTest {
         JsonNode before = fixture.call("GET", "/enrollments/dev-1" + Q).send().json();
         fixture.store.putRegistration(new RegistrationRecord("dev-1", null, AttestationType.SYMMETRIC_KEY, "dev-1",
                 ServiceApiFixture.HUB_A, RegistrationStatus.ASSIGNED, RegistrationSubstatus.INITIAL_ASSIGNMENT, null,
-                null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null));
 
         JsonNode after = fixture.call("GET", "/enrollments/dev-1" + Q).send().json();
         JsonNode queried = fixture.call("POST", "/enrollments/query" + Q).send().json();

@@ -48,7 +48,7 @@ class RegistrationResourceTest {
         JsonNode twin = DpsJson.read("{\"properties\":{\"desired\":{\"interval\":5}}}", JsonNode.class);
         fixture.store.putRegistration(new RegistrationRecord("edge-1", null, AttestationType.SYMMETRIC_KEY, "edge-1",
                 ServiceApiFixture.HUB_A, RegistrationStatus.ASSIGNED, RegistrationSubstatus.DEVICE_DATA_RESET, null,
-                null, null, null, null, null, twin, new DeviceCapabilities(true)));
+                null, null, null, null, null, twin, new DeviceCapabilities(true), null, null));
 
         JsonNode state = fixture.call("GET", "/registrations/edge-1" + Q).send().json();
 
@@ -182,7 +182,7 @@ class RegistrationResourceTest {
         fixture.store.putRegistration(new RegistrationRecord(registrationId, groupId, AttestationType.SYMMETRIC_KEY,
                 "device-" + registrationId, ServiceApiFixture.HUB_A, status, RegistrationSubstatus.INITIAL_ASSIGNMENT,
                 errorCode, errorCode == null ? null : "refused", DpsJson.mapper().createObjectNode().put("k", "v"),
-                null, null, null, null, null));
+                null, null, null, null, null, null, null));
     }
 
     private List<Reply> pages(String method, String path, String body, String pageSize) {
