@@ -29,7 +29,8 @@ class AllocationRequestTest {
     private static IndividualEnrollment individual() {
         return new IndividualEnrollment("dev-1", "device-one", null,
                 AttestationMechanism.symmetricKey(PRIMARY_KEY, PRIMARY_KEY), null, null, null, "\"etag-1\"",
-                ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.CUSTOM, List.of(HUB_A, HUB_B), WEBHOOK, null);
+                ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.CUSTOM, List.of(HUB_A, HUB_B), WEBHOOK,
+                null);
     }
 
     @Test

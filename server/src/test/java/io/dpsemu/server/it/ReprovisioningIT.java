@@ -74,7 +74,8 @@ class ReprovisioningIT {
     private static void enrollOn(String registrationId, String key, String hub, ReprovisionPolicy policy) {
         server.store().putEnrollment(new IndividualEnrollment(registrationId, null, null,
                 AttestationMechanism.symmetricKey(key, key), null, null, ENROLLMENT_TWIN, null,
-                ProvisioningStatus.ENABLED, policy, null, null, AllocationPolicy.STATIC, List.of(hub), null, null), null);
+                ProvisioningStatus.ENABLED, policy, null, null, AllocationPolicy.STATIC, List.of(hub), null, null),
+                null);
     }
 
     private static ProvisioningDeviceClientRegistrationResult moveAndRegisterAgain(String registrationId,

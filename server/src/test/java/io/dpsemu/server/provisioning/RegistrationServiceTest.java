@@ -653,7 +653,8 @@ class RegistrationServiceTest {
         String key = newKey();
         store.putEnrollment(new IndividualEnrollment(registrationId, null, null,
                 AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED, null,
-                null, null, AllocationPolicy.CUSTOM, null, new CustomAllocationDefinition(webhook.url(), "2021-10-01"), null),
+                null, null, AllocationPolicy.CUSTOM, null, new CustomAllocationDefinition(webhook.url(), "2021-10-01"),
+                null),
                 null);
         return device(registrationId, key);
     }
