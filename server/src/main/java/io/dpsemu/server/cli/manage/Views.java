@@ -182,6 +182,11 @@ final class Views {
         if (state.hasNonNull("lastUpdatedDateTimeUtc")) {
             summary.append(", ").append(text(state, "lastUpdatedDateTimeUtc"));
         }
+        JsonNode issued = state.path("issuedCertificate");
+        if (issued.isObject()) {
+            summary.append(", certificate serial ").append(text(issued, "serialNumber")).append(" valid until ")
+                    .append(text(issued, "notAfterUtc"));
+        }
         return summary.toString();
     }
 

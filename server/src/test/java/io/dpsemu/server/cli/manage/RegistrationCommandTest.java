@@ -70,6 +70,7 @@ class RegistrationCommandTest {
 
         ManageCli.Result shown = server.run("registration", "show", "reg-cert-01").assertSucceeded();
         JsonNode json = server.run("registration", "show", "reg-cert-01", "--json").assertSucceeded().json();
+        ManageCli.Result enrollment = server.run("enrollment", "show", "reg-cert-01").assertSucceeded();
 
         assertThat(shown.out()).containsPattern("(?m)^Issued certificate: +serial 0B, SHA-256 "
                 + current.sha256Thumbprint() + ", valid until 2024-04-03T05:06:07[.0-9]*Z, policy local$")
@@ -79,6 +80,8 @@ class RegistrationCommandTest {
         assertThat(json.path("issuedCertificate").path("serialNumber").asText()).isEqualTo("0B");
         assertThat(json.path("issuedCertificate").has("certificate")).isFalse();
         assertThat(json.path("supersededCertificates")).hasSize(1);
+        assertThat(enrollment.out()).containsPattern("(?m)^Registration: +assigned .*, certificate serial 0B"
+                + " valid until 2024-04-03T05:06:07[.0-9]*Z$");
     }
 
     @Test
