@@ -246,6 +246,41 @@ class EnrollmentSeederTest {
     }
 
     @Test
+    void seed_whenCredentialPolicyNamesAreGiven_thenStoredForEnrollmentsAndGroups() throws IOException {
+        Path seed = file("enrollments.yaml", """
+                enrollments:
+                  - registrationId: device-1
+                    credentialPolicyName: plant-ca
+                    attestation: {type: symmetricKey}
+                enrollmentGroups:
+                  - enrollmentGroupId: group-1
+                    credentialPolicyName: line_7.ca
+                    attestation: {type: symmetricKey}
+                """);
+
+        EnrollmentSeeder.seed(store, seed, RULES);
+
+        assertThat(store.findEnrollment("device-1").orElseThrow().credentialPolicyName()).isEqualTo("plant-ca");
+        assertThat(store.findGroup("group-1").orElseThrow().credentialPolicyName()).isEqualTo("line_7.ca");
+    }
+
+    @Test
+    void seed_whenCredentialPolicyNameIsMalformed_thenConfigExceptionNamesGroupAndField() throws IOException {
+        Path seed = file("bad.yaml", """
+                enrollmentGroups:
+                  - enrollmentGroupId: group-1
+                    credentialPolicyName: "plant ca"
+                    attestation: {type: symmetricKey}
+                """);
+
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("enrollment group 'group-1'")
+                .hasMessageContaining("credentialPolicyName: 'plant ca'");
+        assertThat(store.findGroup("group-1")).isEmpty();
+    }
+
+    @Test
     void seed_whenKeyIsNotBase64_thenConfigExceptionNamesEnrollmentAndField() throws IOException {
         Path seed = file("bad.yaml", """
                 enrollments:

@@ -39,6 +39,8 @@ public final class EnrollmentRules {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** IoT Hub's device id alphabet, wider than DPS's registration id one. */
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.%_*?!(),:=@$']{1,128}");
+    /** The names a credential policy can have in the server's configuration. */
+    private static final Pattern CREDENTIAL_POLICY_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
 
     private final Set<String> linkedHubs;
 
@@ -68,7 +70,8 @@ public final class EnrollmentRules {
                 enrollment.optionalDeviceInformation(), attestation, orDefault(enrollment.capabilities()),
                 enrollment.iotHubHostName(), enrollment.initialTwin(), null, orDefault(enrollment.provisioningStatus()),
                 orDefault(enrollment.reprovisionPolicy()), null, null, enrollment.allocationPolicy(),
-                enrollment.iotHubs(), enrollment.customAllocationDefinition());
+                enrollment.iotHubs(), enrollment.customAllocationDefinition(),
+                credentialPolicyName(enrollment.credentialPolicyName()));
     }
 
     public EnrollmentGroup prepare(EnrollmentGroup group, AttestationMechanism stored) {
@@ -80,7 +83,16 @@ public final class EnrollmentRules {
         return new EnrollmentGroup(group.enrollmentGroupId(), attestation, orDefault(group.capabilities()),
                 group.iotHubHostName(), group.initialTwin(), null, orDefault(group.provisioningStatus()),
                 orDefault(group.reprovisionPolicy()), null, null, group.allocationPolicy(), group.iotHubs(),
-                group.customAllocationDefinition());
+                group.customAllocationDefinition(), credentialPolicyName(group.credentialPolicyName()));
+    }
+
+    /** Absent (the server's default policy applies) or a name a configured policy could have. */
+    private static String credentialPolicyName(String name) {
+        if (name != null && !CREDENTIAL_POLICY_NAME.matcher(name).matches()) {
+            throw new InvalidEnrollmentException("credentialPolicyName: '" + name + "' is not a credential policy"
+                    + " name (1 to 128 letters, digits and - _ .)");
+        }
+        return name;
     }
 
     /** DPS's defaults are written into the document, so reads show them as DPS does. */

@@ -283,7 +283,7 @@ class RegistrationServiceTest {
         String key = newKey();
         store.putEnrollment(new IndividualEnrollment("device-1", "hub-device-42", null,
                 AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED,
-                null, null, null, null, null, null), null);
+                null, null, null, null, null, null, null), null);
         DeviceIdentity identity = device("device-1", key);
 
         DeviceResponse response = finished(service, identity, register(service, identity));
@@ -520,7 +520,7 @@ class RegistrationServiceTest {
         String key = newKey();
         store.putEnrollment(new IndividualEnrollment("device-1", null, null,
                 AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED, null,
-                null, null, AllocationPolicy.STATIC, List.of("unlinked.azure-devices.net"), null), null);
+                null, null, AllocationPolicy.STATIC, List.of("unlinked.azure-devices.net"), null, null), null);
         DeviceIdentity identity = device("device-1", key);
 
         DeviceResponse response = finished(service, identity, register(service, identity));
@@ -653,7 +653,8 @@ class RegistrationServiceTest {
         String key = newKey();
         store.putEnrollment(new IndividualEnrollment(registrationId, null, null,
                 AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED, null,
-                null, null, AllocationPolicy.CUSTOM, null, new CustomAllocationDefinition(webhook.url(), "2021-10-01")),
+                null, null, AllocationPolicy.CUSTOM, null, new CustomAllocationDefinition(webhook.url(), "2021-10-01"),
+                null),
                 null);
         return device(registrationId, key);
     }
