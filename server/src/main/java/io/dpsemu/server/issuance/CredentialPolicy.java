@@ -55,9 +55,8 @@ public final class CredentialPolicy {
     public IssuedCertificate issue(String registrationId, String csrBase64, Instant now) throws CsrRefusedException {
         SigningRequest request = SigningRequest.decode(csrBase64, maxCsrChars);
         keyRules.check(request.keyInfo());
-        request.verifySignature();
+        PublicKey key = request.verifiedKey();
         checkSubject(request.commonNames(), registrationId);
-        PublicKey key = request.publicKey();
         RequestedExtensions.check(request.requestedExtensions(), registrationId,
                 CertificateIssuer.provisionedKeyUsage(key));
         Instant notAfter = now.plus(validity).isAfter(latestNotAfter) ? latestNotAfter : now.plus(validity);

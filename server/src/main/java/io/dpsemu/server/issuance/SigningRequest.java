@@ -4,7 +4,9 @@ import io.dpsemu.server.issuance.CsrRefusedException.Reason;
 import io.dpsemu.server.x509.CryptoStrength;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -20,11 +22,12 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** A device's PKCS#10 certificate signing request as it arrives: base64 of the DER, no PEM armour. */
 final class SigningRequest {
@@ -33,9 +36,9 @@ final class SigningRequest {
     /** Windows tools put requested extensions under Microsoft's own attribute: it is a request all the same. */
     private static final ASN1ObjectIdentifier MS_CERT_EXTENSIONS = new ASN1ObjectIdentifier("1.3.6.1.4.1.311.2.1.14");
 
-    private final JcaPKCS10CertificationRequest request;
+    private final PKCS10CertificationRequest request;
 
-    private SigningRequest(JcaPKCS10CertificationRequest request) {
+    private SigningRequest(PKCS10CertificationRequest request) {
         this.request = request;
     }
 
@@ -63,7 +66,7 @@ final class SigningRequest {
             throw new CsrRefusedException(Reason.NOT_BASE64, "the csr is not base64 (" + e.getMessage() + ")");
         }
         try {
-            return new SigningRequest(new JcaPKCS10CertificationRequest(der));
+            return new SigningRequest(new PKCS10CertificationRequest(der));
         } catch (IOException | RuntimeException e) {
             throw new CsrRefusedException(Reason.NOT_PKCS10,
                     "the csr is not a DER PKCS#10 certificate signing request");
@@ -74,17 +77,12 @@ final class SigningRequest {
         return request.getSubjectPublicKeyInfo();
     }
 
-    /** The requested key as a JDK key; call after the key rules accepted it. */
-    PublicKey publicKey() throws CsrRefusedException {
-        try {
-            return request.getPublicKey();
-        } catch (GeneralSecurityException e) {
-            throw new CsrRefusedException(Reason.KEY, "the csr's public key cannot be read (" + e.getMessage() + ")");
-        }
-    }
-
-    /** That the request is signed by the key it carries (proof of possession), with a sound digest. */
-    void verifySignature() throws CsrRefusedException {
+    /**
+     * The requested key as a JDK key, once the request's signature is shown to be made with it (proof of
+     * possession) over a sound digest. Call after the key rules accepted the key: EC and RSA only.
+     */
+    PublicKey verifiedKey() throws CsrRefusedException {
+        PublicKey key = publicKey();
         String algorithm = new DefaultAlgorithmNameFinder().getAlgorithmName(request.getSignatureAlgorithm());
         if (CryptoStrength.isBrokenDigest(algorithm)) {
             throw new CsrRefusedException(Reason.BAD_SIGNATURE, "the csr is signed with " + algorithm
@@ -92,13 +90,29 @@ final class SigningRequest {
         }
         boolean valid;
         try {
-            valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(keyInfo()));
+            valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
         } catch (OperatorCreationException | PKCSException | RuntimeException e) {
             valid = false;
         }
         if (!valid) {
             throw new CsrRefusedException(Reason.BAD_SIGNATURE,
                     "the csr's signature does not verify with the public key it carries");
+        }
+        return key;
+    }
+
+    /** Through the JDK's key factories: no BouncyCastle provider is installed to convert by OID. */
+    private PublicKey publicKey() throws CsrRefusedException {
+        ASN1ObjectIdentifier type = keyInfo().getAlgorithm().getAlgorithm();
+        String algorithm = X9ObjectIdentifiers.id_ecPublicKey.equals(type) ? "EC"
+                : PKCSObjectIdentifiers.rsaEncryption.equals(type) ? "RSA" : null;
+        if (algorithm == null) {
+            throw new CsrRefusedException(Reason.KEY, "the csr's key type " + type.getId() + " is not accepted");
+        }
+        try {
+            return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(keyInfo().getEncoded()));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new CsrRefusedException(Reason.KEY, "the csr's public key cannot be read (" + e.getMessage() + ")");
         }
     }
 

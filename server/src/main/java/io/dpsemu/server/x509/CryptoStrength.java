@@ -37,10 +37,13 @@ public final class CryptoStrength {
         return null;
     }
 
-    /** Whether a signature algorithm name (SHA1withRSA, MD5WITHRSA, ...) hashes with MD2, MD5 or SHA-1. */
+    /**
+     * Whether a signature algorithm name hashes with MD2, MD5 or SHA-1: the JDK's SHA1withRSA, BouncyCastle's
+     * ECDSAWITHSHA1.
+     */
     public static boolean isBrokenDigest(String signatureAlgorithm) {
         String algorithm = signatureAlgorithm.toUpperCase(Locale.ROOT);
         return algorithm.contains("MD2") || algorithm.contains("MD5") || algorithm.startsWith("SHA1")
-                || algorithm.contains("SHA1WITH");
+                || algorithm.contains("SHA1WITH") || algorithm.endsWith("WITHSHA1");
     }
 }
