@@ -12,6 +12,7 @@ import io.dpsemu.server.tls.CertificateIssuer;
 import io.dpsemu.server.tls.KeyType;
 import java.security.KeyPair;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
@@ -150,7 +151,7 @@ class CsrValidationTest {
     @Test
     void requestWithTrailingBytes_isRefused() {
         byte[] der = csr("CN=" + ID, DEVICE).der();
-        byte[] padded = java.util.Arrays.copyOf(der, der.length + 2);
+        byte[] padded = Arrays.copyOf(der, der.length + 2);
 
         assertRefused(Base64.getEncoder().encodeToString(padded), Reason.NOT_PKCS10, "PKCS#10");
     }
