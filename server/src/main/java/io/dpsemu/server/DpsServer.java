@@ -138,7 +138,7 @@ public final class DpsServer implements AutoCloseable {
             SslContext sslContext = opened.add(SslContexts.forServer(tlsFiles.certificateChain(),
                     tlsFiles.privateKey()), ReferenceCountUtil::release);
             Store store = opened.add(openStore(config), Store::close);
-            EnrollmentRules rules = new EnrollmentRules(config.linkedHubs());
+            EnrollmentRules rules = new EnrollmentRules(config.linkedHubs(), credentialPolicies.names());
             if (config.enrollments() != null) {
                 EnrollmentSeeder.seed(store, Path.of(config.enrollments()), rules);
             }
@@ -166,6 +166,7 @@ public final class DpsServer implements AutoCloseable {
                     .allocator(new HubAllocator(config.linkedHubs(), config.allocation().policy()))
                     .webhooks(new WebhookClient(config.allocation()))
                     .gate(new RequestGate(quotas, faultRules))
+                    .credentialPolicies(credentialPolicies)
                     .provisioning(config.provisioning())
                     .limits(config.limits())
                     .sharedOperations(ServerConfig.STORE_POSTGRES.equals(config.store()))

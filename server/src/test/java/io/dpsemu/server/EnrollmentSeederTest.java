@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class EnrollmentSeederTest {
 
     private static final EnrollmentRules RULES = new EnrollmentRules(
             List.of(LinkedHub.of("dpsemu-hub.local"), LinkedHub.of("hub-a.azure-devices.net"),
-                    LinkedHub.of("hub-b.azure-devices.net")));
+                    LinkedHub.of("hub-b.azure-devices.net")), Set.of("local", "plant-ca", "line_7.ca"));
 
     private static final String KEY_32 = Base64.getEncoder().encodeToString(bytes(32, 1));
     private static final String KEY_64 = Base64.getEncoder().encodeToString(bytes(64, 2));

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -40,13 +41,16 @@ public final class EnrollmentRules {
     /** IoT Hub's device id alphabet, wider than DPS's registration id one. */
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.%_*?!(),:=@$']{1,128}");
     /** The names a credential policy can have in the server's configuration. */
-    private static final Pattern CREDENTIAL_POLICY_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
+    private static final Pattern CREDENTIAL_POLICY_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
     private final Set<String> linkedHubs;
+    private final Set<String> credentialPolicies;
 
-    public EnrollmentRules(List<LinkedHub> linkedHubs) {
+    /** @param credentialPolicies the names of the credential policies configured on this server */
+    public EnrollmentRules(List<LinkedHub> linkedHubs, Set<String> credentialPolicies) {
         this.linkedHubs = linkedHubs.stream().map(h -> h.hostName().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
+        this.credentialPolicies = Set.copyOf(credentialPolicies);
     }
 
     /**
@@ -86,11 +90,19 @@ public final class EnrollmentRules {
                 group.customAllocationDefinition(), credentialPolicyName(group.credentialPolicyName()));
     }
 
-    /** Absent (the server's default policy applies) or a name a configured policy could have. */
-    private static String credentialPolicyName(String name) {
+    /**
+     * Absent (the server's default policy applies) or a policy configured here: a typo shows when the
+     * enrollment is written, not when its first device asks for a certificate.
+     */
+    private String credentialPolicyName(String name) {
         if (name != null && !CREDENTIAL_POLICY_NAME.matcher(name).matches()) {
             throw new InvalidEnrollmentException("credentialPolicyName: '" + name + "' is not a credential policy"
-                    + " name (1 to 128 letters, digits and - _ .)");
+                    + " name (1 to 64 letters, digits and - _ .)");
+        }
+        if (name != null && !credentialPolicies.contains(name)) {
+            throw new InvalidEnrollmentException("credentialPolicyName: '" + name + "' is not configured on this"
+                    + " server (issuance.policies); configured: "
+                    + String.join(", ", new TreeSet<>(credentialPolicies)));
         }
         return name;
     }

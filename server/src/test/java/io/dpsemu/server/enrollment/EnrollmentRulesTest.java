@@ -13,11 +13,14 @@ import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
 import io.dpsemu.server.config.LinkedHub;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class EnrollmentRulesTest {
 
-    private final EnrollmentRules rules = new EnrollmentRules(List.of(LinkedHub.of("hub-a"), LinkedHub.of("hub-b")));
+    private static final String LONGEST_POLICY_NAME = "p".repeat(64);
+    private final EnrollmentRules rules = new EnrollmentRules(List.of(LinkedHub.of("hub-a"), LinkedHub.of("hub-b")),
+            Set.of("local", "Plant-CA_2.v1", LONGEST_POLICY_NAME));
 
     @Test
     void prepare_whenDeviceIdUsesIotHubCharacters_thenAccepted() {
@@ -83,7 +86,7 @@ class EnrollmentRulesTest {
 
     @Test
     void prepare_whenCredentialPolicyNameUsesLettersDigitsDashUnderscoreDot_thenKeptForEnrollmentAndGroup() {
-        String longest = "p".repeat(128);
+        String longest = LONGEST_POLICY_NAME;
 
         assertThat(rules.prepare(withCredentialPolicy("Plant-CA_2.v1"), null).credentialPolicyName())
                 .isEqualTo("Plant-CA_2.v1");
@@ -94,15 +97,26 @@ class EnrollmentRulesTest {
 
     @Test
     void prepare_whenCredentialPolicyNameIsEmptyTooLongOrHasOtherCharacters_thenRefusedNamingTheField() {
-        for (String name : List.of("", "p".repeat(129), "plant ca", "plant/ca", "ca:1", "zertifikat-ä", " local")) {
+        for (String name : List.of("", "p".repeat(65), "plant ca", "plant/ca", "ca:1", "zertifikat-ä", " local")) {
             assertThatThrownBy(() -> rules.prepare(withCredentialPolicy(name), null)).as(name)
                     .isInstanceOf(InvalidEnrollmentException.class)
                     .hasMessageStartingWith("credentialPolicyName: '" + name + "'")
-                    .hasMessageContaining("1 to 128 letters, digits and - _ .");
+                    .hasMessageContaining("1 to 64 letters, digits and - _ .");
             assertThatThrownBy(() -> rules.prepare(groupWithCredentialPolicy(name), null)).as(name)
                     .isInstanceOf(InvalidEnrollmentException.class)
                     .hasMessageStartingWith("credentialPolicyName");
         }
+    }
+
+    @Test
+    void prepare_whenCredentialPolicyIsNotConfiguredHere_thenRefusedListingTheConfiguredOnes() {
+        assertThatThrownBy(() -> rules.prepare(withCredentialPolicy("plant-ca"), null))
+                .isInstanceOf(InvalidEnrollmentException.class)
+                .hasMessageStartingWith("credentialPolicyName: 'plant-ca' is not configured on this server")
+                .hasMessageContaining("configured: Plant-CA_2.v1, local, " + LONGEST_POLICY_NAME);
+        assertThatThrownBy(() -> rules.prepare(groupWithCredentialPolicy("PLANT-CA_2.V1"), null))
+                .isInstanceOf(InvalidEnrollmentException.class)
+                .hasMessageContaining("is not configured on this server");
     }
 
     private static IndividualEnrollment withCredentialPolicy(String name) {

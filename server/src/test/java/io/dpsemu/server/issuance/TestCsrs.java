@@ -19,7 +19,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Certificate signing requests as device SDK samples build them, and the malformed ones a policy refuses. */
-final class TestCsrs {
+public final class TestCsrs {
 
     private final PKCS10CertificationRequestBuilder builder;
     private final ExtensionsGenerator extensions = new ExtensionsGenerator();
@@ -33,11 +33,11 @@ final class TestCsrs {
     }
 
     /** A request for {@code subject} (e.g. {@code CN=dev-01}) signed by its own key with SHA-256. */
-    static TestCsrs csr(String subject, KeyPair keys) {
+    public static TestCsrs csr(String subject, KeyPair keys) {
         return new TestCsrs(subject, keys);
     }
 
-    static KeyPair ec(String curve) {
+    public static KeyPair ec(String curve) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec(curve));
@@ -91,7 +91,7 @@ final class TestCsrs {
     }
 
     /** The wire form: base64 of the DER, no PEM armour. */
-    String base64() {
+    public String base64() {
         return Base64.getEncoder().encodeToString(der());
     }
 }

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** CAs made with the server's own {@link CertificateIssuer}, and the PEM files a plant would configure. */
-final class TestIssuers {
+public final class TestIssuers {
 
     private TestIssuers() {
     }
@@ -63,6 +63,16 @@ final class TestIssuers {
         Pem.writeCertificates(certificate, chain);
         Pem.writePrivateKey(key, issuing.keys().getPrivate());
         return CredentialPolicyConfig.of(name, certificate.toString(), key.toString());
+    }
+
+    /** The policies of a server with the default issuance settings: only {@code local}, on a fresh test CA. */
+    public static CredentialPolicies localOnly() {
+        return onTestCa(IssuanceConfig.defaults());
+    }
+
+    /** The policies of {@code config}, with a fresh test CA as the local CA. */
+    public static CredentialPolicies onTestCa(IssuanceConfig config) {
+        return CredentialPolicies.load(config, material(root("dpsemu test local CA")));
     }
 
     static IssuanceConfig config(CredentialPolicyConfig... policies) {

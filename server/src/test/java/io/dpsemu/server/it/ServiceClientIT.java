@@ -540,10 +540,10 @@ class ServiceClientIT {
     @Test
     void issuanceFields_whenPresent_thenTheServiceClientStillReadsEnrollmentsGroupsAndRecords() throws Exception {
         RawHttpsClient.Response put = rawPut("/enrollments/svc-csr-device?api-version=2021-10-01",
-                "{\"registrationId\":\"svc-csr-device\",\"credentialPolicyName\":\"plant-ca\","
+                "{\"registrationId\":\"svc-csr-device\",\"credentialPolicyName\":\"local\","
                         + "\"attestation\":{\"type\":\"symmetricKey\"}}");
         RawHttpsClient.Response putGroup = rawPut("/enrollmentGroups/svc-csr-group?api-version=2021-10-01",
-                "{\"enrollmentGroupId\":\"svc-csr-group\",\"credentialPolicyName\":\"line_7\","
+                "{\"enrollmentGroupId\":\"svc-csr-group\",\"credentialPolicyName\":\"local\","
                         + "\"attestation\":{\"type\":\"symmetricKey\"}}");
         server.store().putRegistration(RegistrationRecord.assigned("svc-csr-device", null,
                 AttestationType.SYMMETRIC_KEY, "svc-csr-device", HUB,

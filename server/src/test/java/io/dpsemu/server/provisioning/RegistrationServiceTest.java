@@ -35,6 +35,7 @@ import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.throttling.Quotas;
+import io.dpsemu.server.issuance.TestIssuers;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.Counter;
@@ -126,6 +127,7 @@ class RegistrationServiceTest {
                 .allocator(new HubAllocator(List.of(LinkedHub.of(HUB)), AllocationPolicy.HASHED))
                 .webhooks(webhooks)
                 .gate(openGate(metrics))
+                .credentialPolicies(TestIssuers.localOnly())
                 .provisioning(config(detailedErrors))
                 .limits(limits.apply(LimitsConfig.builder().maxOperations(1000)).build())
                 .metrics(metrics)

@@ -166,7 +166,7 @@ class EnrollmentResourceTest {
         Reply reply = fixture.call("POST", "/enrollmentGroups" + Q).body("{\"mode\":\"create\",\"enrollmentGroups\":["
                 + "{\"enrollmentGroupId\":\"g-1\",\"credentialPolicyName\":\"local\","
                 + "\"attestation\":{\"type\":\"symmetricKey\"}},"
-                + "{\"enrollmentGroupId\":\"g-2\",\"credentialPolicyName\":\"" + "p".repeat(129) + "\","
+                + "{\"enrollmentGroupId\":\"g-2\",\"credentialPolicyName\":\"" + "p".repeat(65) + "\","
                 + "\"attestation\":{\"type\":\"symmetricKey\"}}]}").send();
 
         assertThat(reply.json().path("isSuccessful").asBoolean()).as(reply.toString()).isFalse();

@@ -190,7 +190,7 @@ class EnrollmentCommandTest {
 
     @Test
     void credentialPolicy_isShownByShowAndList_andAnEmptyNameOnUpdateRemovesIt() {
-        JsonNode created = server.run("enrollment", "add", "csr-device", "--credential-policy", "plant-ca.v2",
+        JsonNode created = server.run("enrollment", "add", "csr-device", "--credential-policy", "local",
                 "--json").assertSucceeded().json();
         ManageCli.Result shown = server.run("enrollment", "show", "csr-device").assertSucceeded();
         List<String> listed = server.run("enrollment", "list").assertSucceeded().out().lines().toList();
@@ -199,10 +199,10 @@ class EnrollmentCommandTest {
         JsonNode cleared = server.run("enrollment", "show", "csr-device", "--json").assertSucceeded().json();
         ManageCli.Result clearedText = server.run("enrollment", "show", "csr-device").assertSucceeded();
 
-        assertThat(created.path("credentialPolicyName").asText()).isEqualTo("plant-ca.v2");
-        assertThat(shown.out()).containsPattern("(?m)^Credential policy: +plant-ca.v2$");
+        assertThat(created.path("credentialPolicyName").asText()).isEqualTo("local");
+        assertThat(shown.out()).containsPattern("(?m)^Credential policy: +local$");
         assertThat(listed.get(0)).contains("CREDENTIAL POLICY");
-        assertThat(listed).anySatisfy(line -> assertThat(line).startsWith("csr-device ").contains(" plant-ca.v2 "));
+        assertThat(listed).anySatisfy(line -> assertThat(line).startsWith("csr-device ").contains(" local "));
         assertThat(cleared.has("credentialPolicyName")).as(cleared.toString()).isFalse();
         assertThat(clearedText.out()).containsPattern("(?m)^Credential policy: +\\(server default\\)$");
     }

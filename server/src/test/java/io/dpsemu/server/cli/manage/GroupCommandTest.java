@@ -69,14 +69,14 @@ class GroupCommandTest {
     void credentialPolicy_setByUpdateIsShown_andAnEmptyNameRemovesIt() {
         server.run("group", "add", "group-csr").assertSucceeded();
 
-        ManageCli.Result updated = server.run("group", "update", "group-csr", "--credential-policy", "line_7")
+        ManageCli.Result updated = server.run("group", "update", "group-csr", "--credential-policy", "local")
                 .assertSucceeded();
         ManageCli.Result listed = server.run("group", "list").assertSucceeded();
         server.run("group", "update", "group-csr", "--credential-policy", "").assertSucceeded();
         JsonNode cleared = server.run("group", "show", "group-csr", "--json").assertSucceeded().json();
 
-        assertThat(updated.out()).containsPattern("(?m)^Credential policy: +line_7$");
-        assertThat(listed.out()).containsPattern("(?m)^group-csr +enabled +symmetricKey +default +- +line_7 ");
+        assertThat(updated.out()).containsPattern("(?m)^Credential policy: +local$");
+        assertThat(listed.out()).containsPattern("(?m)^group-csr +enabled +symmetricKey +default +- +local ");
         assertThat(cleared.has("credentialPolicyName")).as(cleared.toString()).isFalse();
     }
 
