@@ -1,7 +1,7 @@
 package io.dpsemu.server.issuance;
 
 import io.dpsemu.protocol.auth.RegistrationIds;
-import io.dpsemu.server.issuance.CsrRefusedException.Reason;
+import io.dpsemu.server.metrics.CertificateRefusal;
 import io.dpsemu.server.tls.CertificateIssuer;
 import io.dpsemu.server.tls.KeyMaterial;
 import io.dpsemu.server.x509.CertificateFacts;
@@ -90,16 +90,16 @@ public final class CredentialPolicy {
 
     private static void checkSubject(List<String> commonNames, String registrationId) throws CsrRefusedException {
         if (commonNames.isEmpty()) {
-            throw new CsrRefusedException(Reason.SUBJECT,
+            throw new CsrRefusedException(CertificateRefusal.SUBJECT,
                     "the csr's subject has no CN; it must be CN=" + registrationId);
         }
         if (commonNames.size() > 1) {
-            throw new CsrRefusedException(Reason.SUBJECT, "the csr's subject has " + commonNames.size()
+            throw new CsrRefusedException(CertificateRefusal.SUBJECT, "the csr's subject has " + commonNames.size()
                     + " CNs; it must have one, the registration id " + registrationId);
         }
         String commonName = commonNames.get(0);
         if (!RegistrationIds.normalize(commonName).equals(RegistrationIds.normalize(registrationId))) {
-            throw new CsrRefusedException(Reason.SUBJECT, "the csr's CN '" + commonName
+            throw new CsrRefusedException(CertificateRefusal.SUBJECT, "the csr's CN '" + commonName
                     + "' is not the registration id '" + registrationId + "'");
         }
     }

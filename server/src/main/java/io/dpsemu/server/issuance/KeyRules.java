@@ -1,7 +1,7 @@
 package io.dpsemu.server.issuance;
 
 import io.dpsemu.server.config.CredentialPolicyConfig;
-import io.dpsemu.server.issuance.CsrRefusedException.Reason;
+import io.dpsemu.server.metrics.CertificateRefusal;
 import java.io.IOException;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -35,25 +35,26 @@ record KeyRules(List<String> keyTypes, int minRsaBits) {
             accept(CredentialPolicyConfig.RSA);
             int bits = rsaBits(key);
             if (bits < minRsaBits) {
-                throw new CsrRefusedException(Reason.KEY, "the csr's RSA key has " + bits + " bits; at least "
+                throw new CsrRefusedException(CertificateRefusal.KEY,
+                        "the csr's RSA key has " + bits + " bits; at least "
                         + minRsaBits + " are required");
             }
         } else {
-            throw new CsrRefusedException(Reason.KEY, "the csr's key type " + algorithm.getId()
+            throw new CsrRefusedException(CertificateRefusal.KEY, "the csr's key type " + algorithm.getId()
                     + " is not accepted; accepted are " + String.join(", ", keyTypes));
         }
     }
 
     private void accept(String type) throws CsrRefusedException {
         if (!keyTypes.contains(type)) {
-            throw new CsrRefusedException(Reason.KEY, "the csr's key type " + type
+            throw new CsrRefusedException(CertificateRefusal.KEY, "the csr's key type " + type
                     + " is not accepted; accepted are " + String.join(", ", keyTypes));
         }
     }
 
     private String curveType(ASN1Encodable parameters) throws CsrRefusedException {
         if (!(parameters instanceof ASN1ObjectIdentifier curve)) {
-            throw new CsrRefusedException(Reason.KEY,
+            throw new CsrRefusedException(CertificateRefusal.KEY,
                     "the csr's EC key spells out its curve parameters; use the named curve P-256 or P-384");
         }
         if (SECObjectIdentifiers.secp256r1.equals(curve)) {
@@ -63,7 +64,8 @@ record KeyRules(List<String> keyTypes, int minRsaBits) {
             return CredentialPolicyConfig.EC_P384;
         }
         String name = ECNamedCurveTable.getName(curve);
-        throw new CsrRefusedException(Reason.KEY, "the csr's EC curve " + (name != null ? name : curve.getId())
+        throw new CsrRefusedException(CertificateRefusal.KEY,
+                "the csr's EC curve " + (name != null ? name : curve.getId())
                 + " is not accepted; accepted are " + String.join(", ", keyTypes));
     }
 
@@ -71,7 +73,7 @@ record KeyRules(List<String> keyTypes, int minRsaBits) {
         try {
             return RSAPublicKey.getInstance(key.parsePublicKey()).getModulus().bitLength();
         } catch (IOException | RuntimeException e) {
-            throw new CsrRefusedException(Reason.KEY, "the csr's RSA key is malformed");
+            throw new CsrRefusedException(CertificateRefusal.KEY, "the csr's RSA key is malformed");
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.dpsemu.server.issuance;
 
 import io.dpsemu.protocol.auth.RegistrationIds;
-import io.dpsemu.server.issuance.CsrRefusedException.Reason;
+import io.dpsemu.server.metrics.CertificateRefusal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -68,7 +68,7 @@ final class RequestedExtensions {
                             + "; this policy sets the certificate's extensions itself");
                 }
             } catch (IllegalArgumentException e) {
-                throw new CsrRefusedException(Reason.EXTENSION, "the csr's requested extension "
+                throw new CsrRefusedException(CertificateRefusal.EXTENSION, "the csr's requested extension "
                         + oid.getId() + " is malformed");
             }
         }
@@ -115,7 +115,7 @@ final class RequestedExtensions {
     }
 
     private static CsrRefusedException refused(String what) {
-        return new CsrRefusedException(Reason.EXTENSION, "the csr requests " + what);
+        return new CsrRefusedException(CertificateRefusal.EXTENSION, "the csr requests " + what);
     }
 
     private static Map<Integer, String> keyUsages() {

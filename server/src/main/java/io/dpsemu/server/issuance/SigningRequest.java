@@ -1,6 +1,6 @@
 package io.dpsemu.server.issuance;
 
-import io.dpsemu.server.issuance.CsrRefusedException.Reason;
+import io.dpsemu.server.metrics.CertificateRefusal;
 import io.dpsemu.server.x509.CryptoStrength;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -49,26 +49,28 @@ final class SigningRequest {
      */
     static SigningRequest decode(String csrBase64, int maxChars) throws CsrRefusedException {
         if (csrBase64 == null || csrBase64.isBlank()) {
-            throw new CsrRefusedException(Reason.NOT_BASE64, "the csr is empty");
+            throw new CsrRefusedException(CertificateRefusal.NOT_BASE64, "the csr is empty");
         }
         if (csrBase64.length() > maxChars) {
-            throw new CsrRefusedException(Reason.TOO_LARGE, "the csr is " + csrBase64.length()
+            throw new CsrRefusedException(CertificateRefusal.TOO_LARGE, "the csr is " + csrBase64.length()
                     + " characters long; at most " + maxChars + " are accepted");
         }
         if (csrBase64.contains("-----BEGIN")) {
-            throw new CsrRefusedException(Reason.NOT_BASE64, "the csr is PEM; send the base64 of the DER request"
+            throw new CsrRefusedException(CertificateRefusal.NOT_BASE64,
+                    "the csr is PEM; send the base64 of the DER request"
                     + " alone, without the -----BEGIN/-----END lines");
         }
         byte[] der;
         try {
             der = Base64.getDecoder().decode(WHITESPACE.matcher(csrBase64).replaceAll(""));
         } catch (IllegalArgumentException e) {
-            throw new CsrRefusedException(Reason.NOT_BASE64, "the csr is not base64 (" + e.getMessage() + ")");
+            throw new CsrRefusedException(CertificateRefusal.NOT_BASE64,
+                    "the csr is not base64 (" + e.getMessage() + ")");
         }
         try {
             return new SigningRequest(new PKCS10CertificationRequest(der));
         } catch (IOException | RuntimeException e) {
-            throw new CsrRefusedException(Reason.NOT_PKCS10,
+            throw new CsrRefusedException(CertificateRefusal.NOT_PKCS10,
                     "the csr is not a DER PKCS#10 certificate signing request");
         }
     }
@@ -85,7 +87,7 @@ final class SigningRequest {
         PublicKey key = publicKey();
         String algorithm = new DefaultAlgorithmNameFinder().getAlgorithmName(request.getSignatureAlgorithm());
         if (CryptoStrength.isBrokenDigest(algorithm)) {
-            throw new CsrRefusedException(Reason.BAD_SIGNATURE, "the csr is signed with " + algorithm
+            throw new CsrRefusedException(CertificateRefusal.BAD_SIGNATURE, "the csr is signed with " + algorithm
                     + ", a broken digest; sign it with SHA-256 or better");
         }
         boolean valid;
@@ -95,7 +97,7 @@ final class SigningRequest {
             valid = false;
         }
         if (!valid) {
-            throw new CsrRefusedException(Reason.BAD_SIGNATURE,
+            throw new CsrRefusedException(CertificateRefusal.BAD_SIGNATURE,
                     "the csr's signature does not verify with the public key it carries");
         }
         return key;
@@ -107,12 +109,14 @@ final class SigningRequest {
         String algorithm = X9ObjectIdentifiers.id_ecPublicKey.equals(type) ? "EC"
                 : PKCSObjectIdentifiers.rsaEncryption.equals(type) ? "RSA" : null;
         if (algorithm == null) {
-            throw new CsrRefusedException(Reason.KEY, "the csr's key type " + type.getId() + " is not accepted");
+            throw new CsrRefusedException(CertificateRefusal.KEY,
+                    "the csr's key type " + type.getId() + " is not accepted");
         }
         try {
             return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(keyInfo().getEncoded()));
         } catch (GeneralSecurityException | IOException e) {
-            throw new CsrRefusedException(Reason.KEY, "the csr's public key cannot be read (" + e.getMessage() + ")");
+            throw new CsrRefusedException(CertificateRefusal.KEY,
+                    "the csr's public key cannot be read (" + e.getMessage() + ")");
         }
     }
 
@@ -142,7 +146,8 @@ final class SigningRequest {
                             requested.add(extensions.getExtension(oid));
                         }
                     } catch (IllegalArgumentException e) {
-                        throw new CsrRefusedException(Reason.EXTENSION, "the csr's extension request is malformed");
+                        throw new CsrRefusedException(CertificateRefusal.EXTENSION,
+                                "the csr's extension request is malformed");
                     }
                 }
             }

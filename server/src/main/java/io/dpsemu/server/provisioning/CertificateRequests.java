@@ -77,20 +77,8 @@ final class CertificateRequests {
                     issued.sha256Thumbprint(), issued.certificate().getNotAfter().toInstant());
             return new Issued(name.get(), issued);
         } catch (CsrRefusedException e) {
-            return refused(registrationId, client, refusalOf(e.reason()), e.getMessage());
+            return refused(registrationId, client, e.reason(), e.getMessage());
         }
-    }
-
-    private static CertificateRefusal refusalOf(CsrRefusedException.Reason reason) {
-        return switch (reason) {
-            case TOO_LARGE -> CertificateRefusal.TOO_LARGE;
-            case NOT_BASE64 -> CertificateRefusal.NOT_BASE64;
-            case NOT_PKCS10 -> CertificateRefusal.NOT_PKCS10;
-            case BAD_SIGNATURE -> CertificateRefusal.BAD_SIGNATURE;
-            case SUBJECT -> CertificateRefusal.SUBJECT;
-            case KEY -> CertificateRefusal.KEY;
-            case EXTENSION -> CertificateRefusal.EXTENSION;
-        };
     }
 
     /** What the registration record keeps of an issued certificate. */

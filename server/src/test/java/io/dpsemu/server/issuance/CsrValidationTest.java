@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dpsemu.server.config.CredentialPolicyConfig;
 import io.dpsemu.server.config.IssuanceConfig;
-import io.dpsemu.server.issuance.CsrRefusedException.Reason;
+import io.dpsemu.server.metrics.CertificateRefusal;
 import io.dpsemu.server.tls.CertificateIssuer;
 import io.dpsemu.server.tls.KeyType;
 import java.security.KeyPair;
@@ -44,7 +44,7 @@ class CsrValidationTest {
         return LOCAL.issue(ID, csrBase64, Instant.now());
     }
 
-    private static void assertRefused(String csrBase64, Reason reason, String messagePart) {
+    private static void assertRefused(String csrBase64, CertificateRefusal reason, String messagePart) {
         assertThatThrownBy(() -> issue(csrBase64))
                 .isInstanceOfSatisfying(CsrRefusedException.class, e -> assertThat(e.reason()).isEqualTo(reason))
                 .hasMessageContaining(messagePart);
@@ -61,29 +61,30 @@ class CsrValidationTest {
     void signatureByAnotherKey_isRefused() {
         String forged = csr("CN=" + ID, DEVICE).signedBy(TestCsrs.ec("secp256r1").getPrivate()).base64();
 
-        assertRefused(forged, Reason.BAD_SIGNATURE, "signature does not verify");
+        assertRefused(forged, CertificateRefusal.BAD_SIGNATURE, "signature does not verify");
     }
 
     @Test
     void sha1Signature_isRefusedAsABrokenDigest() {
-        assertRefused(csr("CN=" + ID, DEVICE).signatureAlgorithm("SHA1withECDSA").base64(), Reason.BAD_SIGNATURE,
+        assertRefused(csr("CN=" + ID, DEVICE).signatureAlgorithm("SHA1withECDSA").base64(),
+                CertificateRefusal.BAD_SIGNATURE,
                 "broken digest");
     }
 
     @Test
     void commonNameOtherThanTheRegistrationId_isRefused() {
-        assertRefused(csr("CN=line1-dev-02", DEVICE).base64(), Reason.SUBJECT,
+        assertRefused(csr("CN=line1-dev-02", DEVICE).base64(), CertificateRefusal.SUBJECT,
                 "the csr's CN 'line1-dev-02' is not the registration id 'line1-dev-01'");
     }
 
     @Test
     void subjectWithoutCommonName_isRefused() {
-        assertRefused(csr("O=Plant,OU=Line 1", DEVICE).base64(), Reason.SUBJECT, "has no CN");
+        assertRefused(csr("O=Plant,OU=Line 1", DEVICE).base64(), CertificateRefusal.SUBJECT, "has no CN");
     }
 
     @Test
     void twoCommonNames_areRefused() {
-        assertRefused(csr("CN=" + ID + ",CN=other", DEVICE).base64(), Reason.SUBJECT, "2 CNs");
+        assertRefused(csr("CN=" + ID + ",CN=other", DEVICE).base64(), CertificateRefusal.SUBJECT, "2 CNs");
     }
 
     @Test
@@ -93,7 +94,7 @@ class CsrValidationTest {
 
     @Test
     void rsa1024Key_isRefusedAsTooShort() {
-        assertRefused(csr("CN=" + ID, TestCsrs.rsa(1024)).base64(), Reason.KEY,
+        assertRefused(csr("CN=" + ID, TestCsrs.rsa(1024)).base64(), CertificateRefusal.KEY,
                 "RSA key has 1024 bits; at least 2048 are required");
     }
 
@@ -110,7 +111,7 @@ class CsrValidationTest {
 
     @Test
     void ecCurveOtherThanP256OrP384_isRefusedNamingIt() {
-        assertRefused(csr("CN=" + ID, TestCsrs.ec("secp521r1")).base64(), Reason.KEY,
+        assertRefused(csr("CN=" + ID, TestCsrs.ec("secp521r1")).base64(), CertificateRefusal.KEY,
                 "the csr's EC curve secp521r1 is not accepted; accepted are ec-p256, ec-p384, rsa");
     }
 
@@ -128,8 +129,8 @@ class CsrValidationTest {
 
     @Test
     void textThatIsNotBase64_isRefused() {
-        assertRefused("this is not base64!", Reason.NOT_BASE64, "not base64");
-        assertRefused("", Reason.NOT_BASE64, "empty");
+        assertRefused("this is not base64!", CertificateRefusal.NOT_BASE64, "not base64");
+        assertRefused("", CertificateRefusal.NOT_BASE64, "empty");
     }
 
     @Test
@@ -137,15 +138,16 @@ class CsrValidationTest {
         String pem = "-----BEGIN CERTIFICATE REQUEST-----\n" + csr("CN=" + ID, DEVICE).base64()
                 + "\n-----END CERTIFICATE REQUEST-----\n";
 
-        assertRefused(pem, Reason.NOT_BASE64, "the csr is PEM; send the base64 of the DER request alone");
+        assertRefused(pem, CertificateRefusal.NOT_BASE64, "the csr is PEM; send the base64 of the DER request alone");
     }
 
     @Test
     void base64ThatIsNotARequest_isRefused() throws Exception {
         String certificate = Base64.getEncoder().encodeToString(LOCAL.issuerChain().get(0).getEncoded());
 
-        assertRefused(certificate, Reason.NOT_PKCS10, "not a DER PKCS#10 certificate signing request");
-        assertRefused(Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}), Reason.NOT_PKCS10, "PKCS#10");
+        assertRefused(certificate, CertificateRefusal.NOT_PKCS10, "not a DER PKCS#10 certificate signing request");
+        assertRefused(Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}), CertificateRefusal.NOT_PKCS10,
+                "PKCS#10");
     }
 
     @Test
@@ -153,7 +155,7 @@ class CsrValidationTest {
         byte[] der = csr("CN=" + ID, DEVICE).der();
         byte[] padded = Arrays.copyOf(der, der.length + 2);
 
-        assertRefused(Base64.getEncoder().encodeToString(padded), Reason.NOT_PKCS10, "PKCS#10");
+        assertRefused(Base64.getEncoder().encodeToString(padded), CertificateRefusal.NOT_PKCS10, "PKCS#10");
     }
 
     @Test
@@ -164,7 +166,7 @@ class CsrValidationTest {
 
         assertThatThrownBy(() -> small.issue(ID, rsa4096, Instant.now()))
                 .isInstanceOfSatisfying(CsrRefusedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE))
+                        e -> assertThat(e.reason()).isEqualTo(CertificateRefusal.TOO_LARGE))
                 .hasMessage("the csr is " + rsa4096.length() + " characters long; at most 1024 are accepted");
     }
 
@@ -207,7 +209,7 @@ class CsrValidationTest {
                                                                String named) {
         String request = csr("CN=" + ID, DEVICE).extension(oid, false, value).base64();
 
-        assertRefused(request, Reason.EXTENSION, "the csr requests " + named);
+        assertRefused(request, CertificateRefusal.EXTENSION, "the csr requests " + named);
     }
 
     @Test
@@ -225,6 +227,7 @@ class CsrValidationTest {
 
     @Test
     void refusalReasons_haveMetricLabels() {
-        assertThat(Stream.of(Reason.values()).map(Reason::label)).contains("bad_signature", "not_base64", "key");
+        assertThat(Stream.of(CertificateRefusal.values())
+                .map(CertificateRefusal::tag)).contains("bad_signature", "not_base64", "key");
     }
 }
