@@ -444,7 +444,7 @@ public abstract class StoreContractTest {
         ObjectNode payload = (ObjectNode) json("{\"hub\":\"a\"}");
         RegistrationRecord sent = new RegistrationRecord("device-1", null, AttestationType.SYMMETRIC_KEY, "device-1",
                 "hub1.azure-devices.net", RegistrationStatus.ASSIGNED, null, null, null, payload, null, null, null,
-                null, null);
+                null, null, null, null);
         ObjectNode returned = (ObjectNode) store.putRegistration(sent).payload();
 
         payload.put("hub", "b");

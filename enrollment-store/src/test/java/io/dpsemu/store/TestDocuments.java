@@ -54,7 +54,7 @@ public final class TestDocuments {
     public static RegistrationRecord registration(String registrationId, String enrollmentGroupId) {
         return new RegistrationRecord(registrationId, enrollmentGroupId, AttestationType.SYMMETRIC_KEY,
                 registrationId, "hub1.azure-devices.net", RegistrationStatus.ASSIGNED,
-                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null, null, null, null);
+                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** An operation still assigning: no result, no store fields. */
@@ -84,7 +84,18 @@ public final class TestDocuments {
                         + "\"flags\":[true,null,\"x\",1.5],\"empty\":{}}"),
                 CLIENT_TIME, CLIENT_TIME, "client-etag",
                 json("{\"tags\":{\"line\":\"b\"},\"properties\":{\"desired\":{\"interval\":30}}}"),
-                new DeviceCapabilities(true));
+                new DeviceCapabilities(true), issuedCertificate("01AB"),
+                List.of(issuedCertificate("00FF").supersededAt(Instant.parse("2024-02-01T00:00:00.1234567Z")),
+                        issuedCertificate("00FE").supersededAt(Instant.parse("2024-01-01T00:00:00Z"))));
+    }
+
+    /** A current certificate as a record keeps it; the body need not be a real one (stores do not parse it). */
+    public static IssuedCertificateRecord issuedCertificate(String serialNumber) {
+        Instant issued = Instant.parse("2024-03-04T05:06:07.1234567Z");
+        return new IssuedCertificateRecord("local", serialNumber,
+                "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", "CN=device-1",
+                issued.minusSeconds(3600), issued.plusSeconds(30 * 86_400), issued,
+                "MIIBszCCAVmgAwIBAgIU" + serialNumber, null);
     }
 
     /** One enrollment per attestation type, each with every document field set. */
@@ -110,14 +121,15 @@ public final class TestDocuments {
                         new X509CaReferences("plant-root", "plant-root-2")), null),
                 new DeviceCapabilities(true), "legacy-hub.azure-devices.net", initialTwin(), "client-etag",
                 ProvisioningStatus.DISABLED, new ReprovisionPolicy(true, false), CLIENT_TIME, CLIENT_TIME,
-                AllocationPolicy.HASHED, List.of("hub1.azure-devices.net", "hub2.azure-devices.net"), null);
+                AllocationPolicy.HASHED, List.of("hub1.azure-devices.net", "hub2.azure-devices.net"), null,
+                "line.b_issuing-CA");
     }
 
     public static IndividualEnrollment withDeviceId(IndividualEnrollment e, String deviceId) {
         return new IndividualEnrollment(e.registrationId(), deviceId, e.optionalDeviceInformation(), e.attestation(),
                 e.capabilities(), e.iotHubHostName(), e.initialTwin(), e.etag(), e.provisioningStatus(),
                 e.reprovisionPolicy(), e.createdDateTimeUtc(), e.lastUpdatedDateTimeUtc(), e.allocationPolicy(),
-                e.iotHubs(), e.customAllocationDefinition());
+                e.iotHubs(), e.customAllocationDefinition(), e.credentialPolicyName());
     }
 
     public static JsonNode json(String text) {
@@ -134,7 +146,8 @@ public final class TestDocuments {
                 null, initialTwin(), "client-etag", ProvisioningStatus.DISABLED, new ReprovisionPolicy(false, true),
                 CLIENT_TIME, CLIENT_TIME, AllocationPolicy.CUSTOM,
                 List.of("hub1.azure-devices.net", "hub2.azure-devices.net"),
-                new CustomAllocationDefinition("https://alloc.example/api/allocate?code=abc", "2021-10-01"));
+                new CustomAllocationDefinition("https://alloc.example/api/allocate?code=abc", "2021-10-01"),
+                "plant-issuing-ca");
     }
 
     private static JsonNode initialTwin() {

@@ -9,6 +9,7 @@ import io.dpsemu.server.config.ServerConfig;
 import io.dpsemu.server.enrollment.EnrollmentRules;
 import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.http.DeviceApi;
+import io.dpsemu.server.issuance.CredentialPolicies;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.server.metrics.ProcessMeters;
@@ -37,6 +38,7 @@ import io.dpsemu.server.service.ServiceApi;
 import io.dpsemu.server.service.ServiceAuthenticator;
 import io.dpsemu.server.service.ServicePolicies;
 import io.dpsemu.server.throttling.Quotas;
+import io.dpsemu.server.tls.KeyMaterial;
 import io.dpsemu.server.tls.LocalCertificateAuthority;
 import io.dpsemu.server.tls.SslContexts;
 import io.dpsemu.server.tls.TlsFiles;
@@ -89,9 +91,10 @@ public final class DpsServer implements AutoCloseable {
     private final DpsMetrics metrics;
     private final FaultRules faultRules;
     private final Quotas quotas;
+    private final CredentialPolicies credentialPolicies;
 
     private DpsServer(ServerConfig config, Store store, TlsFiles tlsFiles, OpenedResources opened, Endpoints endpoints,
-            DpsMetrics metrics, FaultRules faultRules, Quotas quotas) {
+            DpsMetrics metrics, FaultRules faultRules, Quotas quotas, CredentialPolicies credentialPolicies) {
         this.config = config;
         this.store = store;
         this.tlsFiles = tlsFiles;
@@ -100,6 +103,7 @@ public final class DpsServer implements AutoCloseable {
         this.metrics = metrics;
         this.faultRules = faultRules;
         this.quotas = quotas;
+        this.credentialPolicies = credentialPolicies;
     }
 
     /** The listening channels; the operations channel is null when that port is off. */
@@ -123,13 +127,18 @@ public final class DpsServer implements AutoCloseable {
         ServerConfig config = requested.idScope() != null ? requested
                 : requested.withIdScope(IdScopes.loadOrCreate(dataDir));
         ConnectionCap connectionCap = ConnectionCap.of(config.limits(), ConnectionCap.processDescriptorLimit());
-        TlsFiles tlsFiles = tlsFiles(config);
+        Path tlsDir = config.dataPath().resolve("tls");
+        KeyMaterial localCa = LocalCertificateAuthority.ensureCa(tlsDir);
+        TlsFiles tlsFiles = config.tls().userSupplied()
+                ? new TlsFiles(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()), null)
+                : LocalCertificateAuthority.ensure(tlsDir, localCa, config.tls().extraNames());
+        CredentialPolicies credentialPolicies = CredentialPolicies.load(config.issuance(), localCa);
         OpenedResources opened = new OpenedResources();
         try {
             SslContext sslContext = opened.add(SslContexts.forServer(tlsFiles.certificateChain(),
                     tlsFiles.privateKey()), ReferenceCountUtil::release);
             Store store = opened.add(openStore(config), Store::close);
-            EnrollmentRules rules = new EnrollmentRules(config.linkedHubs());
+            EnrollmentRules rules = new EnrollmentRules(config.linkedHubs(), credentialPolicies.names());
             if (config.enrollments() != null) {
                 EnrollmentSeeder.seed(store, Path.of(config.enrollments()), rules);
             }
@@ -157,6 +166,7 @@ public final class DpsServer implements AutoCloseable {
                     .allocator(new HubAllocator(config.linkedHubs(), config.allocation().policy()))
                     .webhooks(new WebhookClient(config.allocation()))
                     .gate(new RequestGate(quotas, faultRules))
+                    .credentialPolicies(credentialPolicies)
                     .provisioning(config.provisioning())
                     .limits(config.limits())
                     .sharedOperations(ServerConfig.STORE_POSTGRES.equals(config.store()))
@@ -169,7 +179,8 @@ public final class DpsServer implements AutoCloseable {
                     quotas, faultRules, new LinkedHubsResource(config.linkedHubs(), config.allocation().policy()));
             Endpoints endpoints = listen(config, connectionCap, sslContext, registrations, serviceApi,
                     new OperationsHandler(prometheus, storeHealth), metrics, opened);
-            DpsServer server = new DpsServer(config, store, tlsFiles, opened, endpoints, metrics, faultRules, quotas);
+            DpsServer server = new DpsServer(config, store, tlsFiles, opened, endpoints, metrics, faultRules, quotas,
+                    credentialPolicies);
             server.logReady(connectionCap, policies);
             return server;
         } catch (RuntimeException e) {
@@ -239,6 +250,7 @@ public final class DpsServer implements AutoCloseable {
             LOG.info("service API owner connection string: run 'dpsemu service connection-string --data-dir {}'",
                     config.dataPath());
         }
+        LOG.info("certificate issuance (credential policies): {}", credentialPolicies.describe());
         if (endpoints.operations() != null) {
             LOG.info("metrics and health on http://{}:{}/metrics and /health", config.operations().bind(),
                     operationsPort());
@@ -294,6 +306,11 @@ public final class DpsServer implements AutoCloseable {
         return quotas;
     }
 
+    /** The credential policies devices that send a certificate signing request are issued certificates by. */
+    public CredentialPolicies credentialPolicies() {
+        return credentialPolicies;
+    }
+
     /** The store, for embedding code and tests that manage enrollments directly. */
     public Store store() {
         return store;
@@ -316,13 +333,6 @@ public final class DpsServer implements AutoCloseable {
 
     private static void closeChannel(Channel channel) {
         channel.close().syncUninterruptibly();
-    }
-
-    private static TlsFiles tlsFiles(ServerConfig config) {
-        if (config.tls().userSupplied()) {
-            return new TlsFiles(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()), null);
-        }
-        return LocalCertificateAuthority.ensure(config.dataPath().resolve("tls"), config.tls().extraNames());
     }
 
     private static Store openStore(ServerConfig config) {

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class EnrollmentSeederTest {
 
     private static final EnrollmentRules RULES = new EnrollmentRules(
             List.of(LinkedHub.of("dpsemu-hub.local"), LinkedHub.of("hub-a.azure-devices.net"),
-                    LinkedHub.of("hub-b.azure-devices.net")));
+                    LinkedHub.of("hub-b.azure-devices.net")), Set.of("local", "plant-ca", "line_7.ca"));
 
     private static final String KEY_32 = Base64.getEncoder().encodeToString(bytes(32, 1));
     private static final String KEY_64 = Base64.getEncoder().encodeToString(bytes(64, 2));
@@ -243,6 +244,41 @@ class EnrollmentSeederTest {
                 """), RULES);
 
         assertThat(store.findEnrollment("device-1").orElseThrow().isEnabled()).isFalse();
+    }
+
+    @Test
+    void seed_whenCredentialPolicyNamesAreGiven_thenStoredForEnrollmentsAndGroups() throws IOException {
+        Path seed = file("enrollments.yaml", """
+                enrollments:
+                  - registrationId: device-1
+                    credentialPolicyName: plant-ca
+                    attestation: {type: symmetricKey}
+                enrollmentGroups:
+                  - enrollmentGroupId: group-1
+                    credentialPolicyName: line_7.ca
+                    attestation: {type: symmetricKey}
+                """);
+
+        EnrollmentSeeder.seed(store, seed, RULES);
+
+        assertThat(store.findEnrollment("device-1").orElseThrow().credentialPolicyName()).isEqualTo("plant-ca");
+        assertThat(store.findGroup("group-1").orElseThrow().credentialPolicyName()).isEqualTo("line_7.ca");
+    }
+
+    @Test
+    void seed_whenCredentialPolicyNameIsMalformed_thenConfigExceptionNamesGroupAndField() throws IOException {
+        Path seed = file("bad.yaml", """
+                enrollmentGroups:
+                  - enrollmentGroupId: group-1
+                    credentialPolicyName: "plant ca"
+                    attestation: {type: symmetricKey}
+                """);
+
+        assertThatThrownBy(() -> EnrollmentSeeder.seed(store, seed, RULES))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("enrollment group 'group-1'")
+                .hasMessageContaining("credentialPolicyName: 'plant ca'");
+        assertThat(store.findGroup("group-1")).isEmpty();
     }
 
     @Test

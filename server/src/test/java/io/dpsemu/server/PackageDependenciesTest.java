@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  *   <li>transports: {@code server.netty} (the pipelines), {@code mqtt}, {@code http}, {@code service} and
  *       {@code channel} (what every connection handler shares); only {@code netty} knows the pipelines
  *   <li>engine: {@code server.provisioning}, {@code allocation}, {@code faults}, {@code throttling},
- *       {@code enrollment}, {@code x509}
+ *       {@code enrollment}, {@code x509}, {@code issuance} (certificates signed for devices' CSRs)
  *   <li>base: {@code server.device}, {@code config}, {@code metrics}, {@code tls}
  *   <li>store: {@code io.dpsemu.store..} (module enrollment-store)
  *   <li>protocol: {@code io.dpsemu.protocol..} (module protocol)
@@ -63,7 +63,8 @@ class PackageDependenciesTest {
             HANDLER_PACKAGES);
     private static final String[] ENGINE_PACKAGES = {
         "io.dpsemu.server.provisioning..", "io.dpsemu.server.allocation..", "io.dpsemu.server.faults..",
-        "io.dpsemu.server.throttling..", "io.dpsemu.server.enrollment..", "io.dpsemu.server.x509.."};
+        "io.dpsemu.server.throttling..", "io.dpsemu.server.enrollment..", "io.dpsemu.server.x509..",
+        "io.dpsemu.server.issuance.."};
     private static final String[] BASE_PACKAGES = {
         "io.dpsemu.server.device..", "io.dpsemu.server.config..", "io.dpsemu.server.metrics..",
         "io.dpsemu.server.tls.."};

@@ -272,7 +272,7 @@ class PostgresStoreTest extends StoreContractTest {
         String text = "-----BEGIN CERTIFICATE-----\nAA\u0000AA\n-----END CERTIFICATE-----\n";
         RegistrationRecord record = new RegistrationRecord("device-1", null, null, "device-1", "hub",
                 RegistrationStatus.ASSIGNED, null, null, null,
-                json("{\"big\":1.0E20,\"nul\":\"a\\u0000b\"}"), null, null, null, null, null);
+                json("{\"big\":1.0E20,\"nul\":\"a\\u0000b\"}"), null, null, null, null, null, null, null);
 
         CaCertificate ca = store.putCaCertificate(CaCertificate.of("plant-root", text), null);
         RegistrationRecord stored = store.putRegistration(record);
@@ -420,7 +420,7 @@ class PostgresStoreTest extends StoreContractTest {
                 String id = "device-" + i;
                 RegistrationRecord written = node.putRegistration(new RegistrationRecord(
                         writer % 2 == 0 ? id : id.toUpperCase(), null, null, "by-writer-" + writer, "hub",
-                        RegistrationStatus.ASSIGNED, null, null, null, null, null, null, null, null, null));
+                        RegistrationStatus.ASSIGNED, null, null, null, null, null, null, null, null, null, null, null));
                 createdTimes.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet())
                         .add(written.createdDateTimeUtc());
                 returned.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(written);

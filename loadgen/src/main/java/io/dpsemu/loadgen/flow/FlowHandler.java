@@ -1,6 +1,5 @@
 package io.dpsemu.loadgen.flow;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsemu.loadgen.device.Device;
 import io.dpsemu.loadgen.flow.FlowResult.Outcome;
 import io.dpsemu.protocol.json.DpsJson;
@@ -131,15 +130,8 @@ public abstract class FlowHandler extends ChannelInboundHandlerAdapter {
     }
 
     protected final byte[] registerBody() {
-        if (!device.requestsCertificate()) {
-            return DpsJson.write(new DeviceRegistration(device.registrationId(), settings.payload(), null));
-        }
-        // the body of the C, embedded C and Java preview SDKs: the CSR next to registrationId and payload
-        ObjectNode body = DpsJson.mapper().createObjectNode().put("registrationId", device.registrationId());
-        if (settings.payload() != null) {
-            body.set("payload", settings.payload());
-        }
-        return DpsJson.write(body.put("csr", device.csr()));
+        // csr is left out when null: a device without one sends what it always sent
+        return DpsJson.write(new DeviceRegistration(device.registrationId(), settings.payload(), null, device.csr()));
     }
 
     protected final void register(ChannelHandlerContext ctx) {

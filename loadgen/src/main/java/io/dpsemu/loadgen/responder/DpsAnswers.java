@@ -58,7 +58,7 @@ public final class DpsAnswers {
         String id = status.operationId().substring(OPERATION_PREFIX.length());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         DeviceRegistrationResult state = new DeviceRegistrationResult(id, now, hub, id, RegistrationStatus.ASSIGNED,
-                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, now, "\"responder\"", null, null, null);
+                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, now, "\"responder\"", null, null, null, null);
         return Optional.of(new Answer(
                 new ResponseTopic(200, status.rid(), null).format(TopicLayout.BROKER.responsePrefix(id)),
                 DpsJson.write(new RegistrationOperationStatus(status.operationId(), RegistrationStatus.ASSIGNED,

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * An enrollment group in the DPS service-API document shape (docs/protocol-notes.md#enrollment-documents). Devices of a
  * group attest with keys derived from the group key, or with certificates chained to the group's
- * signing certificate; their device id is their registration id.
+ * signing certificate; their device id is their registration id. {@code credentialPolicyName} names the
+ * credential policy that signs certificates its devices request (null: the server's default policy).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EnrollmentGroup(
@@ -25,12 +26,13 @@ public record EnrollmentGroup(
         Instant lastUpdatedDateTimeUtc,
         AllocationPolicy allocationPolicy,
         List<String> iotHubs,
-        CustomAllocationDefinition customAllocationDefinition) {
+        CustomAllocationDefinition customAllocationDefinition,
+        String credentialPolicyName) {
 
     /** A minimal enabled symmetric-key group. */
     public static EnrollmentGroup symmetricKey(String enrollmentGroupId, String primaryKey, String secondaryKey) {
         return new EnrollmentGroup(enrollmentGroupId, AttestationMechanism.symmetricKey(primaryKey, secondaryKey),
-                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null);
+                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null, null);
     }
 
     @JsonIgnore
@@ -41,13 +43,13 @@ public record EnrollmentGroup(
     public EnrollmentGroup withProvisioningStatus(ProvisioningStatus status) {
         return new EnrollmentGroup(enrollmentGroupId, attestation, capabilities, iotHubHostName, initialTwin, etag,
                 status, reprovisionPolicy, createdDateTimeUtc, lastUpdatedDateTimeUtc, allocationPolicy, iotHubs,
-                customAllocationDefinition);
+                customAllocationDefinition, credentialPolicyName);
     }
 
     /** The document as the store keeps it: server-owned fields replaced. */
     public EnrollmentGroup withStoreFields(String newEtag, Instant created, Instant lastUpdated) {
         return new EnrollmentGroup(enrollmentGroupId, attestation, capabilities, iotHubHostName, initialTwin, newEtag,
                 provisioningStatus, reprovisionPolicy, created, lastUpdated, allocationPolicy, iotHubs,
-                customAllocationDefinition);
+                customAllocationDefinition, credentialPolicyName);
     }
 }

@@ -113,13 +113,18 @@ public final class DpsJson {
         if (!root.isObject()) {
             throw new DpsProtocolException("register body must be a JSON object, got " + describe(root));
         }
-        JsonNode registrationId = present(root.get("registrationId"));
-        if (registrationId != null && !registrationId.isTextual()) {
-            throw new DpsProtocolException("register body field 'registrationId' must be a string, got "
-                    + describe(registrationId));
+        return new DeviceRegistration(text(root, "registrationId"),
+                payload(present(root.get("payload"))), present(root.get("tpm")), text(root, "csr"));
+    }
+
+    /** A string field of the register body; anything else there is bad input naming the field. */
+    private static String text(JsonNode root, String field) {
+        JsonNode node = present(root.get(field));
+        if (node != null && !node.isTextual()) {
+            throw new DpsProtocolException("register body field '" + field + "' must be a string, got "
+                    + describe(node));
         }
-        return new DeviceRegistration(registrationId == null ? null : registrationId.textValue(),
-                payload(present(root.get("payload"))), present(root.get("tpm")));
+        return node == null ? null : node.textValue();
     }
 
     private static JsonNode payload(JsonNode payload) {

@@ -45,13 +45,13 @@ class DpsJsonTest {
     @Test
     void readDeviceRegistration_whenRegistrationIdOnly_thenNoPayload() {
         assertThat(DpsJson.readDeviceRegistration(bytes("{\"registrationId\":\"dev-1\"}")))
-                .isEqualTo(new DeviceRegistration("dev-1", null, null));
+                .isEqualTo(new DeviceRegistration("dev-1", null, null, null));
     }
 
     @Test
     void readDeviceRegistration_whenPayloadNullFromPython_thenNullPayload() {
         assertThat(DpsJson.readDeviceRegistration(bytes("{\"payload\":null,\"registrationId\":\"dev-1\"}")))
-                .isEqualTo(new DeviceRegistration("dev-1", null, null));
+                .isEqualTo(new DeviceRegistration("dev-1", null, null, null));
     }
 
     @Test
@@ -62,6 +62,22 @@ class DpsJsonTest {
         assertThat(registration.payload().isObject()).isTrue();
         assertThat(registration.payload().path("a").intValue()).isEqualTo(1);
         assertThat(registration.payload().path("b").path("c").textValue()).isEqualTo("d");
+    }
+
+    @Test
+    void readDeviceRegistration_whenCsrWithoutRegistrationIdFromCSharpPreview_thenCsrKept() {
+        DeviceRegistration registration =
+                DpsJson.readDeviceRegistration(bytes("{\"payload\":{\"a\":1},\"csr\":\"MIIBAAA=\"}"));
+
+        assertThat(registration.registrationId()).isNull();
+        assertThat(registration.csr()).isEqualTo("MIIBAAA=");
+    }
+
+    @Test
+    void readDeviceRegistration_whenCsrIsNotString_thenRefusedNamingTheField() {
+        assertThatThrownBy(() -> DpsJson.readDeviceRegistration(bytes("{\"registrationId\":\"d\",\"csr\":{}}")))
+                .isInstanceOf(DpsProtocolException.class)
+                .hasMessageContaining("'csr' must be a string");
     }
 
     @Test
@@ -263,7 +279,7 @@ class DpsJsonTest {
         return new RegistrationOperationStatus("op", RegistrationStatus.ASSIGNED, new DeviceRegistrationResult(
                 "dev-1", CREATED, "hub.azure-devices.net", "dev-1", RegistrationStatus.ASSIGNED,
                 RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, UPDATED, "IjY5MDAz",
-                DpsJson.readDeviceRegistration(bytes("{\"payload\":{\"a\":1}}")).payload(), null, null));
+                DpsJson.readDeviceRegistration(bytes("{\"payload\":{\"a\":1}}")).payload(), null, null, null));
     }
 
     private static String json(Object value) {

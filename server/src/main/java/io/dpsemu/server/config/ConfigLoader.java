@@ -203,7 +203,12 @@ public final class ConfigLoader {
 
     private static JsonNode listFromEnvironment(String path, String value) {
         if (path.equals("faults")) {
-            return faultsFromEnvironment(value);
+            return jsonArrayFromEnvironment(path, value,
+                    "fault rules, e.g. [{\"status\": 429, \"probability\": 0.5}]");
+        }
+        if (path.equals("issuance.policies")) {
+            return jsonArrayFromEnvironment(path, value, "credential policies, e.g. [{\"name\": \"plant\","
+                    + " \"certificate\": \"/etc/dpsemu/plant-ca.pem\", \"key\": \"/etc/dpsemu/plant-ca-key.pem\"}]");
         }
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         for (String item : value.split(",")) {
@@ -220,21 +225,24 @@ public final class ConfigLoader {
         return list;
     }
 
-    /** Fault rules do not fit a comma-separated list: the variable holds a JSON (or YAML flow) array of them. */
-    private static JsonNode faultsFromEnvironment(String value) {
+    /**
+     * Lists of records (fault rules, credential policies) do not fit a comma-separated list: the variable
+     * holds a JSON (or YAML flow) array of them.
+     */
+    private static JsonNode jsonArrayFromEnvironment(String path, String value, String whatWithExample) {
         if (value.isBlank()) {
             return JsonNodeFactory.instance.arrayNode();
         }
         try {
-            JsonNode rules = YAML.readTree(value);
-            if (rules != null && rules.isArray()) {
-                return rules;
+            JsonNode items = YAML.readTree(value);
+            if (items != null && items.isArray()) {
+                return items;
             }
         } catch (IOException e) {
             // described below
         }
-        throw new ConfigException("environment variable " + environmentName("faults") + " must be a JSON array of"
-                + " fault rules, e.g. [{\"status\": 429, \"probability\": 0.5}]");
+        throw new ConfigException("environment variable " + environmentName(path) + " must be a JSON array of "
+                + whatWithExample);
     }
 
     private static void set(ObjectNode tree, String path, JsonNode value) {

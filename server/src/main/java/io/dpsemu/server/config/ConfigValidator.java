@@ -136,6 +136,7 @@ final class ConfigValidator {
         range(t.operationsPerMinute(), 0, MAX_QUOTA, "throttling.operationsPerMinute");
         range(t.pollsPerDevicePer10Seconds(), 0, MAX_QUOTA, "throttling.pollsPerDevicePer10Seconds");
         faults(c.faults());
+        issuance(c.issuance());
         require(c.log() != null && LogConfig.FORMATS.contains(c.log().format()), "log.format",
                 "must be 'text' or 'json', not '" + (c.log() == null ? null : c.log().format()) + "'");
     }
@@ -151,6 +152,52 @@ final class ConfigValidator {
             } catch (InvalidFaultRuleException e) {
                 throw new ConfigException("configuration key '" + key + "." + e.field() + "' " + e.problem());
             }
+        }
+    }
+
+    /**
+     * The values alone; the files, and whether {@code defaultPolicy} names a policy, are checked when the
+     * policies are loaded.
+     */
+    private static void issuance(IssuanceConfig issuance) {
+        require(issuance != null, "issuance", "must be set");
+        require(issuance.defaultPolicy() != null, "issuance.defaultPolicy",
+                "must name a credential policy, or be \"\" for none");
+        range(issuance.maxChainLength(), 2, 10, "issuance.maxChainLength");
+        range(issuance.supersededKept(), 0, 1000, "issuance.supersededKept");
+        range(issuance.maxCsrBytes(), 1024, 1024 * 1024, "issuance.maxCsrBytes");
+        List<CredentialPolicyConfig> policies = issuance.policies();
+        require(policies != null, "issuance.policies", "must be a list of credential policies");
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < policies.size(); i++) {
+            CredentialPolicyConfig policy = policies.get(i);
+            String key = "issuance.policies[" + i + "]";
+            require(policy != null, key, "is empty");
+            require(policy.name() != null && policy.name().matches("[A-Za-z0-9_.-]{1,64}"), key + ".name",
+                    "must be 1-64 letters, digits, '_', '.' or '-'");
+            require(names.add(policy.name().toLowerCase(Locale.ROOT)), key + ".name",
+                    "'" + policy.name() + "' is listed twice");
+            if (IssuanceConfig.LOCAL_POLICY.equals(policy.name())) {
+                require(!policy.hasCa(), key, "'local' is the built-in policy of the generated local CA: it takes"
+                        + " no certificate or key (give a plant CA another name)");
+            } else {
+                require(policy.certificate() != null && !policy.certificate().isBlank(), key + ".certificate",
+                        "must name the PEM file of the issuing CA and its chain");
+                require(policy.key() != null && !policy.key().isBlank(), key + ".key",
+                        "must name the PEM file of the issuing CA's private key");
+            }
+            range(policy.validityDays(), 1, 36_500, key + ".validityDays");
+            require(!policy.keyTypes().isEmpty(), key + ".keyTypes", "must name at least one of "
+                    + CredentialPolicyConfig.KEY_TYPES);
+            for (String type : policy.keyTypes()) {
+                require(CredentialPolicyConfig.KEY_TYPES.contains(type), key + ".keyTypes",
+                        "'" + type + "' is not one of " + CredentialPolicyConfig.KEY_TYPES);
+            }
+            range(policy.minRsaBits(), CredentialPolicyConfig.MIN_RSA_BITS, 16_384, key + ".minRsaBits");
+            require(policy.signatureAlgorithm() == null
+                    || CredentialPolicyConfig.SIGNATURE_ALGORITHMS.contains(policy.signatureAlgorithm()),
+                    key + ".signatureAlgorithm", "'" + policy.signatureAlgorithm() + "' is not one of "
+                            + CredentialPolicyConfig.SIGNATURE_ALGORITHMS + " (leave it out to sign with SHA-256)");
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
  * @param throttling  DPS-like quotas, off by default
  * @param faults      fault rules in force from the start (more can be added through the service API)
  * @param log         the format of the server's log
+ * @param issuance    certificates issued to devices that send a certificate signing request
  */
 public record ServerConfig(
         String dataDir,
@@ -43,7 +44,8 @@ public record ServerConfig(
         OperationsConfig operations,
         ThrottlingConfig throttling,
         List<FaultRuleSpec> faults,
-        LogConfig log) {
+        LogConfig log,
+        IssuanceConfig issuance) {
 
     public static final String STORE_SQLITE = "sqlite";
     public static final String STORE_MEMORY = "memory";
@@ -54,7 +56,8 @@ public record ServerConfig(
                 PostgresConfig.defaults(), null,
                 List.of(LinkedHub.of("dpsemu-hub.local")), AllocationConfig.defaults(), TlsConfig.defaults(),
                 ProvisioningConfig.defaults(), LimitsConfig.defaults(), ServiceApiConfig.defaults(),
-                OperationsConfig.defaults(), ThrottlingConfig.defaults(), List.of(), LogConfig.defaults());
+                OperationsConfig.defaults(), ThrottlingConfig.defaults(), List.of(), LogConfig.defaults(),
+                IssuanceConfig.defaults());
     }
 
     public Path dataPath() {
@@ -63,6 +66,6 @@ public record ServerConfig(
 
     public ServerConfig withIdScope(String scope) {
         return new ServerConfig(dataDir, scope, bind, mqttPort, httpsPort, store, postgres, enrollments, linkedHubs,
-                allocation, tls, provisioning, limits, service, operations, throttling, faults, log);
+                allocation, tls, provisioning, limits, service, operations, throttling, faults, log, issuance);
     }
 }

@@ -20,6 +20,18 @@ public record DeviceClient(Transport transport, String apiVersion) {
      * text.
      */
     public boolean knowsReprovisionedSubstatus() {
-        return apiVersion != null && apiVersion.compareTo(REPROVISIONED_SUBSTATUS_SINCE) >= 0;
+        return since(REPROVISIONED_SUBSTATUS_SINCE);
+    }
+
+    /** The api-version that brought the register body's {@code csr} and {@code issuedCertificateChain}. */
+    public static final String CERTIFICATE_ISSUANCE_SINCE = "2025-07-01-preview";
+
+    /** Whether the device's api-version has certificate issuance; with an older one a {@code csr} is not read. */
+    public boolean mayRequestCertificate() {
+        return since(CERTIFICATE_ISSUANCE_SINCE);
+    }
+
+    private boolean since(String version) {
+        return apiVersion != null && apiVersion.compareTo(version) >= 0;
     }
 }

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -39,12 +40,17 @@ public final class EnrollmentRules {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** IoT Hub's device id alphabet, wider than DPS's registration id one. */
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.%_*?!(),:=@$']{1,128}");
+    /** The names a credential policy can have in the server's configuration. */
+    private static final Pattern CREDENTIAL_POLICY_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
     private final Set<String> linkedHubs;
+    private final Set<String> credentialPolicies;
 
-    public EnrollmentRules(List<LinkedHub> linkedHubs) {
+    /** @param credentialPolicies the names of the credential policies configured on this server */
+    public EnrollmentRules(List<LinkedHub> linkedHubs, Set<String> credentialPolicies) {
         this.linkedHubs = linkedHubs.stream().map(h -> h.hostName().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
+        this.credentialPolicies = Set.copyOf(credentialPolicies);
     }
 
     /**
@@ -68,7 +74,8 @@ public final class EnrollmentRules {
                 enrollment.optionalDeviceInformation(), attestation, orDefault(enrollment.capabilities()),
                 enrollment.iotHubHostName(), enrollment.initialTwin(), null, orDefault(enrollment.provisioningStatus()),
                 orDefault(enrollment.reprovisionPolicy()), null, null, enrollment.allocationPolicy(),
-                enrollment.iotHubs(), enrollment.customAllocationDefinition());
+                enrollment.iotHubs(), enrollment.customAllocationDefinition(),
+                credentialPolicyName(enrollment.credentialPolicyName()));
     }
 
     public EnrollmentGroup prepare(EnrollmentGroup group, AttestationMechanism stored) {
@@ -80,7 +87,24 @@ public final class EnrollmentRules {
         return new EnrollmentGroup(group.enrollmentGroupId(), attestation, orDefault(group.capabilities()),
                 group.iotHubHostName(), group.initialTwin(), null, orDefault(group.provisioningStatus()),
                 orDefault(group.reprovisionPolicy()), null, null, group.allocationPolicy(), group.iotHubs(),
-                group.customAllocationDefinition());
+                group.customAllocationDefinition(), credentialPolicyName(group.credentialPolicyName()));
+    }
+
+    /**
+     * Absent (the server's default policy applies) or a policy configured here: a typo shows when the
+     * enrollment is written, not when its first device asks for a certificate.
+     */
+    private String credentialPolicyName(String name) {
+        if (name != null && !CREDENTIAL_POLICY_NAME.matcher(name).matches()) {
+            throw new InvalidEnrollmentException("credentialPolicyName: '" + name + "' is not a credential policy"
+                    + " name (1 to 64 letters, digits and - _ .)");
+        }
+        if (name != null && !credentialPolicies.contains(name)) {
+            throw new InvalidEnrollmentException("credentialPolicyName: '" + name + "' is not configured on this"
+                    + " server (issuance.policies); configured: "
+                    + String.join(", ", new TreeSet<>(credentialPolicies)));
+        }
+        return name;
     }
 
     /** DPS's defaults are written into the document, so reads show them as DPS does. */

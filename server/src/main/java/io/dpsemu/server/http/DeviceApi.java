@@ -86,8 +86,23 @@ public final class DeviceApi {
             case REGISTER -> register(identity, client, request, body);
             case OPERATION -> registrations.operationStatus(identity, client, decodeOrRaw(path.get(4)), false)
                     .thenApply(DeviceApi::toHttp);
-            case LOOKUP -> registrations.registrationStatus(identity, client).thenApply(DeviceApi::toHttp);
+            case LOOKUP -> carriesCsr(body)
+                    ? done(HttpResponses.error(ErrorCodes.BAD_REQUEST, "a status lookup takes no csr; send it with "
+                            + "the register request (PUT /{idScope}/registrations/{registrationId}/register)"))
+                    : registrations.registrationStatus(identity, client).thenApply(DeviceApi::toHttp);
         };
+    }
+
+    /**
+     * Whether a status lookup's body asks for a certificate, which DPS refuses there. Any other body is
+     * ignored, as it always was: SDKs send the register body again or nothing.
+     */
+    private static boolean carriesCsr(byte[] body) {
+        try {
+            return !isBlank(body) && DpsJson.readDeviceRegistration(body).csr() != null;
+        } catch (DpsProtocolException e) {
+            return false;
+        }
     }
 
     private CompletableFuture<FullHttpResponse> register(DeviceIdentity identity, DeviceClient client,

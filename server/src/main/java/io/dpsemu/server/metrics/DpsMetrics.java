@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
@@ -49,6 +51,8 @@ public final class DpsMetrics {
             new EnumMap<>(Transport.class);
     private final Map<InjectedFault, Counter> faults = new EnumMap<>(InjectedFault.class);
     private final Map<ThrottledQuota, Counter> throttled = new EnumMap<>(ThrottledQuota.class);
+    private final Map<CertificateRefusal, Counter> certificateRefusals = new EnumMap<>(CertificateRefusal.class);
+    private final Map<String, Counter> certificatesIssued = new ConcurrentHashMap<>();
     private final Timer commitsWritten;
     private final Timer commitsFailed;
     private final DistributionSummary commitGroupSize;
@@ -96,6 +100,11 @@ public final class DpsMetrics {
         for (ThrottledQuota quota : ThrottledQuota.values()) {
             throttled.put(quota, Counter.builder("dps.throttled").tag("quota", quota.tag())
                     .description("Requests refused with 429 by a throttling quota, by quota").register(registry));
+        }
+        for (CertificateRefusal reason : CertificateRefusal.values()) {
+            certificateRefusals.put(reason, Counter.builder("dps.certificate.requests.refused")
+                    .tag("reason", reason.tag())
+                    .description("Certificate signing requests refused with 400, by reason").register(registry));
         }
         this.commitsWritten = commitDuration("ok").register(registry);
         this.commitsFailed = commitDuration("failed").register(registry);
@@ -178,6 +187,25 @@ public final class DpsMetrics {
 
     public void faultFired(InjectedFault action) {
         faults.get(action).increment();
+    }
+
+    /** Registers the issued-certificate counter of each configured credential policy, so each starts at 0. */
+    public void credentialPolicies(Collection<String> names) {
+        names.forEach(this::issuedCounter);
+    }
+
+    public void certificateIssued(String policy) {
+        issuedCounter(policy).increment();
+    }
+
+    public void certificateRefused(CertificateRefusal reason) {
+        certificateRefusals.get(reason).increment();
+    }
+
+    private Counter issuedCounter(String policy) {
+        return certificatesIssued.computeIfAbsent(policy, name -> Counter.builder("dps.certificates.issued")
+                .tag("policy", name)
+                .description("Device certificates issued at registration, by credential policy").register(registry));
     }
 
     public void throttled(ThrottledQuota quota) {

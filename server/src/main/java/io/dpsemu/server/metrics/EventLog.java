@@ -73,6 +73,27 @@ public final class EventLog {
                 .log("DPS-3002 {} registrationId={}: {}", status, LogSafe.of(registrationId), LogSafe.of(reason));
     }
 
+    public static void certificateIssued(String registrationId, Transport transport, String policy, String serialNumber,
+            String sha256Thumbprint, Object notAfter) {
+        device(Level.INFO, "DPS-3101", registrationId, transport).addKeyValue("policy", policy)
+                .addKeyValue("serialNumber", serialNumber)
+                .log("DPS-3101 certificate issued registrationId={} policy={} serial={} sha256={} notAfter={}",
+                        LogSafe.of(registrationId), policy, serialNumber, sha256Thumbprint, notAfter);
+    }
+
+    public static void certificateRefused(String registrationId, Transport transport, String reason) {
+        device(Level.INFO, "DPS-3102", registrationId, transport)
+                .log("DPS-3102 certificate signing request refused registrationId={}: {}", LogSafe.of(registrationId),
+                        LogSafe.of(reason));
+    }
+
+    public static void certificateRequestIgnored(String registrationId, Transport transport, String apiVersion,
+            String since) {
+        device(Level.INFO, "DPS-3103", registrationId, transport)
+                .log("DPS-3103 csr ignored registrationId={}: api-version {} predates {}", LogSafe.of(registrationId),
+                        LogSafe.of(apiVersion), since);
+    }
+
     /** Logged at most once a second per cause, with a count; never once per request. */
     public static void overloaded(String what) {
         OVERLOAD.refused(what, System.nanoTime());

@@ -18,8 +18,9 @@ import java.util.Optional;
  * Step 1 of a registration: whether the server takes it, and under which operation. {@link #screen}
  * refuses, on the caller's thread, what needs no store (a bad registration id, a body naming another
  * device, a quota). {@link #admit}, on a store thread, checks the credentials, applies the fault
- * rules, starts the operation (or joins the one the registration id has running) and reserves a
- * webhook call for a custom allocation; the {@link Assigner} takes it from there.
+ * rules, starts the operation (or joins the one the registration id has running), signs the certificate
+ * a {@code csr} asks for ({@link CertificateRequests}) and reserves a webhook call for a custom
+ * allocation; the {@link Assigner} takes it from there.
  */
 final class Admission {
 
@@ -44,17 +45,20 @@ final class Admission {
     private final OperationMirror mirror;
     private final HubAllocator allocator;
     private final WebhookClient webhooks;
+    private final CertificateRequests certificates;
     private final DeviceAnswers answers;
     private final DpsMetrics metrics;
 
     Admission(DeviceAuthenticator authenticator, RequestGate gate, OperationTable operations, OperationMirror mirror,
-            HubAllocator allocator, WebhookClient webhooks, DeviceAnswers answers, DpsMetrics metrics) {
+            HubAllocator allocator, WebhookClient webhooks, CertificateRequests certificates, DeviceAnswers answers,
+            DpsMetrics metrics) {
         this.authenticator = authenticator;
         this.gate = gate;
         this.operations = operations;
         this.mirror = mirror;
         this.allocator = allocator;
         this.webhooks = webhooks;
+        this.certificates = certificates;
         this.answers = answers;
         this.metrics = metrics;
     }
@@ -111,6 +115,15 @@ final class Admission {
         }
         Operation operation = ((OperationTable.Start.Started) start).operation();
         FaultAction.FailOperation injectedFailure = fault instanceof FaultAction.FailOperation failure ? failure : null;
+        // after the start, so a register that joins a running operation signs nothing, and only for a
+        // registration that can be assigned
+        CertificateRequests.Decision certificate = injectedFailure == null && attested.match().enabled()
+                ? certificates.decide(registrationId, client, body.csr(), attested.match())
+                : CertificateRequests.NOT_REQUESTED;
+        if (certificate instanceof CertificateRequests.Refused refusedCsr) {
+            operations.abandon(operation);
+            return new Refused(answers.badRequest(refusedCsr.reason()));
+        }
         WebhookClient.Slot slot = null;
         if (injectedFailure == null && attested.match().enabled()
                 && allocator.policyOf(attested.match()) == AllocationPolicy.CUSTOM) {
@@ -133,6 +146,8 @@ final class Admission {
             throw e;
         }
         return new Admitted(answers.accepted(operation), delayMillis,
-                new Assignment(operation, client, attested, body.payload(), injectedFailure, slot));
+                new Assignment(operation, client, attested, body.payload(),
+                        certificate instanceof CertificateRequests.Issued issued ? issued : null, injectedFailure,
+                        slot));
     }
 }

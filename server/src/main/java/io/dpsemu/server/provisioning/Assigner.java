@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Step 2 of a registration, after the device has its {@code 202}: the hub (allocation policy or
- * custom webhook), the reprovisioning outcome, the durable record, then the operation's result.
+ * custom webhook), the reprovisioning outcome, the durable record (with the certificate admission signed,
+ * if any: the previous one becomes superseded), then the operation's result.
  * It starts on the store thread that admitted the registration (the device's current record is
  * read there), goes through a webhook thread for a custom allocation, and ends on the committer's
  * thread once the record is durable; outcomes without a record (disabled, failed) end where they
@@ -52,10 +53,12 @@ final class Assigner {
     private final StoreHealth health;
     private final DpsMetrics metrics;
     private final long giveUpNanos;
+    private final int supersededKept;
 
+    /** @param supersededKept how many earlier issued certificates a record lists ({@code issuance.supersededKept}) */
     Assigner(Store store, HubAllocator allocator, RecordCommitter committer, OperationTable operations,
             OperationMirror mirror, StoreExecutor executor, EngineTimer timer, StoreHealth health, DpsMetrics metrics,
-            Duration giveUpAfter) {
+            Duration giveUpAfter, int supersededKept) {
         this.store = store;
         this.allocator = allocator;
         this.committer = committer;
@@ -66,6 +69,7 @@ final class Assigner {
         this.health = health;
         this.metrics = metrics;
         this.giveUpNanos = giveUpAfter.toNanos();
+        this.supersededKept = supersededKept;
     }
 
     /** Runs on a store thread; hands the record to the committer, or finishes the operation without one. */
@@ -205,7 +209,11 @@ final class Assigner {
         X509RegistrationResult x509 = assignment.attested().x509();
         RegistrationRecord record = RegistrationRecord.assigned(registrationId, match.enrollmentGroupId(),
                 x509 == null ? AttestationType.SYMMETRIC_KEY : AttestationType.X509, deviceId, outcome.hub(),
-                outcome.substatus(), payload, outcome.twin(), capabilities);
+                outcome.substatus(), payload, outcome.twin(), capabilities).carryingCertificatesOf(before.current());
+        if (assignment.certificate() != null) {
+            record = record.withIssuedCertificate(CertificateRequests.recordOf(assignment.certificate()), now(),
+                    supersededKept);
+        }
         committer.submit(new RecordCommitter.Pending(assignment.operation(), record,
                 stored -> assigned(assignment, stored), refused -> failInternally(assignment)));
     }
@@ -215,8 +223,9 @@ final class Assigner {
         assert EngineThreads.onCommitThread() : EngineThreads.current();
         EventLog.assigned(stored.registrationId(), assignment.client().transport(), stored.assignedHub(),
                 stored.deviceId());
-        finish(assignment, RegistrationOutcome.ASSIGNED,
-                ResultView.of(stored, assignment.attested().x509(), assignment.client()));
+        DeviceRegistrationResult result = ResultView.of(stored, assignment.attested().x509(), assignment.client());
+        finish(assignment, RegistrationOutcome.ASSIGNED, assignment.certificate() == null ? result
+                : result.withIssuedCertificateChain(assignment.certificate().certificate().chainBase64()));
     }
 
     /** Ends the operation with its result, counted once (a finished operation stays as it is). */

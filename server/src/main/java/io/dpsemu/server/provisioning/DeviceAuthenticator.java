@@ -11,10 +11,15 @@ import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.SymmetricKeyAttestation;
 import io.dpsemu.protocol.model.ErrorCodes;
+import io.dpsemu.protocol.model.X509RegistrationResult;
 import io.dpsemu.server.device.DeviceIdentity;
+import io.dpsemu.server.x509.CertificateFacts;
 import io.dpsemu.server.x509.X509Decision;
 import io.dpsemu.server.x509.X509Matcher;
+import io.dpsemu.store.IssuedCertificateRecord;
+import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +30,8 @@ import java.util.Optional;
  * Decides which enrollment attests a device, or why none does (docs/architecture.md#decisions: the
  * credentials are checked when the device registers). An individual enrollment for the
  * registration id takes precedence; otherwise the first symmetric-key group whose derived key
- * signed the token. Runs on store threads: it reads the store.
+ * signed the token. A client certificate is matched against the X.509 enrollments, then against the
+ * certificate this server issued to the device, if any. Runs on store threads: it reads the store.
  */
 public final class DeviceAuthenticator {
 
@@ -121,7 +127,56 @@ public final class DeviceAuthenticator {
         if (decision instanceof X509Decision.Group group) {
             return new AuthOutcome.Attested(new EnrollmentMatch.Group(group.group()), group.result());
         }
-        return new AuthOutcome.Refused(ErrorCodes.INVALID_CREDENTIALS, ((X509Decision.Refused) decision).reason());
+        String refusal = ((X509Decision.Refused) decision).reason();
+        return byIssuedCertificate(identity, refusal)
+                .orElseGet(() -> new AuthOutcome.Refused(ErrorCodes.INVALID_CREDENTIALS, refusal));
+    }
+
+    /**
+     * A certificate this server issued at the device's latest registration attests the device through the
+     * enrollment that requested it, with no X.509 enrollment for it: the record says which enrollment that was
+     * and which certificate is current, so a renewal retires the old one and deleting the registration record
+     * retires both. Looked up only when no X.509 enrollment accepts the chain, so those keep precedence.
+     *
+     * @param refusal why the X.509 enrollments refused the chain, kept when the certificate is not a current issued one
+     */
+    private Optional<AuthOutcome> byIssuedCertificate(DeviceIdentity identity, String refusal) {
+        X509Certificate leaf = identity.certificateChain().get(0);
+        RegistrationRecord record = store.findRegistration(identity.registrationId()).orElse(null);
+        if (record == null || record.issuedCertificate() == null) {
+            return Optional.empty();
+        }
+        String thumbprint = CertificateFacts.sha256(leaf);
+        Instant now = clock.instant();
+        if (!CertificateRequests.isCurrent(record.issuedCertificate(), thumbprint, now)) {
+            return retiredIssuedCertificate(record, thumbprint, now, refusal);
+        }
+        String groupId = record.enrollmentGroupId();
+        Optional<EnrollmentMatch> match = groupId == null
+                ? store.findEnrollment(identity.registrationId()).map(EnrollmentMatch.Individual::new)
+                : store.findGroup(groupId).map(EnrollmentMatch.Group::new);
+        return match.map(enrollment -> new AuthOutcome.Attested(enrollment,
+                new X509RegistrationResult(CertificateFacts.info(leaf), groupId, null)));
+    }
+
+    /** A refusal that says so when the device presents an issued certificate that was renewed or has expired. */
+    private static Optional<AuthOutcome> retiredIssuedCertificate(RegistrationRecord record, String thumbprint,
+            Instant now, String refusal) {
+        IssuedCertificateRecord current = record.issuedCertificate();
+        String why = null;
+        if (current.sha256Thumbprint().equalsIgnoreCase(thumbprint)) {
+            why = "the certificate issued to '" + record.registrationId() + "' (serial " + current.serialNumber()
+                    + ") expired at " + current.notAfterUtc() + " (server time " + now + ")";
+        } else if (record.supersededCertificates() != null) {
+            why = record.supersededCertificates().stream()
+                    .filter(old -> old.sha256Thumbprint().equalsIgnoreCase(thumbprint)).findFirst()
+                    .map(old -> "the certificate issued to '" + record.registrationId() + "' (serial "
+                            + old.serialNumber() + ") was superseded at " + old.supersededDateTimeUtc()
+                            + " by serial " + current.serialNumber())
+                    .orElse(null);
+        }
+        return why == null ? Optional.empty()
+                : Optional.of(new AuthOutcome.Refused(ErrorCodes.INVALID_CREDENTIALS, why + "; " + refusal));
     }
 
     private String explain(SasCheck check, SasToken token, DeviceIdentity identity, String keysDescription) {

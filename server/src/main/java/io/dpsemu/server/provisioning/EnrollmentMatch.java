@@ -40,6 +40,9 @@ public sealed interface EnrollmentMatch {
 
     CustomAllocationDefinition customAllocationDefinition();
 
+    /** The credential policy that signs the certificates its devices request; null = {@code issuance.defaultPolicy}. */
+    String credentialPolicyName();
+
     /** The enrollment document, as the service API shows it. */
     Object document();
 
@@ -54,6 +57,10 @@ public sealed interface EnrollmentMatch {
 
         public String enrollmentGroupId() {
             return null;
+        }
+
+        public String credentialPolicyName() {
+            return enrollment.credentialPolicyName();
         }
 
         public AllocationPolicy allocationPolicy() {
@@ -100,6 +107,10 @@ public sealed interface EnrollmentMatch {
 
         public String enrollmentGroupId() {
             return group.enrollmentGroupId();
+        }
+
+        public String credentialPolicyName() {
+            return group.credentialPolicyName();
         }
 
         public AllocationPolicy allocationPolicy() {

@@ -9,6 +9,7 @@ import io.dpsemu.server.config.ProvisioningConfig;
 import io.dpsemu.server.device.DeviceClient;
 import io.dpsemu.server.device.DeviceIdentity;
 import io.dpsemu.server.device.DeviceResponse;
+import io.dpsemu.server.issuance.CredentialPolicies;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.store.Store;
@@ -67,10 +68,10 @@ public final class RegistrationService implements AutoCloseable {
                 Duration.ofSeconds(config.abandonedOperationSeconds()));
         this.tasks = new StoreTasks(b.executor, b.health, answers, b.metrics,
                 b.executor.watchdog().callTimeout().toMillis());
-        this.admission = new Admission(b.authenticator, b.gate, operations, mirror, b.allocator, b.webhooks, answers,
-                b.metrics);
+        this.admission = new Admission(b.authenticator, b.gate, operations, mirror, b.allocator, b.webhooks,
+                new CertificateRequests(b.credentialPolicies, b.metrics), answers, b.metrics);
         this.assigner = new Assigner(b.store, b.allocator, committer, operations, mirror, b.executor, b.timer, b.health,
-                b.metrics, giveUp);
+                b.metrics, giveUp, b.credentialPolicies.supersededKept());
         this.statuses = new StatusAnswers(operations, mirror, b.authenticator, b.gate, tasks, b.timer, b.health,
                 answers, b.store, config.pollWaitMillis(), config.operationRetentionSeconds());
         b.metrics.operations(operations::size, operations::inflight);
@@ -182,6 +183,7 @@ public final class RegistrationService implements AutoCloseable {
         private HubAllocator allocator;
         private WebhookClient webhooks;
         private RequestGate gate;
+        private CredentialPolicies credentialPolicies;
         private ProvisioningConfig provisioning = ProvisioningConfig.defaults();
         private LimitsConfig limits = LimitsConfig.defaults();
         private boolean sharedOperations;
@@ -232,6 +234,12 @@ public final class RegistrationService implements AutoCloseable {
             return this;
         }
 
+        /** The issuers of certificates that devices request with a CSR. */
+        public Builder credentialPolicies(CredentialPolicies value) {
+            credentialPolicies = value;
+            return this;
+        }
+
         public Builder provisioning(ProvisioningConfig value) {
             provisioning = value;
             return this;
@@ -262,6 +270,7 @@ public final class RegistrationService implements AutoCloseable {
             Objects.requireNonNull(allocator, "allocator");
             Objects.requireNonNull(webhooks, "webhooks");
             Objects.requireNonNull(gate, "gate");
+            Objects.requireNonNull(credentialPolicies, "credentialPolicies");
             Objects.requireNonNull(metrics, "metrics");
             return new RegistrationService(this);
         }

@@ -30,7 +30,7 @@ final class ResultView {
                 record.substatus(), record.errorCode(), record.errorMessage(), record.lastUpdatedDateTimeUtc(),
                 record.etag(), record.payload(),
                 certificate || groupId == null ? null : new SymmetricKeyRegistrationResult(groupId),
-                !certificate ? null : x509 != null ? x509 : new X509RegistrationResult(null, groupId, null));
+                !certificate ? null : x509 != null ? x509 : new X509RegistrationResult(null, groupId, null), null);
         return record.substatus() == RegistrationSubstatus.REPROVISIONED_TO_INITIAL_ASSIGNMENT
                 && !client.knowsReprovisionedSubstatus()
                 ? result.withSubstatus(RegistrationSubstatus.INITIAL_ASSIGNMENT) : result;

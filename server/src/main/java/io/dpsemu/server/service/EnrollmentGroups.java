@@ -43,7 +43,8 @@ final class EnrollmentGroups implements EnrollmentDocuments<EnrollmentGroup> {
     public EnrollmentGroup withId(EnrollmentGroup g, String id) {
         return new EnrollmentGroup(id, g.attestation(), g.capabilities(), g.iotHubHostName(), g.initialTwin(),
                 g.etag(), g.provisioningStatus(), g.reprovisionPolicy(), g.createdDateTimeUtc(),
-                g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(), g.customAllocationDefinition());
+                g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(), g.customAllocationDefinition(),
+                g.credentialPolicyName());
     }
 
     public String etag(EnrollmentGroup document) {
@@ -57,7 +58,8 @@ final class EnrollmentGroups implements EnrollmentDocuments<EnrollmentGroup> {
     public EnrollmentGroup withAttestation(EnrollmentGroup g, AttestationMechanism attestation) {
         return new EnrollmentGroup(g.enrollmentGroupId(), attestation, g.capabilities(), g.iotHubHostName(),
                 g.initialTwin(), g.etag(), g.provisioningStatus(), g.reprovisionPolicy(), g.createdDateTimeUtc(),
-                g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(), g.customAllocationDefinition());
+                g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(), g.customAllocationDefinition(),
+                g.credentialPolicyName());
     }
 
     public EnrollmentGroup prepare(EnrollmentGroup document, AttestationMechanism stored) {

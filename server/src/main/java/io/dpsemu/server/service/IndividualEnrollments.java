@@ -46,7 +46,7 @@ final class IndividualEnrollments implements EnrollmentDocuments<IndividualEnrol
         return new IndividualEnrollment(id, e.deviceId(), e.optionalDeviceInformation(), e.attestation(),
                 e.capabilities(), e.iotHubHostName(), e.initialTwin(), e.etag(), e.provisioningStatus(),
                 e.reprovisionPolicy(), e.createdDateTimeUtc(), e.lastUpdatedDateTimeUtc(), e.allocationPolicy(),
-                e.iotHubs(), e.customAllocationDefinition());
+                e.iotHubs(), e.customAllocationDefinition(), e.credentialPolicyName());
     }
 
     public String etag(IndividualEnrollment document) {
@@ -61,7 +61,7 @@ final class IndividualEnrollments implements EnrollmentDocuments<IndividualEnrol
         return new IndividualEnrollment(e.registrationId(), e.deviceId(), e.optionalDeviceInformation(), attestation,
                 e.capabilities(), e.iotHubHostName(), e.initialTwin(), e.etag(), e.provisioningStatus(),
                 e.reprovisionPolicy(), e.createdDateTimeUtc(), e.lastUpdatedDateTimeUtc(), e.allocationPolicy(),
-                e.iotHubs(), e.customAllocationDefinition());
+                e.iotHubs(), e.customAllocationDefinition(), e.credentialPolicyName());
     }
 
     public IndividualEnrollment prepare(IndividualEnrollment document, AttestationMechanism stored) {

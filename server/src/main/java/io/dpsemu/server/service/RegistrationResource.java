@@ -1,6 +1,8 @@
 package io.dpsemu.server.service;
 
 import io.dpsemu.protocol.enrollment.DeviceRegistrationState;
+import io.dpsemu.protocol.enrollment.IssuedCertificateState;
+import io.dpsemu.store.IssuedCertificateRecord;
 import io.dpsemu.store.Page;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.Store;
@@ -47,6 +49,15 @@ final class RegistrationResource {
     static DeviceRegistrationState state(RegistrationRecord r) {
         return new DeviceRegistrationState(r.registrationId(), r.createdDateTimeUtc(), r.assignedHub(), r.deviceId(),
                 r.status(), r.substatus(), r.errorCode(), r.errorMessage(), r.lastUpdatedDateTimeUtc(), r.etag(),
-                r.payload(), r.initialTwin(), r.capabilities());
+                r.payload(), r.initialTwin(), r.capabilities(), certificate(r.issuedCertificate()),
+                r.supersededCertificates() == null || r.supersededCertificates().isEmpty() ? null
+                        : r.supersededCertificates().stream().map(RegistrationResource::certificate).toList());
+    }
+
+    /** The facts of an issued certificate; its body stays in the store (devices present it themselves). */
+    private static IssuedCertificateState certificate(IssuedCertificateRecord c) {
+        return c == null ? null : new IssuedCertificateState(c.credentialPolicyName(), c.serialNumber(),
+                c.sha256Thumbprint(), c.subjectName(), c.notBeforeUtc(), c.notAfterUtc(), c.issuedDateTimeUtc(),
+                c.supersededDateTimeUtc());
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -43,6 +44,9 @@ public final class CertificateIssuer {
     public static final Duration BACKDATE = Duration.ofHours(1);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int RSA_BITS = 2048;
+    /** Labels of letters, digits and inner hyphens: what the JDK accepts as a dNSName. */
+    private static final String DNS_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)" + DNS_LABEL + "(\\." + DNS_LABEL + ")*");
 
     private CertificateIssuer() {
     }
@@ -145,6 +149,49 @@ public final class CertificateIssuer {
         }
     }
 
+    /**
+     * A device certificate issued at provisioning for the key of a certificate signing request: subject CN the
+     * registration id and nothing else, subjectAltName dNSName the registration id when it is a DNS name (the
+     * JDK refuses a certificate with '_' or ':' in one), basicConstraints CA:false and keyUsage
+     * {@link #provisionedKeyUsage} (both critical), extendedKeyUsage clientAuth, subject and authority key
+     * identifiers. Nothing of the request but its key is used.
+     *
+     * @param signatureAlgorithm a JCA name fitting {@code issuerKey}, e.g. SHA384withECDSA
+     */
+    public static X509Certificate provisionedDeviceCertificate(PublicKey key, String registrationId,
+                                                               X509Certificate issuer, PrivateKey issuerKey,
+                                                               String signatureAlgorithm,
+                                                               Instant notBefore, Instant notAfter) {
+        try {
+            X509v3CertificateBuilder builder =
+                    builder(nameOf(issuer), commonName(registrationId), key, notBefore, notAfter);
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(provisionedKeyUsage(key)));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            if (DNS_NAME.matcher(registrationId).matches()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(new GeneralName(GeneralName.dNSName, registrationId)));
+            }
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    extensions.createAuthorityKeyIdentifier(issuer));
+            return sign(builder, issuerKey, signatureAlgorithm);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot build the device certificate", e);
+        }
+    }
+
+    /**
+     * The key usage of a {@link #provisionedDeviceCertificate}: digitalSignature, plus keyAgreement for an EC
+     * key (ECDH key exchange) or keyEncipherment for an RSA key (RSA key transport), as BouncyCastle bits.
+     */
+    public static int provisionedKeyUsage(PublicKey key) {
+        return KeyUsage.digitalSignature
+                | ("RSA".equals(key.getAlgorithm()) ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement);
+    }
+
     static X509Certificate serverCertificate(PublicKey serverKey, String commonName, Collection<SubjectName> names,
                                              X509Certificate ca, PrivateKey caKey, Instant now, Duration validity) {
         try {
@@ -182,6 +229,11 @@ public final class CertificateIssuer {
             throw new IllegalArgumentException("cannot sign with a " + signer.getAlgorithm()
                     + " key (use an EC or RSA key)");
         }
+        return sign(builder, signer, algorithm);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer, String algorithm)
+            throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder(algorithm).build(signer)));

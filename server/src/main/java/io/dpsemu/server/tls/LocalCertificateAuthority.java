@@ -56,13 +56,37 @@ public final class LocalCertificateAuthority {
 
     static TlsFiles ensure(Path tlsDir, List<String> extraNames, Clock clock) {
         Set<SubjectName> names = requestedNames(extraNames);
+        return ensureServerCertificate(tlsDir, ensureCa(tlsDir, clock.instant()), names, clock.instant());
+    }
+
+    /**
+     * {@link #ensure(Path, List)} with the CA {@link #ensureCa} returned, so a caller that needs the CA too
+     * reads it once.
+     */
+    public static TlsFiles ensure(Path tlsDir, KeyMaterial ca, List<String> extraNames) {
+        return ensureServerCertificate(tlsDir, ca, requestedNames(extraNames), Instant.now());
+    }
+
+    /**
+     * The local CA of {@code tlsDir}, created when missing: it signs the server certificate and the device
+     * certificates of the {@code local} credential policy, even when the server's TLS material is the user's.
+     *
+     * @throws IllegalArgumentException if an existing CA cannot be read
+     */
+    public static KeyMaterial ensureCa(Path tlsDir) {
+        return ensureCa(tlsDir, Instant.now());
+    }
+
+    private static KeyMaterial ensureCa(Path tlsDir, Instant now) {
         createDirectory(tlsDir);
-        Instant now = clock.instant();
+        return loadOrCreateCa(tlsDir.resolve(CA_FILE), tlsDir.resolve(CA_KEY_FILE), now);
+    }
+
+    private static TlsFiles ensureServerCertificate(Path tlsDir, KeyMaterial ca, Set<SubjectName> names,
+                                                    Instant now) {
         Path caFile = tlsDir.resolve(CA_FILE);
         Path serverFile = tlsDir.resolve(SERVER_FILE);
         Path serverKeyFile = tlsDir.resolve(SERVER_KEY_FILE);
-
-        KeyMaterial ca = loadOrCreateCa(caFile, tlsDir.resolve(CA_KEY_FILE), now);
         Optional<String> renewal = reasonToIssue(serverFile, serverKeyFile, ca.leaf(), names, now);
         if (renewal.isPresent()) {
             X509Certificate server = issueServerCertificate(serverFile, serverKeyFile, ca, names, now);
@@ -108,7 +132,7 @@ public final class LocalCertificateAuthority {
                 CertificateIssuer.selfSignedCa(keys, "dpsemu local CA " + shortRandomId(), now, CA_VALIDITY);
         Pem.writePrivateKey(caKeyFile, keys.getPrivate());
         Pem.writeCertificates(caFile, List.of(certificate));
-        log.info("Created local CA {} ({}); devices must trust this file",
+        log.info("Created local CA {} ({})",
                 caFile, certificate.getSubjectX500Principal().getName());
         return new KeyMaterial(keys.getPrivate(), List.of(certificate));
     }

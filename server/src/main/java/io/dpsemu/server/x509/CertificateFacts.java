@@ -27,8 +27,13 @@ public final class CertificateFacts {
                 certificate.getIssuerX500Principal().getName(X500Principal.RFC2253),
                 certificate.getNotBefore().toInstant(),
                 certificate.getNotAfter().toInstant(),
-                HEX.formatHex(certificate.getSerialNumber().toByteArray()),
+                serialNumber(certificate),
                 certificate.getVersion());
+    }
+
+    /** The serial number as upper-case hex of its DER integer bytes, as DPS shows it. */
+    public static String serialNumber(X509Certificate certificate) {
+        return HEX.formatHex(certificate.getSerialNumber().toByteArray());
     }
 
     /** Upper-case hex SHA-256 of the DER encoding: how certificates are compared. */

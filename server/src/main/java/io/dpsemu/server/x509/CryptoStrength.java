@@ -9,7 +9,7 @@ import java.util.Locale;
  * Refuses certificates signed with broken digests or holding short keys. The JDK's PKIX defaults
  * still accept SHA-1 and 1024-bit RSA under a non-JDK anchor; a device certificate should not.
  */
-final class CryptoStrength {
+public final class CryptoStrength {
 
     static final int MIN_RSA_BITS = 2048;
     static final int MIN_EC_BITS = 256;
@@ -18,10 +18,8 @@ final class CryptoStrength {
     }
 
     /** Why the certificate is too weak, or null. */
-    static String weakness(X509Certificate certificate) {
-        String algorithm = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
-        if (algorithm.contains("MD2") || algorithm.contains("MD5") || algorithm.startsWith("SHA1")
-                || algorithm.contains("SHA1WITH")) {
+    public static String weakness(X509Certificate certificate) {
+        if (isBrokenDigest(certificate.getSigAlgName())) {
             return "the certificate " + CertificateFacts.describe(certificate) + " is signed with "
                     + certificate.getSigAlgName() + ", a broken digest";
         }
@@ -37,5 +35,15 @@ final class CryptoStrength {
                     + " bits are required";
         }
         return null;
+    }
+
+    /**
+     * Whether a signature algorithm name hashes with MD2, MD5 or SHA-1: the JDK's SHA1withRSA, BouncyCastle's
+     * ECDSAWITHSHA1.
+     */
+    public static boolean isBrokenDigest(String signatureAlgorithm) {
+        String algorithm = signatureAlgorithm.toUpperCase(Locale.ROOT);
+        return algorithm.contains("MD2") || algorithm.contains("MD5") || algorithm.startsWith("SHA1")
+                || algorithm.contains("SHA1WITH") || algorithm.endsWith("WITHSHA1");
     }
 }

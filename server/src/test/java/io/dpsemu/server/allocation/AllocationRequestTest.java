@@ -29,7 +29,8 @@ class AllocationRequestTest {
     private static IndividualEnrollment individual() {
         return new IndividualEnrollment("dev-1", "device-one", null,
                 AttestationMechanism.symmetricKey(PRIMARY_KEY, PRIMARY_KEY), null, null, null, "\"etag-1\"",
-                ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.CUSTOM, List.of(HUB_A, HUB_B), WEBHOOK);
+                ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.CUSTOM, List.of(HUB_A, HUB_B), WEBHOOK,
+                null);
     }
 
     @Test
@@ -68,7 +69,7 @@ class AllocationRequestTest {
     void toJson_whenGroupAndX509_thenGroupDocumentAndCertificateDetails() {
         EnrollmentGroup group = new EnrollmentGroup("line-7", AttestationMechanism.symmetricKey(PRIMARY_KEY,
                 PRIMARY_KEY), null, null, null, null, ProvisioningStatus.ENABLED, null, null, null,
-                AllocationPolicy.CUSTOM, null, WEBHOOK);
+                AllocationPolicy.CUSTOM, null, WEBHOOK, null);
         X509RegistrationResult x509 = new X509RegistrationResult(null, "line-7", null);
 
         JsonNode sent = new AllocationRequest(false, group, "dev-9", null, null, "x509", x509, null,

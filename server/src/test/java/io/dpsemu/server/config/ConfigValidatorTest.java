@@ -20,21 +20,21 @@ class ConfigValidatorTest {
         ServerConfig d = ServerConfig.defaults();
         return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
                 d.postgres(), d.enrollments(), Arrays.asList(hubs), d.allocation(), d.tls(), d.provisioning(),
-                d.limits(), d.service(), d.operations(), d.throttling(), d.faults(), d.log());
+                d.limits(), d.service(), d.operations(), d.throttling(), d.faults(), d.log(), d.issuance());
     }
 
     private static ServerConfig provisioning(ProvisioningConfig p) {
         ServerConfig d = ServerConfig.defaults();
         return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
                 d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), p, d.limits(), d.service(),
-                d.operations(), d.throttling(), d.faults(), d.log());
+                d.operations(), d.throttling(), d.faults(), d.log(), d.issuance());
     }
 
     private static ServerConfig limits(LimitsConfig l) {
         ServerConfig d = ServerConfig.defaults();
         return new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
                 d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), l,
-                d.service(), d.operations(), d.throttling(), d.faults(), d.log());
+                d.service(), d.operations(), d.throttling(), d.faults(), d.log(), d.issuance());
     }
 
     @Test
@@ -47,7 +47,7 @@ class ConfigValidatorTest {
         ServerConfig d = ServerConfig.defaults();
         ServerConfig config = new ServerConfig(" ", d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(), d.store(),
                 d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(), d.limits(),
-                d.service(), d.operations(), d.throttling(), d.faults(), d.log());
+                d.service(), d.operations(), d.throttling(), d.faults(), d.log(), d.issuance());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'dataDir'");
@@ -108,7 +108,7 @@ class ConfigValidatorTest {
         ServerConfig config = new ServerConfig(d.dataDir(), d.idScope(), d.bind(), d.mqttPort(), d.httpsPort(),
                 d.store(), d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(),
                 new TlsConfig(null, "/k.pem", List.of()), d.provisioning(), d.limits(), d.service(), d.operations(),
-                d.throttling(), d.faults(), d.log());
+                d.throttling(), d.faults(), d.log(), d.issuance());
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class)
@@ -172,7 +172,7 @@ class ConfigValidatorTest {
     void validate_whenBindBlank_thenNamesBind() {
         ServerConfig config = with(d -> new ServerConfig(d.dataDir(), d.idScope(), "", d.mqttPort(), d.httpsPort(),
                 d.store(), d.postgres(), d.enrollments(), d.linkedHubs(), d.allocation(), d.tls(), d.provisioning(),
-                d.limits(), d.service(), d.operations(), d.throttling(), d.faults(), d.log()));
+                d.limits(), d.service(), d.operations(), d.throttling(), d.faults(), d.log(), d.issuance()));
 
         assertThatThrownBy(() -> ConfigValidator.validate(config))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'bind'");

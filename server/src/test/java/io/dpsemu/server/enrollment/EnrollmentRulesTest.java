@@ -6,17 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dpsemu.protocol.enrollment.AllocationPolicy;
 import io.dpsemu.protocol.enrollment.AttestationMechanism;
 import io.dpsemu.protocol.enrollment.CustomAllocationDefinition;
+import io.dpsemu.protocol.enrollment.EnrollmentGroup;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
 import io.dpsemu.protocol.enrollment.ProvisioningStatus;
 import io.dpsemu.protocol.enrollment.ReprovisionPolicy;
 import io.dpsemu.server.config.LinkedHub;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class EnrollmentRulesTest {
 
-    private final EnrollmentRules rules = new EnrollmentRules(List.of(LinkedHub.of("hub-a"), LinkedHub.of("hub-b")));
+    private static final String LONGEST_POLICY_NAME = "p".repeat(64);
+    private final EnrollmentRules rules = new EnrollmentRules(List.of(LinkedHub.of("hub-a"), LinkedHub.of("hub-b")),
+            Set.of("local", "Plant-CA_2.v1", LONGEST_POLICY_NAME));
 
     @Test
     void prepare_whenDeviceIdUsesIotHubCharacters_thenAccepted() {
@@ -57,7 +61,7 @@ class EnrollmentRulesTest {
     void prepare_whenDefaultsAreLeftOut_thenDpsDefaultsAreWritten() {
         IndividualEnrollment prepared = rules.prepare(new IndividualEnrollment("d-2", null, null,
                 AttestationMechanism.symmetricKey(null, null), null, null, null, null, null, null, null, null, null,
-                null, null), null);
+                null, null, null), null);
 
         assertThat(prepared.provisioningStatus()).isEqualTo(ProvisioningStatus.ENABLED);
         assertThat(prepared.reprovisionPolicy()).isEqualTo(ReprovisionPolicy.DEFAULT);
@@ -80,19 +84,64 @@ class EnrollmentRulesTest {
         }
     }
 
+    @Test
+    void prepare_whenCredentialPolicyNameUsesLettersDigitsDashUnderscoreDot_thenKeptForEnrollmentAndGroup() {
+        String longest = LONGEST_POLICY_NAME;
+
+        assertThat(rules.prepare(withCredentialPolicy("Plant-CA_2.v1"), null).credentialPolicyName())
+                .isEqualTo("Plant-CA_2.v1");
+        assertThat(rules.prepare(withCredentialPolicy(longest), null).credentialPolicyName()).isEqualTo(longest);
+        assertThat(rules.prepare(groupWithCredentialPolicy("local"), null).credentialPolicyName()).isEqualTo("local");
+        assertThat(rules.prepare(withCredentialPolicy(null), null).credentialPolicyName()).isNull();
+    }
+
+    @Test
+    void prepare_whenCredentialPolicyNameIsEmptyTooLongOrHasOtherCharacters_thenRefusedNamingTheField() {
+        for (String name : List.of("", "p".repeat(65), "plant ca", "plant/ca", "ca:1", "zertifikat-ä", " local")) {
+            assertThatThrownBy(() -> rules.prepare(withCredentialPolicy(name), null)).as(name)
+                    .isInstanceOf(InvalidEnrollmentException.class)
+                    .hasMessageStartingWith("credentialPolicyName: '" + name + "'")
+                    .hasMessageContaining("1 to 64 letters, digits and - _ .");
+            assertThatThrownBy(() -> rules.prepare(groupWithCredentialPolicy(name), null)).as(name)
+                    .isInstanceOf(InvalidEnrollmentException.class)
+                    .hasMessageStartingWith("credentialPolicyName");
+        }
+    }
+
+    @Test
+    void prepare_whenCredentialPolicyIsNotConfiguredHere_thenRefusedListingTheConfiguredOnes() {
+        assertThatThrownBy(() -> rules.prepare(withCredentialPolicy("plant-ca"), null))
+                .isInstanceOf(InvalidEnrollmentException.class)
+                .hasMessageStartingWith("credentialPolicyName: 'plant-ca' is not configured on this server")
+                .hasMessageContaining("configured: Plant-CA_2.v1, local, " + LONGEST_POLICY_NAME);
+        assertThatThrownBy(() -> rules.prepare(groupWithCredentialPolicy("PLANT-CA_2.V1"), null))
+                .isInstanceOf(InvalidEnrollmentException.class)
+                .hasMessageContaining("is not configured on this server");
+    }
+
+    private static IndividualEnrollment withCredentialPolicy(String name) {
+        return new IndividualEnrollment("d-1", null, null, AttestationMechanism.symmetricKey(null, null), null,
+                null, null, null, null, null, null, null, null, null, null, name);
+    }
+
+    private static EnrollmentGroup groupWithCredentialPolicy(String name) {
+        return new EnrollmentGroup("g-1", AttestationMechanism.symmetricKey(null, null), null, null, null, null,
+                null, null, null, null, null, null, null, name);
+    }
+
     private static IndividualEnrollment withWebhook(String url) {
         return new IndividualEnrollment("d-1", null, null, AttestationMechanism.symmetricKey(null, null), null,
                 null, null, null, null, null, null, null, AllocationPolicy.CUSTOM, null,
-                new CustomAllocationDefinition(url, "2021-10-01"));
+                new CustomAllocationDefinition(url, "2021-10-01"), null);
     }
 
     private static IndividualEnrollment withDeviceId(String deviceId) {
         return new IndividualEnrollment("d-1", deviceId, null, AttestationMechanism.symmetricKey(null, null), null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static IndividualEnrollment withHubs(AllocationPolicy policy, List<String> hubs) {
         return new IndividualEnrollment("d-1", null, null, AttestationMechanism.symmetricKey(null, null), null,
-                null, null, null, null, null, null, null, policy, hubs, null);
+                null, null, null, null, null, null, null, policy, hubs, null, null);
     }
 }

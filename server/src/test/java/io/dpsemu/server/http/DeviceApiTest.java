@@ -262,6 +262,19 @@ class DeviceApiTest {
         assertThat(answer.json().path("assignedHub").asText()).isEqualTo(RawMqttEmbeddedServer.HUB);
     }
 
+    @Test
+    void statusLookup_whenTheBodyCarriesACsr_then400SayingItBelongsToTheRegister() {
+        RawMqttDevice device = server.enroll("api-lookup-csr");
+
+        Answer answer = answer(request(HttpMethod.POST, "/" + SCOPE + "/registrations/" + device.registrationId()
+                + "?api-version=2025-07-01-preview", device.sasToken(), "{\"registrationId\":\""
+                + device.registrationId() + "\",\"csr\":\"MIIB\"}"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertDpsError(answer, 400001);
+        assertThat(answer.json().path("message").asText()).contains("a status lookup takes no csr");
+    }
+
     private Answer pollUntilDone(RawMqttDevice device, String operationId) {
         for (int i = 0; i < MAX_POLLS; i++) {
             Answer answer = answer(poll(device, operationId));

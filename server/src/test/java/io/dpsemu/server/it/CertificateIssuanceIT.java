@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsemu.protocol.auth.SasTokens;
 import io.dpsemu.protocol.enrollment.IndividualEnrollment;
+import io.dpsemu.protocol.model.ErrorCodes;
 import io.dpsemu.server.DpsServer;
 import io.dpsemu.server.config.ConfigLoader;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
@@ -198,14 +199,14 @@ class CertificateIssuanceIT {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
-    void csr_whoseCnIsNotTheRegistrationId_isRefusedWith400And400004(Transport transport) throws Exception {
+    void csr_whoseCnIsNotTheRegistrationId_isRefusedWith400And400001(Transport transport) throws Exception {
         RawMqttDevice device = enroll(id("csr-wrong-cn", SdkBody.C, transport, PREVIEW));
 
         Exchange exchange = register(transport, device, PREVIEW,
                 SdkBody.C.body(device.registrationId(), csrBase64("someone-else", newKey())));
 
         assertThat(exchange.registerStatus()).as("%s", exchange).isEqualTo(400);
-        assertThat(exchange.registerAnswer().path("errorCode").asInt()).isEqualTo(400004);
+        assertThat(exchange.registerAnswer().path("errorCode").asInt()).isEqualTo(ErrorCodes.BAD_REQUEST);
         assertThat(exchange.registerAnswer().path("message").asText())
                 .startsWith("certificate signing request refused: ");
         assertThat(exchange.registerAnswer().path("trackingId").asText()).isNotBlank();

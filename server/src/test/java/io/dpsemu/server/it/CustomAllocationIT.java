@@ -101,7 +101,7 @@ class CustomAllocationIT {
         String key = newKey();
         server.store().putEnrollment(new IndividualEnrollment(registrationId, null, null,
                 AttestationMechanism.symmetricKey(key, newKey()), new DeviceCapabilities(true), null, null, null,
-                ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.CUSTOM, null, webhookDefinition()),
+                ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.CUSTOM, null, webhookDefinition(), null),
                 null);
         return key;
     }
@@ -148,7 +148,7 @@ class CustomAllocationIT {
         server.store().putEnrollment(new IndividualEnrollment("custom-device-2", null, null,
                 AttestationMechanism.symmetricKey(key, newKey()), new DeviceCapabilities(true), null, null, null,
                 ProvisioningStatus.ENABLED, null, null, null, AllocationPolicy.CUSTOM, List.of(HUB_A, HUB_C),
-                webhookDefinition()), null);
+                webhookDefinition(), null), null);
         AzureSdkDevice device = new AzureSdkDevice(server.idScope(), server.caCertificate(),
                 ProvisioningDeviceClientTransportProtocol.HTTPS);
 
@@ -170,7 +170,7 @@ class CustomAllocationIT {
         String groupKey = newKey();
         server.store().putGroup(new EnrollmentGroup("custom-group", AttestationMechanism.symmetricKey(groupKey,
                 newKey()), null, null, json("{\"tags\":{\"source\":\"enrollment\"}}"), null, ProvisioningStatus.ENABLED,
-                null, null, null, AllocationPolicy.CUSTOM, null, webhookDefinition()), null);
+                null, null, null, AllocationPolicy.CUSTOM, null, webhookDefinition(), null), null);
         AzureSdkDevice device = new AzureSdkDevice(server.idScope(), server.caCertificate(),
                 ProvisioningDeviceClientTransportProtocol.MQTT_WS);
 

@@ -47,7 +47,7 @@ class RawX509MqttIT {
         server.store().putGroup(new EnrollmentGroup("raw-root-group", new AttestationMechanism(AttestationType.X509,
                 null, new X509Attestation(null, new X509Certificates(
                         new X509CertificateWithInfo(root.getCertificatePEM(), null), null), null), null),
-                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null), null);
+                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null, null), null);
     }
 
     @Test

@@ -74,7 +74,8 @@ class ReprovisioningIT {
     private static void enrollOn(String registrationId, String key, String hub, ReprovisionPolicy policy) {
         server.store().putEnrollment(new IndividualEnrollment(registrationId, null, null,
                 AttestationMechanism.symmetricKey(key, key), null, null, ENROLLMENT_TWIN, null,
-                ProvisioningStatus.ENABLED, policy, null, null, AllocationPolicy.STATIC, List.of(hub), null), null);
+                ProvisioningStatus.ENABLED, policy, null, null, AllocationPolicy.STATIC, List.of(hub), null, null),
+                null);
     }
 
     private static ProvisioningDeviceClientRegistrationResult moveAndRegisterAgain(String registrationId,
@@ -190,7 +191,7 @@ class ReprovisioningIT {
         server.store().putEnrollment(new IndividualEnrollment("reprov-webhook", null, null,
                 AttestationMechanism.symmetricKey(key, key), null, null, null, null, ProvisioningStatus.ENABLED, NEVER,
                 null, null, AllocationPolicy.CUSTOM, List.of(HUB_B, HUB_A),
-                new CustomAllocationDefinition(webhook.url(), "2021-10-01")), null);
+                new CustomAllocationDefinition(webhook.url(), "2021-10-01"), null), null);
         ProvisioningDeviceClientRegistrationResult first = device.register("reprov-webhook", key);
         assertThat(first.getIothubUri()).isEqualTo(HUB_B);
 

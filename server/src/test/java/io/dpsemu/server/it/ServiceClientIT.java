@@ -42,8 +42,12 @@ import com.microsoft.azure.sdk.iot.provisioning.service.exceptions.ProvisioningS
 import com.microsoft.azure.sdk.iot.provisioning.service.exceptions.ProvisioningServiceClientUnathorizedException;
 import io.dpsemu.protocol.auth.DerivedKeys;
 import io.dpsemu.protocol.auth.SasTokens;
+import io.dpsemu.protocol.enrollment.AttestationType;
+import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.server.DpsServer;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
+import io.dpsemu.store.RegistrationRecord;
+import io.dpsemu.store.TestDocuments;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -527,6 +531,42 @@ class ServiceClientIT {
 
         assertThat(seen).containsExactlyInAnyOrder("svc-group-device-1", "svc-group-device-2", "svc-group-device-3");
         assertThat(pages).isEqualTo(2);
+    }
+
+    /**
+     * dpsemu's certificate issuance fields ({@code credentialPolicyName}; the registration state's issued and
+     * superseded certificates) are unknown to this client: it must read past them.
+     */
+    @Test
+    void issuanceFields_whenPresent_thenTheServiceClientStillReadsEnrollmentsGroupsAndRecords() throws Exception {
+        RawHttpsClient.Response put = rawPut("/enrollments/svc-csr-device?api-version=2021-10-01",
+                "{\"registrationId\":\"svc-csr-device\",\"credentialPolicyName\":\"local\","
+                        + "\"attestation\":{\"type\":\"symmetricKey\"}}");
+        RawHttpsClient.Response putGroup = rawPut("/enrollmentGroups/svc-csr-group?api-version=2021-10-01",
+                "{\"enrollmentGroupId\":\"svc-csr-group\",\"credentialPolicyName\":\"local\","
+                        + "\"attestation\":{\"type\":\"symmetricKey\"}}");
+        server.store().putRegistration(RegistrationRecord.assigned("svc-csr-device", null,
+                AttestationType.SYMMETRIC_KEY, "svc-csr-device", HUB,
+                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null)
+                .withIssuedCertificate(TestDocuments.issuedCertificate("0A"), Instant.now(), 10)
+                .withIssuedCertificate(TestDocuments.issuedCertificate("0B"), Instant.now(), 10));
+
+        IndividualEnrollment enrollment = client.getIndividualEnrollment("svc-csr-device");
+        EnrollmentGroup group = client.getEnrollmentGroup("svc-csr-group");
+        DeviceRegistrationState state = client.getDeviceRegistrationState("svc-csr-device");
+
+        assertThat(put.status()).as("%s", put).isEqualTo(200);
+        assertThat(putGroup.status()).as("%s", putGroup).isEqualTo(200);
+        assertThat(rawGet("/registrations/svc-csr-device?api-version=2021-10-01",
+                SasTokens.create("localhost", ownerKey, Instant.now().plusSeconds(600), OWNER)).json()
+                .at("/issuedCertificate/serialNumber").asText()).isEqualTo("0B");
+        assertThat(enrollment.getRegistrationId()).isEqualTo("svc-csr-device");
+        assertThat(enrollment.getAttestation()).isInstanceOf(SymmetricKeyAttestation.class);
+        assertThat(enrollment.getDeviceRegistrationState().getStatus()).isEqualTo(EnrollmentStatus.ASSIGNED);
+        assertThat(group.getEnrollmentGroupId()).isEqualTo("svc-csr-group");
+        assertThat(state.getRegistrationId()).isEqualTo("svc-csr-device");
+        assertThat(state.getStatus()).isEqualTo(EnrollmentStatus.ASSIGNED);
+        assertThat(state.getAssignedHub()).isEqualTo(HUB);
     }
 
     // ---- refusals ----

@@ -165,6 +165,6 @@ class SymmetricKeyProvisioningIT {
         return new IndividualEnrollment(e.registrationId(), deviceId, e.optionalDeviceInformation(), e.attestation(),
                 e.capabilities(), e.iotHubHostName(), e.initialTwin(), e.etag(), e.provisioningStatus(),
                 e.reprovisionPolicy(), e.createdDateTimeUtc(), e.lastUpdatedDateTimeUtc(), e.allocationPolicy(),
-                e.iotHubs(), e.customAllocationDefinition());
+                e.iotHubs(), e.customAllocationDefinition(), e.credentialPolicyName());
     }
 }

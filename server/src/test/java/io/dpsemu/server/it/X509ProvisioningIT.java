@@ -211,13 +211,13 @@ class X509ProvisioningIT {
     private static IndividualEnrollment individual(String id, X509Bundle leaf) {
         return new IndividualEnrollment(id, null, null, x509(new X509Certificates(
                 new X509CertificateWithInfo(leaf.getCertificatePEM(), null), null), null), null, null, null, null,
-                ProvisioningStatus.ENABLED, null, null, null, null, null, null);
+                ProvisioningStatus.ENABLED, null, null, null, null, null, null, null);
     }
 
     private static EnrollmentGroup group(String id, X509Bundle signer) {
         return new EnrollmentGroup(id, x509(null, new X509Certificates(
                 new X509CertificateWithInfo(signer.getCertificatePEM(), null), null)), null, null, null, null,
-                ProvisioningStatus.ENABLED, null, null, null, null, null, null);
+                ProvisioningStatus.ENABLED, null, null, null, null, null, null, null);
     }
 
     private static AttestationMechanism x509(X509Certificates client, X509Certificates signing) {

@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +85,7 @@ class HttpsRouterTest {
         return new ServiceApi(server.store(), serviceThreads.executor(), serviceThreads.health(),
                 new ServiceAuthenticator(ServicePolicies.load(dataDir, config),
                         new SasVerifier(Duration.ZERO, Clock.systemUTC()), config),
-                new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local"))), config,
+                new EnrollmentRules(List.of(LinkedHub.of("dpsemu-hub.local")), Set.of("local")), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
                 new LinkedHubsResource(List.of(LinkedHub.of("dpsemu-hub.local")), AllocationPolicy.HASHED));
     }

@@ -283,7 +283,7 @@ class DeviceAuthenticatorTest {
         store.putEnrollment(new IndividualEnrollment("device-x", null, null,
                 new AttestationMechanism(AttestationType.X509, null, new X509Attestation(new X509Certificates(
                         new X509CertificateWithInfo("-----BEGIN CERTIFICATE-----", null), null), null, null), null),
-                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null), null);
+                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null, null), null);
 
         AuthOutcome.Refused refused = refused(device("device-x", token("device-x", newKey())));
 
@@ -340,7 +340,8 @@ class DeviceAuthenticatorTest {
     void authenticate_whenOnlyX509GroupsExist_thenTreatedAsNoSymmetricKeyGroup() {
         store.putGroup(new EnrollmentGroup("x509-group", new AttestationMechanism(AttestationType.X509, null,
                 new X509Attestation(null, new X509Certificates(new X509CertificateWithInfo("pem", null), null), null),
-                null), null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null), null);
+                null), null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null, null),
+                null);
 
         assertThat(refused(device("stranger", token("stranger", newKey()))).reason())
                 .contains("no symmetric-key enrollment group exists");

@@ -63,12 +63,12 @@ class DeviceAuthenticatorX509Test {
         return new IndividualEnrollment(registrationId, null, null,
                 new AttestationMechanism(AttestationType.X509, null, new X509Attestation(
                         new X509Certificates(new X509CertificateWithInfo(pem, null), null), null, null), null),
-                null, null, null, null, status, null, null, null, null, null, null);
+                null, null, null, null, status, null, null, null, null, null, null, null);
     }
 
     private static EnrollmentGroup group(String id, X509Attestation x509) {
         return new EnrollmentGroup(id, new AttestationMechanism(AttestationType.X509, null, x509, null),
-                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null);
+                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null, null);
     }
 
     private static EnrollmentGroup signingGroup(String id, String primaryPem) {

@@ -27,12 +27,12 @@ class HubAllocatorTest {
     private static EnrollmentMatch individual(AllocationPolicy policy, List<String> iotHubs, String iotHubHostName) {
         return new EnrollmentMatch.Individual(new IndividualEnrollment("device-1", null, null,
                 AttestationMechanism.symmetricKey(null, null), null, iotHubHostName, null, null,
-                ProvisioningStatus.ENABLED, null, null, null, policy, iotHubs, null));
+                ProvisioningStatus.ENABLED, null, null, null, policy, iotHubs, null, null));
     }
 
     private static EnrollmentMatch group(AllocationPolicy policy, List<String> iotHubs) {
         return new EnrollmentMatch.Group(new EnrollmentGroup("group-1", AttestationMechanism.symmetricKey(null, null),
-                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, policy, iotHubs, null));
+                null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, policy, iotHubs, null, null));
     }
 
     private static final EnrollmentMatch DEFAULT = individual(null, null, null);

@@ -35,6 +35,7 @@ import io.dpsemu.server.faults.FaultRules;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.StoreHealth;
 import io.dpsemu.server.throttling.Quotas;
+import io.dpsemu.server.issuance.TestIssuers;
 import io.dpsemu.store.RegistrationRecord;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.Counter;
@@ -126,6 +127,7 @@ class RegistrationServiceTest {
                 .allocator(new HubAllocator(List.of(LinkedHub.of(HUB)), AllocationPolicy.HASHED))
                 .webhooks(webhooks)
                 .gate(openGate(metrics))
+                .credentialPolicies(TestIssuers.localOnly())
                 .provisioning(config(detailedErrors))
                 .limits(limits.apply(LimitsConfig.builder().maxOperations(1000)).build())
                 .metrics(metrics)
@@ -206,7 +208,7 @@ class RegistrationServiceTest {
         DeviceIdentity identity = enrolled("device-1");
 
         DeviceResponse response =
-                answer(service.register(identity, MQTT, new DeviceRegistration("device-1", null, null)));
+                answer(service.register(identity, MQTT, new DeviceRegistration("device-1", null, null, null)));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.retryAfterSeconds()).isEqualTo(RETRY_AFTER);
@@ -283,7 +285,7 @@ class RegistrationServiceTest {
         String key = newKey();
         store.putEnrollment(new IndividualEnrollment("device-1", "hub-device-42", null,
                 AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED,
-                null, null, null, null, null, null), null);
+                null, null, null, null, null, null, null), null);
         DeviceIdentity identity = device("device-1", key);
 
         DeviceResponse response = finished(service, identity, register(service, identity));
@@ -395,7 +397,7 @@ class RegistrationServiceTest {
         DeviceIdentity identity = enrolled("device-1");
 
         DeviceResponse response =
-                answer(service.register(identity, MQTT, new DeviceRegistration("device-2", null, null)));
+                answer(service.register(identity, MQTT, new DeviceRegistration("device-2", null, null, null)));
 
         assertThat(response.status()).isEqualTo(400);
         DpsError error = error(response);
@@ -410,7 +412,7 @@ class RegistrationServiceTest {
         DeviceIdentity identity = enrolled("device-1");
 
         DeviceResponse response =
-                answer(service.register(identity, MQTT, new DeviceRegistration("DEVICE-1", null, null)));
+                answer(service.register(identity, MQTT, new DeviceRegistration("DEVICE-1", null, null, null)));
 
         assertThat(response.status()).isEqualTo(202);
     }
@@ -520,7 +522,7 @@ class RegistrationServiceTest {
         String key = newKey();
         store.putEnrollment(new IndividualEnrollment("device-1", null, null,
                 AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED, null,
-                null, null, AllocationPolicy.STATIC, List.of("unlinked.azure-devices.net"), null), null);
+                null, null, AllocationPolicy.STATIC, List.of("unlinked.azure-devices.net"), null, null), null);
         DeviceIdentity identity = device("device-1", key);
 
         DeviceResponse response = finished(service, identity, register(service, identity));
@@ -653,7 +655,8 @@ class RegistrationServiceTest {
         String key = newKey();
         store.putEnrollment(new IndividualEnrollment(registrationId, null, null,
                 AttestationMechanism.symmetricKey(key, null), null, null, null, null, ProvisioningStatus.ENABLED, null,
-                null, null, AllocationPolicy.CUSTOM, null, new CustomAllocationDefinition(webhook.url(), "2021-10-01")),
+                null, null, AllocationPolicy.CUSTOM, null, new CustomAllocationDefinition(webhook.url(), "2021-10-01"),
+                null),
                 null);
         return device(registrationId, key);
     }

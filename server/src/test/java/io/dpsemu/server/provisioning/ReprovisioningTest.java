@@ -27,7 +27,8 @@ class ReprovisioningTest {
 
     private static RegistrationRecord record(String hub, RegistrationStatus status) {
         return new RegistrationRecord("dev-1", null, AttestationType.SYMMETRIC_KEY, "dev-1", hub, status,
-                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null, null, DEVICE_TWIN, null);
+                RegistrationSubstatus.INITIAL_ASSIGNMENT, null, null, null, null, null, null, DEVICE_TWIN, null, null,
+                null);
     }
 
     private static Reprovisioning.Before assignedTo(String hub) {

@@ -28,6 +28,7 @@ import io.dpsemu.server.provisioning.RequestGate;
 import io.dpsemu.server.provisioning.StoreExecutor;
 import io.dpsemu.server.provisioning.TestStoreThreads;
 import io.dpsemu.server.throttling.Quotas;
+import io.dpsemu.server.issuance.TestIssuers;
 import io.dpsemu.store.Store;
 import io.dpsemu.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.Counter;
@@ -106,6 +107,7 @@ public final class RawMqttEmbeddedServer implements AutoCloseable {
                 .webhooks(new WebhookClient(ServerConfig.defaults().allocation()))
                 .gate(new RequestGate(new Quotas(new ThrottlingConfig(0, 0, 0), metrics),
                         new FaultRules(List.of(), metrics)))
+                .credentialPolicies(TestIssuers.localOnly())
                 .provisioning(provisioning)
                 .limits(limits)
                 .metrics(metrics)

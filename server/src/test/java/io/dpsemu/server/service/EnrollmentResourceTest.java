@@ -112,7 +112,9 @@ class EnrollmentResourceTest {
             "{\"iotHubs\":[\"hub-a.example\"],\"attestation\":{\"type\":\"symmetricKey\"}}|allocationPolicy",
             "{\"allocationPolicy\":\"hashed\",\"iotHubs\":[\"nowhere.example\"],"
                     + "\"attestation\":{\"type\":\"symmetricKey\"}}|iotHubs",
-            "{\"allocationPolicy\":\"custom\",\"attestation\":{\"type\":\"symmetricKey\"}}|customAllocationDefinition"})
+            "{\"allocationPolicy\":\"custom\",\"attestation\":{\"type\":\"symmetricKey\"}}|customAllocationDefinition",
+            "{\"credentialPolicyName\":\"plant ca\",\"attestation\":{\"type\":\"symmetricKey\"}}"
+                    + "|credentialPolicyName"})
     void put_whenDocumentBreaksARule_thenInvalidNamingTheField(String bodyAndField) {
         String[] parts = bodyAndField.split("\\|");
 
@@ -126,6 +128,52 @@ class EnrollmentResourceTest {
                 "registrationId");
         assertInvalid(put("/enrollments/" + "a".repeat(129), "{\"attestation\":{\"type\":\"symmetricKey\"}}"),
                 "registrationId");
+    }
+
+    @Test
+    void credentialPolicyName_whenPut_thenReturnedByPutGetQueryAndKeptUntilAReplacementLeavesItOut() {
+        Reply created = put("/enrollments/dev-1", "{\"credentialPolicyName\":\"plant-ca.v2\","
+                + symmetricKeyAttestation(KEY_1, KEY_2) + "}");
+
+        JsonNode got = fixture.call("GET", "/enrollments/dev-1" + Q).send().json();
+        JsonNode queried = fixture.call("POST", "/enrollments/query" + Q).send().json();
+        Reply replaced = put("/enrollments/dev-1", symmetricKey(KEY_1, KEY_2), "*");
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        assertThat(created.json().path("credentialPolicyName").asText()).isEqualTo("plant-ca.v2");
+        assertThat(got.path("credentialPolicyName").asText()).isEqualTo("plant-ca.v2");
+        assertThat(queried.get(0).path("credentialPolicyName").asText()).isEqualTo("plant-ca.v2");
+        assertThat(replaced.json().has("credentialPolicyName")).as(replaced.toString()).isFalse();
+        assertThat(fixture.store.findEnrollment("dev-1").orElseThrow().credentialPolicyName()).isNull();
+    }
+
+    @Test
+    void credentialPolicyName_whenPutForAGroup_thenReturnedByGetAndQuery() {
+        Reply created = put("/enrollmentGroups/group-1", "{\"credentialPolicyName\":\"line_7\","
+                + symmetricKeyAttestation(KEY_1, KEY_2) + "}");
+
+        JsonNode got = fixture.call("GET", "/enrollmentGroups/group-1" + Q).send().json();
+        JsonNode queried = fixture.call("POST", "/enrollmentGroups/query" + Q).send().json();
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        assertThat(got.path("credentialPolicyName").asText()).isEqualTo("line_7");
+        assertThat(queried.get(0).path("credentialPolicyName").asText()).isEqualTo("line_7");
+        assertThat(fixture.store.findGroup("group-1").orElseThrow().credentialPolicyName()).isEqualTo("line_7");
+    }
+
+    @Test
+    void credentialPolicyName_whenBulkCreated_thenStoredPerItem_andABadNameFailsOnlyItsItem() {
+        Reply reply = fixture.call("POST", "/enrollmentGroups" + Q).body("{\"mode\":\"create\",\"enrollmentGroups\":["
+                + "{\"enrollmentGroupId\":\"g-1\",\"credentialPolicyName\":\"local\","
+                + "\"attestation\":{\"type\":\"symmetricKey\"}},"
+                + "{\"enrollmentGroupId\":\"g-2\",\"credentialPolicyName\":\"" + "p".repeat(65) + "\","
+                + "\"attestation\":{\"type\":\"symmetricKey\"}}]}").send();
+
+        assertThat(reply.json().path("isSuccessful").asBoolean()).as(reply.toString()).isFalse();
+        assertThat(reply.json().at("/errors/0/enrollmentGroupId").asText()).isEqualTo("g-2");
+        assertThat(reply.json().at("/errors/0/errorStatus").asText()).contains("credentialPolicyName");
+        assertThat(fixture.store.findGroup("g-1").orElseThrow().credentialPolicyName()).isEqualTo("local");
+        assertThat(fixture.store.findGroup("g-2")).isEmpty();
     }
 
     @Test
@@ -309,7 +357,7 @@ class EnrollmentResourceTest {
         JsonNode before = fixture.call("GET", "/enrollments/dev-1" + Q).send().json();
         fixture.store.putRegistration(new RegistrationRecord("dev-1", null, AttestationType.SYMMETRIC_KEY, "dev-1",
                 ServiceApiFixture.HUB_A, RegistrationStatus.ASSIGNED, RegistrationSubstatus.INITIAL_ASSIGNMENT, null,
-                null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null));
 
         JsonNode after = fixture.call("GET", "/enrollments/dev-1" + Q).send().json();
         JsonNode queried = fixture.call("POST", "/enrollments/query" + Q).send().json();

@@ -9,8 +9,11 @@ import io.dpsemu.protocol.json.DpsJson;
 import io.dpsemu.protocol.model.RegistrationStatus;
 import io.dpsemu.protocol.model.RegistrationSubstatus;
 import io.dpsemu.server.service.ServiceApiFixture.Reply;
+import io.dpsemu.store.IssuedCertificateRecord;
 import io.dpsemu.store.RegistrationRecord;
+import io.dpsemu.store.TestDocuments;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +51,7 @@ class RegistrationResourceTest {
         JsonNode twin = DpsJson.read("{\"properties\":{\"desired\":{\"interval\":5}}}", JsonNode.class);
         fixture.store.putRegistration(new RegistrationRecord("edge-1", null, AttestationType.SYMMETRIC_KEY, "edge-1",
                 ServiceApiFixture.HUB_A, RegistrationStatus.ASSIGNED, RegistrationSubstatus.DEVICE_DATA_RESET, null,
-                null, null, null, null, null, twin, new DeviceCapabilities(true)));
+                null, null, null, null, null, twin, new DeviceCapabilities(true), null, null));
 
         JsonNode state = fixture.call("GET", "/registrations/edge-1" + Q).send().json();
 
@@ -74,6 +77,47 @@ class RegistrationResourceTest {
         assertThat(state.has("payload")).isTrue();
         assertThat(state.has("enrollmentGroupId")).as("not a DeviceRegistrationState field").isFalse();
         assertThat(state.has("attestationType")).as("not a DeviceRegistrationState field").isFalse();
+        assertThat(state.has("issuedCertificate")).as("no certificate issued").isFalse();
+        assertThat(state.has("supersededCertificates")).as("no certificate issued").isFalse();
+    }
+
+    @Test
+    void getAndGroupQuery_whenCertificatesWereIssued_thenTheirFactsAreListedWithoutTheCertificateBodies() {
+        Instant renewed = Instant.parse("2025-06-01T10:00:00Z");
+        IssuedCertificateRecord current = TestDocuments.issuedCertificate("0C");
+        fixture.store.putRegistration(fixture.store.findRegistration("g1-dev-a").orElseThrow()
+                .withIssuedCertificate(TestDocuments.issuedCertificate("0A"), renewed.minusSeconds(60), 10)
+                .withIssuedCertificate(TestDocuments.issuedCertificate("0B"), renewed.minusSeconds(30), 10)
+                .withIssuedCertificate(current, renewed, 10));
+
+        JsonNode state = fixture.call("GET", "/registrations/g1-dev-a" + Q).send().json();
+        JsonNode listed = fixture.call("POST", "/registrations/group-1/query" + Q).body("{\"query\":\"SELECT *\"}")
+                .send().json();
+
+        JsonNode issued = state.path("issuedCertificate");
+        assertThat(issued.path("credentialPolicyName").asText()).isEqualTo("local");
+        assertThat(issued.path("serialNumber").asText()).isEqualTo("0C");
+        assertThat(issued.path("sha256Thumbprint").asText()).isEqualTo(current.sha256Thumbprint());
+        assertThat(issued.path("subjectName").asText()).isEqualTo("CN=device-1");
+        assertThat(DpsJson.read(issued.path("notBeforeUtc").toString(), Instant.class))
+                .isEqualTo(current.notBeforeUtc());
+        assertThat(DpsJson.read(issued.path("notAfterUtc").toString(), Instant.class))
+                .isEqualTo(current.notAfterUtc());
+        assertThat(DpsJson.read(issued.path("issuedDateTimeUtc").toString(), Instant.class))
+                .isEqualTo(current.issuedDateTimeUtc());
+        assertThat(issued.has("supersededDateTimeUtc")).isFalse();
+        assertThat(state.path("supersededCertificates")).extracting(c -> c.path("serialNumber").asText())
+                .containsExactly("0B", "0A");
+        assertThat(DpsJson.read(state.at("/supersededCertificates/0/supersededDateTimeUtc").toString(),
+                Instant.class)).isEqualTo(renewed);
+        assertThat(state.toString()).doesNotContain(current.certificate()).doesNotContain("\"certificate\"");
+        JsonNode listedState = null;
+        for (JsonNode item : listed) {
+            if (item.path("registrationId").asText().equals("g1-dev-a")) {
+                listedState = item;
+            }
+        }
+        assertThat(listedState).isEqualTo(state);
     }
 
     @Test
@@ -182,7 +226,7 @@ class RegistrationResourceTest {
         fixture.store.putRegistration(new RegistrationRecord(registrationId, groupId, AttestationType.SYMMETRIC_KEY,
                 "device-" + registrationId, ServiceApiFixture.HUB_A, status, RegistrationSubstatus.INITIAL_ASSIGNMENT,
                 errorCode, errorCode == null ? null : "refused", DpsJson.mapper().createObjectNode().put("k", "v"),
-                null, null, null, null, null));
+                null, null, null, null, null, null, null));
     }
 
     private List<Reply> pages(String method, String path, String body, String pageSize) {

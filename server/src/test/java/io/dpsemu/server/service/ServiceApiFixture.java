@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,8 @@ final class ServiceApiFixture implements AutoCloseable {
     static final String HOST = "dps.example.test";
     static final String HUB_A = "hub-a.example";
     static final String HUB_B = "hub-b.example";
+    /** The credential policies enrollments may name here. */
+    static final Set<String> CREDENTIAL_POLICIES = Set.of("local", "plant-ca.v2", "line_7");
     /** A further name of the service ({@code service.hostAliases}). */
     static final String ALIAS = "dps-alias.example.test";
     static final String READER = "reader";
@@ -77,7 +80,7 @@ final class ServiceApiFixture implements AutoCloseable {
         ownerKey = policies.find(ServicePolicyNames.OWNER).orElseThrow().primaryKey();
         api = new ServiceApi(store, threads.executor(), threads.health(),
                 new ServiceAuthenticator(policies, new SasVerifier(Duration.ZERO, Clock.systemUTC()), config),
-                new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B))), config,
+                new EnrollmentRules(List.of(LinkedHub.of(HUB_A), LinkedHub.of(HUB_B)), CREDENTIAL_POLICIES), config,
                 new Quotas(new ThrottlingConfig(0, 0, 0), metrics), new FaultRules(List.of(), metrics),
                 new LinkedHubsResource(List.of(LinkedHub.of(HUB_A), new LinkedHub(HUB_B, 7, false)),
                         AllocationPolicy.GEO_LATENCY));

@@ -51,7 +51,7 @@ class X509MatcherTest {
         return new IndividualEnrollment(registrationId, null, null,
                 new AttestationMechanism(AttestationType.X509, null, new X509Attestation(certificates, null, null),
                         null),
-                null, null, null, null, status, null, null, null, null, null, null);
+                null, null, null, null, status, null, null, null, null, null, null, null);
     }
 
     private static IndividualEnrollment individual(String registrationId, X509Bundle enrolled) {
@@ -63,7 +63,7 @@ class X509MatcherTest {
                 signers.length > 1 ? new X509CertificateWithInfo(pem(signers[1]), null) : null);
         EnrollmentGroup group = new EnrollmentGroup(id,
                 new AttestationMechanism(AttestationType.X509, null, new X509Attestation(null, signing, null), null),
-                null, null, null, null, status, null, null, null, null, null, null);
+                null, null, null, null, status, null, null, null, null, null, null, null);
         List<X509Certificate> parsed = Arrays.stream(signers).map(X509Bundle::getCertificate).toList();
         return new X509Group(group, parsed);
     }

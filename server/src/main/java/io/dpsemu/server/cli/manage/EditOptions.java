@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The document options {@code add} and {@code update} share for enrollments and groups: status,
- * IoT Edge, allocation and hubs, the custom-allocation webhook, reprovisioning, the initial twin, and
- * a whole document from a file. Each changes only its own fields of the document it is applied to.
+ * IoT Edge, allocation and hubs, the custom-allocation webhook, reprovisioning, the initial twin, the
+ * credential policy that signs the devices' certificates, and a whole document from a file. Each
+ * changes only its own fields of the document it is applied to.
  */
 final class EditOptions {
 
@@ -63,7 +64,12 @@ final class EditOptions {
             description = "JSON (or YAML) initial twin: {\"tags\": {...}, \"properties\": {\"desired\": {...}}}")
     Path initialTwinFile;
 
-    @Option(names = "--file", paramLabel = "FILE", order = 39,
+    @Option(names = "--credential-policy", paramLabel = "NAME", order = 39,
+            description = "the server's credential policy that signs certificates the devices request with a CSR"
+                    + " (default: the server's issuance.defaultPolicy); --credential-policy '' removes it")
+    String credentialPolicy;
+
+    @Option(names = "--file", paramLabel = "FILE", order = 40,
             description = "a whole document, JSON or YAML (.yaml, .yml), as 'show --json' prints it; the other"
                     + " options change it before it is sent")
     Path file;
@@ -71,7 +77,8 @@ final class EditOptions {
     /** Whether an option other than {@code --file} was given. */
     boolean anyField() {
         return hubs != null || allocationPolicy != null || webhookUrl != null || webhookApiVersion != null
-                || disabled || enabled || edge != null || reprovisionPolicy != null || initialTwinFile != null;
+                || disabled || enabled || edge != null || reprovisionPolicy != null || initialTwinFile != null
+                || credentialPolicy != null;
     }
 
     /** The --file document, or null. */
@@ -128,6 +135,11 @@ final class EditOptions {
         }
         if (initialTwinFile != null) {
             document.set("initialTwin", InputFiles.readObject(initialTwinFile, "--initial-twin-file"));
+        }
+        if (credentialPolicy != null && credentialPolicy.isEmpty()) {
+            document.remove("credentialPolicyName");
+        } else if (credentialPolicy != null) {
+            document.put("credentialPolicyName", credentialPolicy);
         }
         applyAllocation(document);
     }

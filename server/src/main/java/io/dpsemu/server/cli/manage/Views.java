@@ -9,9 +9,11 @@ import java.util.List;
 final class Views {
 
     static final List<String> ENROLLMENT_COLUMNS =
-            List.of("REGISTRATION ID", "DEVICE ID", "STATUS", "ATTESTATION", "ALLOCATION", "HUBS", "ETAG");
+            List.of("REGISTRATION ID", "DEVICE ID", "STATUS", "ATTESTATION", "ALLOCATION", "HUBS",
+                    "CREDENTIAL POLICY", "ETAG");
     static final List<String> GROUP_COLUMNS = List.of("GROUP ID", "STATUS", "ATTESTATION", "ALLOCATION", "HUBS",
-            "ETAG");
+            "CREDENTIAL POLICY", "ETAG");
+    private static final String DEFAULT_CREDENTIAL_POLICY = "(server default)";
     static final List<String> REGISTRATION_COLUMNS =
             List.of("REGISTRATION ID", "DEVICE ID", "STATUS", "SUBSTATUS", "HUB", "LAST UPDATED", "ETAG");
 
@@ -28,6 +30,7 @@ final class Views {
         row.add(attestationSummary(d.path("attestation")));
         row.add(allocation(d));
         row.add(hubs(d));
+        row.add(text(d, "credentialPolicyName"));
         row.add(text(d, "etag"));
         return row;
     }
@@ -61,6 +64,8 @@ final class Views {
                     + text(custom, "apiVersion") + ")"));
         }
         fields.add(new Field("Reprovision policy", reprovision(d.path("reprovisionPolicy"))));
+        fields.add(new Field("Credential policy", d.hasNonNull("credentialPolicyName")
+                ? text(d, "credentialPolicyName") : DEFAULT_CREDENTIAL_POLICY));
         fields.add(new Field("Initial twin", compact(d.get("initialTwin"))));
         fields.add(new Field("Device information", compact(d.get("optionalDeviceInformation"))));
         fields.add(new Field("ETag", nullable(d, "etag")));
@@ -86,6 +91,14 @@ final class Views {
         fields.add(new Field("Payload", compact(r.get("payload"))));
         fields.add(new Field("Initial twin", compact(r.get("initialTwin"))));
         fields.add(new Field("IoT Edge", r.path("capabilities").path("iotEdge").asBoolean(false) ? "yes" : "no"));
+        JsonNode issued = r.path("issuedCertificate");
+        if (issued.isObject()) {
+            fields.add(new Field("Issued certificate", issuedCertificateSummary(issued)));
+        }
+        for (JsonNode superseded : r.path("supersededCertificates")) {
+            fields.add(new Field("Superseded certificate", issuedCertificateSummary(superseded) + ", superseded "
+                    + text(superseded, "supersededDateTimeUtc")));
+        }
         fields.add(new Field("ETag", nullable(r, "etag")));
         fields.add(new Field("Created", nullable(r, "createdDateTimeUtc")));
         fields.add(new Field("Last updated", nullable(r, "lastUpdatedDateTimeUtc")));
@@ -137,6 +150,13 @@ final class Views {
                 + text(info, "notAfterUtc");
     }
 
+    /** A certificate the server signed from the device's CSR (registration state's issuedCertificate). */
+    private static String issuedCertificateSummary(JsonNode certificate) {
+        return "serial " + text(certificate, "serialNumber") + ", SHA-256 " + text(certificate, "sha256Thumbprint")
+                + ", valid until " + text(certificate, "notAfterUtc") + ", policy "
+                + text(certificate, "credentialPolicyName");
+    }
+
     static String attestationSummary(JsonNode a) {
         String type = a.path("type").asText("");
         if (type.equalsIgnoreCase("x509")) {
@@ -161,6 +181,11 @@ final class Views {
         }
         if (state.hasNonNull("lastUpdatedDateTimeUtc")) {
             summary.append(", ").append(text(state, "lastUpdatedDateTimeUtc"));
+        }
+        JsonNode issued = state.path("issuedCertificate");
+        if (issued.isObject()) {
+            summary.append(", certificate serial ").append(text(issued, "serialNumber")).append(" valid until ")
+                    .append(text(issued, "notAfterUtc"));
         }
         return summary.toString();
     }

@@ -33,7 +33,8 @@ class VerifyCommandTest {
             String pem = Files.readString(dir.resolve("intermediate.pem"));
             store.putGroup(new EnrollmentGroup("line-devices", new AttestationMechanism(AttestationType.X509, null,
                     new X509Attestation(null, new X509Certificates(new X509CertificateWithInfo(pem, null), null), null),
-                    null), null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null),
+                    null), null, null, null, null, ProvisioningStatus.ENABLED, null, null, null, null, null, null,
+                    null),
                     null);
         }
     }

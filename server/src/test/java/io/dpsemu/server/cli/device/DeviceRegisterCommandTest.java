@@ -275,7 +275,7 @@ class DeviceRegisterCommandTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(DeviceRegisterCommand.REFUSED);
         assertThat(run.err()).contains("note: the CSR's CN is 'someone-else'");
-        assertThat(run.out()).containsPattern("(?m)^refused: HTTP 400, errorCode 400004: certificate signing request"
+        assertThat(run.out()).containsPattern("(?m)^refused: HTTP 400, errorCode 400001: certificate signing request"
                 + " refused: .+ \\(trackingId .+\\)$");
         assertThat(Files.exists(issued)).isFalse();
     }

@@ -188,6 +188,31 @@ class EnrollmentCommandTest {
                 .assertFailed("not-linked.example.net", "is not a linked IoT hub", "errorCode 400004");
     }
 
+    @Test
+    void credentialPolicy_isShownByShowAndList_andAnEmptyNameOnUpdateRemovesIt() {
+        JsonNode created = server.run("enrollment", "add", "csr-device", "--credential-policy", "local",
+                "--json").assertSucceeded().json();
+        ManageCli.Result shown = server.run("enrollment", "show", "csr-device").assertSucceeded();
+        List<String> listed = server.run("enrollment", "list").assertSucceeded().out().lines().toList();
+
+        server.run("enrollment", "update", "csr-device", "--credential-policy", "").assertSucceeded();
+        JsonNode cleared = server.run("enrollment", "show", "csr-device", "--json").assertSucceeded().json();
+        ManageCli.Result clearedText = server.run("enrollment", "show", "csr-device").assertSucceeded();
+
+        assertThat(created.path("credentialPolicyName").asText()).isEqualTo("local");
+        assertThat(shown.out()).containsPattern("(?m)^Credential policy: +local$");
+        assertThat(listed.get(0)).contains("CREDENTIAL POLICY");
+        assertThat(listed).anySatisfy(line -> assertThat(line).startsWith("csr-device ").contains(" local "));
+        assertThat(cleared.has("credentialPolicyName")).as(cleared.toString()).isFalse();
+        assertThat(clearedText.out()).containsPattern("(?m)^Credential policy: +\\(server default\\)$");
+    }
+
+    @Test
+    void add_whenTheCredentialPolicyNameIsMalformed_printsTheServersMessage() {
+        server.run("enrollment", "add", "bad-policy-name", "--credential-policy", "plant ca")
+                .assertFailed("credentialPolicyName: 'plant ca'", "errorCode 400004");
+    }
+
     // --- bad input --------------------------------------------------------------------------
 
     @Test

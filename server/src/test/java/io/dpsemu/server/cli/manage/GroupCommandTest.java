@@ -66,6 +66,21 @@ class GroupCommandTest {
     }
 
     @Test
+    void credentialPolicy_setByUpdateIsShown_andAnEmptyNameRemovesIt() {
+        server.run("group", "add", "group-csr").assertSucceeded();
+
+        ManageCli.Result updated = server.run("group", "update", "group-csr", "--credential-policy", "local")
+                .assertSucceeded();
+        ManageCli.Result listed = server.run("group", "list").assertSucceeded();
+        server.run("group", "update", "group-csr", "--credential-policy", "").assertSucceeded();
+        JsonNode cleared = server.run("group", "show", "group-csr", "--json").assertSucceeded().json();
+
+        assertThat(updated.out()).containsPattern("(?m)^Credential policy: +local$");
+        assertThat(listed.out()).containsPattern("(?m)^group-csr +enabled +symmetricKey +default +- +local ");
+        assertThat(cleared.has("credentialPolicyName")).as(cleared.toString()).isFalse();
+    }
+
+    @Test
     void add_withGivenKeys_andUpdate_keepsThem() {
         String primary = EnrollmentCommandTest.newKey();
         String secondary = EnrollmentCommandTest.newKey();

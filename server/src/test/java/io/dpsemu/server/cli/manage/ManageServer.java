@@ -10,6 +10,7 @@ import io.dpsemu.server.config.ConfigLoader;
 import io.dpsemu.server.config.LinkedHub;
 import io.dpsemu.server.rawhttp.RawHttpsClient;
 import io.dpsemu.server.rawhttp.RawHttpsClient.Response;
+import io.dpsemu.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -62,6 +63,11 @@ final class ManageServer implements AutoCloseable {
 
     Path dataDir() {
         return dataDir;
+    }
+
+    /** The server's store, for records the service API cannot write (what the device engine keeps). */
+    Store store() {
+        return server.store();
     }
 
     Path caCertificate() {

@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsemu.protocol.auth.DerivedKeys;
+import io.dpsemu.store.IssuedCertificateRecord;
+import io.dpsemu.store.Store;
+import io.dpsemu.store.TestDocuments;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +55,33 @@ class RegistrationCommandTest {
         assertThat(json.path("assignedHub").asText()).isEqualTo(ManageServer.HUB_B);
         assertThat(json.path("deviceId").asText()).isEqualTo("reg-show-01");
         assertThat(json.path("etag").asText()).isNotEmpty();
+    }
+
+    @Test
+    void show_whenCertificatesWereIssued_printsSerialThumbprintExpiryAndPolicy_andTheSupersededOnes() {
+        String key = EnrollmentCommandTest.newKey();
+        server.run("enrollment", "add", "reg-cert-01", "--key", key).assertSucceeded();
+        server.register("reg-cert-01", key);
+        IssuedCertificateRecord current = TestDocuments.issuedCertificate("0B");
+        Store store = server.store();
+        store.putRegistration(store.findRegistration("reg-cert-01").orElseThrow()
+                .withIssuedCertificate(TestDocuments.issuedCertificate("0A"), Instant.parse("2025-01-01T00:00:00Z"), 10)
+                .withIssuedCertificate(current, Instant.parse("2025-02-01T00:00:00Z"), 10));
+
+        ManageCli.Result shown = server.run("registration", "show", "reg-cert-01").assertSucceeded();
+        JsonNode json = server.run("registration", "show", "reg-cert-01", "--json").assertSucceeded().json();
+        ManageCli.Result enrollment = server.run("enrollment", "show", "reg-cert-01").assertSucceeded();
+
+        assertThat(shown.out()).containsPattern("(?m)^Issued certificate: +serial 0B, SHA-256 "
+                + current.sha256Thumbprint() + ", valid until 2024-04-03T05:06:07[.0-9]*Z, policy local$")
+                .containsPattern("(?m)^Superseded certificate: +serial 0A, SHA-256 " + current.sha256Thumbprint()
+                        + ", valid until 2024-04-03T05:06:07[.0-9]*Z, policy local, superseded 2025-02-01T00:00:00"
+                        + "[.0-9]*Z$");
+        assertThat(json.path("issuedCertificate").path("serialNumber").asText()).isEqualTo("0B");
+        assertThat(json.path("issuedCertificate").has("certificate")).isFalse();
+        assertThat(json.path("supersededCertificates")).hasSize(1);
+        assertThat(enrollment.out()).containsPattern("(?m)^Registration: +assigned .*, certificate serial 0B"
+                + " valid until 2024-04-03T05:06:07[.0-9]*Z$");
     }
 
     @Test
