@@ -170,8 +170,9 @@ class DeviceRegisterCommandTest {
     void csr_isIssued_andItsChainIsWrittenToIssuedCert_validUpToTheLocalCa(String transport) throws Exception {
         String id = "cli-csr-" + transport;
         KeyPair keys = IssuedChains.newKey();
+        byte[] request = IssuedChains.csr(id, keys);
         // both file forms of openssl req: PEM by default, DER with -outform DER
-        Path csr = transport.equals("https") ? derCsr(id, keys) : pemCsr(id, keys);
+        Path csr = transport.equals("https") ? derCsr(id, request) : pemCsr(id, request);
         Path issued = dir.resolve("issued-" + transport + ".pem");
 
         Result run = register(transport, id, "--group-key", GROUP_KEY, "--csr", csr.toString(), "--issued-cert",
@@ -183,8 +184,8 @@ class DeviceRegisterCommandTest {
         X509Certificate leaf = chain.get(0);
         assertThat(leaf.getPublicKey()).isEqualTo(keys.getPublic());
         IssuedChains.assertValidUpTo(chain, IssuedChains.readCertificate(dir.resolve("data/tls/ca.pem")));
-        assertThat(run.out()).contains("\"csr\":\"" + Base64.getEncoder().encodeToString(IssuedChains.csr(id, keys))
-                        .substring(0, 40), "- answer: 200 assigned",
+        assertThat(run.out()).contains("\"csr\":\"" + Base64.getEncoder().encodeToString(request) + "\"}",
+                "- answer: 200 assigned",
                 "Wrote issued certificate chain (2 certificates, leaf first) to " + issued)
                 .containsPattern("(?m)^  subject: +CN=" + id + "$")
                 .containsPattern("(?m)^  serial: +" + HexFormat.of().withUpperCase()
@@ -373,14 +374,19 @@ class DeviceRegisterCommandTest {
     }
 
     private static Path pemCsr(String commonName, KeyPair keys) throws IOException {
-        return Files.writeString(dir.resolve(commonName + "-" + System.nanoTime() + ".csr"),
-                "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
-                        .encodeToString(IssuedChains.csr(commonName, keys)) + "\n-----END CERTIFICATE REQUEST-----\n");
+        return pemCsr(commonName, IssuedChains.csr(commonName, keys));
     }
 
-    private static Path derCsr(String commonName, KeyPair keys) throws IOException {
-        return Files.write(dir.resolve(commonName + "-" + System.nanoTime() + ".der"), IssuedChains.csr(commonName,
-                keys));
+    /** As {@code openssl req} writes it by default. */
+    private static Path pemCsr(String name, byte[] der) throws IOException {
+        return Files.writeString(dir.resolve(name + "-" + System.nanoTime() + ".csr"),
+                "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                        .encodeToString(der) + "\n-----END CERTIFICATE REQUEST-----\n");
+    }
+
+    /** As {@code openssl req -outform DER} writes it. */
+    private static Path derCsr(String name, byte[] der) throws IOException {
+        return Files.write(dir.resolve(name + "-" + System.nanoTime() + ".der"), der);
     }
 
     private static String localCaSubject() {
