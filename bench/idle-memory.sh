@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Memory per idle TLS session of a fresh dpsemu, split into the Java heap and what lies outside it:
-# RSS and the heap after a full GC (jcmd) before, while `dpsemu loadgen --hold N` keeps N sessions
-# open, and after they closed; plus the classes whose instances grew while they were held.
+# Memory per idle TLS session of a fresh dpsemu: RSS, live heap and committed heap after a full GC
+# (jcmd) before, while `dpsemu loadgen --hold N` keeps N sessions open, and after they closed; plus
+# the classes whose instances grew while they were held.
 # See bench/README.md. Installs nothing; runs on loopback and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,7 +77,7 @@ done
 # shellcheck disable=SC2154 # set by snapshot through eval
 awk -v n="$held" -v r0="$rss_before" -v r1="$rss_held" -v r2="$rss_closed" -v h0="$heap_before" \
   -v h1="$heap_held" -v c0="$committed_before" -v c1="$committed_held" 'BEGIN {
-  printf "per session: %.1f KB of RSS = %.1f KB of committed heap + %.1f KB outside the heap;", (r1-r0)/n,
+  printf "per session: %.1f KB of RSS = %.1f KB more committed heap + %.1f KB else;", (r1-r0)/n,
     (c1-c0)/n, ((r1-r0)-(c1-c0))/n
   printf " live heap %.1f KB\n", (h1-h0)/n
   printf "after they closed: %.1f KB per session still in RSS\n", (r2-r0)/n }'
