@@ -27,7 +27,7 @@ public record IssuanceConfig(String defaultPolicy, int maxChainLength, int super
         return new IssuanceConfig(LOCAL_POLICY, EMBEDDED_C_CHAIN_ENTRIES, 10, 8192, List.of());
     }
 
-    /** {@code local} unless {@code issuance.defaultPolicy} is {@code ""}. */
+    /** Whether devices of enrollments naming no policy get certificates: not when defaultPolicy is "". */
     public boolean hasDefaultPolicy() {
         return defaultPolicy != null && !defaultPolicy.isEmpty();
     }
