@@ -9,10 +9,9 @@ import io.dpsemu.server.metrics.CertificateRefusal;
 import io.dpsemu.server.metrics.DpsMetrics;
 import io.dpsemu.server.metrics.EventLog;
 import io.dpsemu.store.IssuedCertificateRecord;
-import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -84,15 +83,11 @@ final class CertificateRequests {
     /** What the registration record keeps of an issued certificate. */
     static IssuedCertificateRecord recordOf(Issued issued) {
         IssuedCertificate certificate = issued.certificate();
-        try {
-            return new IssuedCertificateRecord(issued.policy(), certificate.serialNumber(),
-                    certificate.sha256Thumbprint(), certificate.certificate().getSubjectX500Principal().getName(),
-                    certificate.certificate().getNotBefore().toInstant(),
-                    certificate.certificate().getNotAfter().toInstant(), Instant.now().truncatedTo(ChronoUnit.MICROS),
-                    Base64.getEncoder().encodeToString(certificate.certificate().getEncoded()), null);
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException("an issued certificate cannot be encoded", e);
-        }
+        X509Certificate leaf = certificate.certificate();
+        return new IssuedCertificateRecord(issued.policy(), certificate.serialNumber(), certificate.sha256Thumbprint(),
+                leaf.getSubjectX500Principal().getName(), leaf.getNotBefore().toInstant(),
+                leaf.getNotAfter().toInstant(), Instant.now().truncatedTo(ChronoUnit.MICROS),
+                certificate.chainBase64().get(0), null);
     }
 
     /** Whether {@code leafSha256} is the current, unexpired certificate issued to the record's device. */
