@@ -41,9 +41,11 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,14 +63,17 @@ class RegistrationCertificateTest {
     private static final DeviceClient BEFORE_ISSUANCE = new DeviceClient(Transport.MQTT, "2019-03-31");
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final InMemoryStore store = new InMemoryStore();
+    private final SwitchableStore store = new SwitchableStore(new InMemoryStore());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final DpsMetrics metrics = new DpsMetrics(registry);
     private final TestStoreThreads threads = new TestStoreThreads(metrics, 2, 100);
     private RegistrationService service;
 
+    private final List<CountDownLatch> gates = new ArrayList<>();
+
     @AfterEach
     void tearDown() {
+        gates.forEach(CountDownLatch::countDown);
         if (service != null) {
             service.close();
         }
@@ -77,10 +82,15 @@ class RegistrationCertificateTest {
     }
 
     private RegistrationService service(CredentialPolicies policies) {
+        return service(policies, Clock.systemUTC());
+    }
+
+    /** @param authenticatorClock the time at which presented certificates are judged (SAS tokens: the real time) */
+    private RegistrationService service(CredentialPolicies policies, Clock authenticatorClock) {
         service = threads.engine()
                 .store(store)
                 .authenticator(new DeviceAuthenticator(store, new SasVerifier(Duration.ofSeconds(300),
-                        Clock.systemUTC()), SCOPE, Clock.systemUTC()))
+                        Clock.systemUTC()), SCOPE, authenticatorClock))
                 .allocator(new HubAllocator(List.of(LinkedHub.of("hub-a.example")), AllocationPolicy.HASHED))
                 .webhooks(new WebhookClient(ServerConfig.defaults().allocation()))
                 .gate(RegistrationServiceTest.openGate(metrics))
@@ -300,5 +310,45 @@ class RegistrationCertificateTest {
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(((DpsError) response.body()).message()).contains("was superseded at").contains("device-1");
+    }
+
+    @Test
+    void register_whenItJoinsARunningOperation_thenNothingMoreIsSigned() {
+        DeviceIdentity device = enrolled("device-1");
+        service();
+        gates.add(store.holdRegistrationWrites());
+        DeviceResponse first = register(device, ISSUANCE, csr("device-1"));
+        await().atMost(WAIT).until(store::registrationWriteReached);
+
+        DeviceResponse joined = register(device, ISSUANCE, csr("device-1"));
+
+        assertThat(((RegistrationOperationStatus) joined.body()).operationId())
+                .isEqualTo(((RegistrationOperationStatus) first.body()).operationId());
+        assertThat(issued()).isEqualTo(1);
+    }
+
+    @Test
+    void register_whenTheRecordHoldingTheIssuedCertificateWasDeleted_thenTheCertificateNoLongerAttests() {
+        DeviceIdentity device = enrolled("device-1");
+        service();
+        X509Certificate leaf = decode(registered(device, ISSUANCE, csr("device-1")).issuedCertificateChain().get(0));
+        store.deleteRegistration("device-1", null);
+
+        DeviceResponse response = register(new DeviceIdentity(SCOPE, "device-1", null, List.of(leaf)), ISSUANCE, null);
+
+        assertThat(response.status()).isEqualTo(401);
+    }
+
+    @Test
+    void register_whenTheIssuedCertificateHasExpired_thenRefusedSayingItExpired() {
+        DeviceIdentity device = enrolled("device-1");
+        // the policy signs for 30 days; certificates are judged 31 days on
+        service(TestIssuers.localOnly(), Clock.offset(Clock.systemUTC(), Duration.ofDays(31)));
+        X509Certificate leaf = decode(registered(device, ISSUANCE, csr("device-1")).issuedCertificateChain().get(0));
+
+        DeviceResponse response = register(new DeviceIdentity(SCOPE, "device-1", null, List.of(leaf)), ISSUANCE, null);
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(((DpsError) response.body()).message()).contains("expired at");
     }
 }
