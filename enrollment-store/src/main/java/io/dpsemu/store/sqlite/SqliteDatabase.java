@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,13 +28,16 @@ import org.sqlite.SQLiteDataSource;
  * One SQLite file, migrated to the current schema. SQLite has a single writer anyway, so writes are
  * serialised on one connection; reads use a small pool of other connections, so that they need not
  * wait while a commit is being synced to disk (WAL lets readers run during a write) nor for each
- * other (one connection serves one thread at a time).
+ * other (one connection serves one thread at a time). Each connection keeps its prepared statements
+ * ({@link StatementCache}).
  */
 final class SqliteDatabase implements JdbcDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final String MIGRATIONS = "classpath:db/migration/sqlite";
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    /** More than the store's distinct statements, so none is compiled twice. */
+    private static final int KEPT_STATEMENTS = 64;
 
     private final Path file;
     private final Connection writer;
@@ -62,13 +66,13 @@ final class SqliteDatabase implements JdbcDatabase {
         }
         Connection writer = null;
         try {
-            writer = connect(file);
+            writer = StatementCache.wrap(connect(file), KEPT_STATEMENTS);
             requireWal(writer, file);
             migrate(file);
             List<Connection> readers = new ArrayList<>();
             try {
                 for (int i = 0; i < readerConnections; i++) {
-                    readers.add(connect(file));
+                    readers.add(StatementCache.wrap(connect(file), KEPT_STATEMENTS));
                 }
             } catch (SQLException e) {
                 readers.forEach(SqliteDatabase::closeQuietly);
@@ -236,8 +240,8 @@ final class SqliteDatabase implements JdbcDatabase {
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.execute();
         }
     }
 

@@ -44,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttMessage> {
 
     private final MqttServices services;
+    /** A PUBACK written in this read, not flushed yet: it leaves with an answer ready at once, or as the read ends. */
+    private boolean pubAckUnflushed;
 
     public ProvisioningHandler(MqttServices services) {
         this.services = services;
@@ -72,6 +74,15 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
             case CONNECT -> close(ctx, CloseReason.SECOND_CONNECT, "a second CONNECT on one connection");
             default -> close(ctx, CloseReason.FORBIDDEN_PACKET, msg.fixedHeader().messageType() + " is not supported");
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (pubAckUnflushed) {
+            pubAckUnflushed = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -129,8 +140,10 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
         }
         long receivedNanos = System.nanoTime();
         if (qos == MqttQoS.AT_LEAST_ONCE) {
-            // C# needs the PUBACK before the response
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+            // C# needs the PUBACK before the response. An answer ready at once shares its flush: one
+            // TLS record and one send instead of two.
+            ctx.write(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+            pubAckUnflushed = true;
         }
         RequestTopic request = topic.get();
         if (!session.tryStartRequest(services.limits().maxInflightPerConnection())) {
@@ -174,7 +187,14 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
             DeviceResponse response, boolean counted) {
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedNanos);
         long waitMillis = Math.max(0, services.provisioning().minResponseDelayMillis() - elapsedMillis);
-        ctx.executor().schedule(() -> send(ctx, session, rid, response, counted), waitMillis, TimeUnit.MILLISECONDS);
+        Runnable publish = () -> send(ctx, session, rid, response, counted);
+        if (waitMillis > 0) {
+            ctx.executor().schedule(publish, waitMillis, TimeUnit.MILLISECONDS);
+        } else if (ctx.executor().inEventLoop()) {
+            publish.run();
+        } else {
+            ctx.executor().execute(publish);
+        }
     }
 
     private void send(ChannelHandlerContext ctx, DeviceSession session, String rid, DeviceResponse response,
@@ -186,6 +206,7 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
             return;
         }
         if (response.dropConnection()) {
+            ctx.flush();   // the PUBACK of this request still goes out first
             close(ctx, CloseReason.FAULT_INJECTED, "a fault rule drops the connection");
             return;
         }
@@ -200,6 +221,7 @@ public final class ProvisioningHandler extends SimpleChannelInboundHandler<MqttM
                         qos == MqttQoS.AT_MOST_ONCE ? 0 : session.nextPacketId()),
                 Unpooled.wrappedBuffer(DpsJson.write(response.body())));
         var write = ctx.writeAndFlush(message);
+        pubAckUnflushed = false;
         if (response.authFailure()
                 && session.recordAuthFailure() >= services.provisioning().maxAuthFailuresPerConnection()) {
             write.addListener((ChannelFutureListener) f -> close(ctx, CloseReason.AUTH_FAILED,

@@ -17,12 +17,15 @@ import io.dpsemu.server.rawmqtt.RawMqttDevice;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer;
 import io.dpsemu.server.rawmqtt.RawMqttEmbeddedServer.Connection;
 import io.dpsemu.server.rawmqtt.RawMqttReply;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -208,6 +211,47 @@ class ProvisioningHandlerPublishTest {
         assertThat(Instant.parse(state.path("createdDateTimeUtc").asText())).isBeforeOrEqualTo(Instant.now());
         assertThat(Instant.parse(state.path("lastUpdatedDateTimeUtc").asText())).isBeforeOrEqualTo(Instant.now());
         assertThat(state.path("etag").asText()).isNotEmpty();
+    }
+
+    @Test
+    void poll_whenTheAnswerIsReadyAtOnce_thenItLeavesInTheSameFlushAsThePuback() {
+        Connection connection = subscribed(server.enroll(REGISTRATION_ID), 1);
+        String operationId = registered(connection);
+        AtomicInteger flushes = countFlushes(connection);
+
+        List<RawMqttReply> replies = connection.send(poll("4", operationId, 1, 4));
+
+        assertThat(replies).extracting(RawMqttReply::type).containsExactly(MqttMessageType.PUBACK,
+                MqttMessageType.PUBLISH);
+        assertThat(flushes).as("one TLS record and one send for both").hasValue(1);
+    }
+
+    @Test
+    void register_whenTheAnswerIsNotReadyAtOnce_thenThePubackIsFlushedWhenTheReadEnds() {
+        Connection connection = subscribed(server.enroll(REGISTRATION_ID), 1);
+        AtomicInteger flushes = countFlushes(connection);
+
+        server.whileStorePaused(() -> {
+            connection.feed(register("2", 1, 17, ""));
+            assertThat(flushes).as("the PUBACK leaves as the read ends").hasValue(1);
+        });
+
+        assertThat(connection.runTasks()).extracting(RawMqttReply::type).containsExactly(MqttMessageType.PUBACK,
+                MqttMessageType.PUBLISH);
+        assertThat(flushes).hasValue(2);
+    }
+
+    /** Counts the flushes that reach the socket end of the pipeline. */
+    private static AtomicInteger countFlushes(Connection connection) {
+        AtomicInteger flushes = new AtomicInteger();
+        connection.channel().pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        return flushes;
     }
 
     @Test
