@@ -198,7 +198,7 @@ public final class DpsServer implements AutoCloseable {
             DpsMetrics metrics, OpenedResources opened) {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = opened.add(eventLoops(1, epoll), DpsServer::shutDown);
-        EventLoopGroup workers = opened.add(eventLoops(0, epoll), DpsServer::shutDown);
+        EventLoopGroup workers = opened.add(eventLoops(config.limits().eventLoopThreads(), epoll), DpsServer::shutDown);
         Disconnector disconnector = new Disconnector(metrics);
         MqttServices services = new MqttServices(registrations, new SessionRegistry(), disconnector, metrics,
                 config.provisioning(), config.limits());

@@ -114,6 +114,7 @@ final class ConfigValidator {
         range(l.maxConnectPacketBytes(), 128, 1024 * 1024, "limits.maxConnectPacketBytes");
         range(l.maxPacketBytes(), 1024, 16 * 1024 * 1024, "limits.maxPacketBytes");
         range(l.maxKeepAliveSeconds(), 1, 65_535, "limits.maxKeepAliveSeconds");
+        range(l.eventLoopThreads(), 1, 1024, "limits.eventLoopThreads");
         range(l.storeThreads(), 1, 256, "limits.storeThreads");
         range(l.storeQueue(), 1, 10_000_000, "limits.storeQueue");
         range(l.maxOperations(), 100, 100_000_000, "limits.maxOperations");

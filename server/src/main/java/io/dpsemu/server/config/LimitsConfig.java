@@ -14,6 +14,9 @@ package io.dpsemu.server.config;
  * @param maxPacketBytes            largest packet after CONNACK (DPS allows 96 KB bodies)
  * @param maxKeepAliveSeconds       cap of the idle timeout (1.5 x the client's keep-alive; also
  *                                  used when the client asks for none)
+ * @param eventLoopThreads          Netty event-loop threads serving every connection (TLS, MQTT,
+ *                                  HTTP); one per core by default, half Netty's own default: fewer
+ *                                  threads than that only add wake-ups and context switches
  * @param storeThreads              worker threads for store work
  * @param storeQueue                store tasks that may wait for a worker
  * @param maxOperations             operations remembered for polling; finished ones make room for new
@@ -45,6 +48,7 @@ public record LimitsConfig(
         int maxConnectPacketBytes,
         int maxPacketBytes,
         int maxKeepAliveSeconds,
+        int eventLoopThreads,
         int storeThreads,
         int storeQueue,
         int maxOperations,
@@ -86,6 +90,7 @@ public record LimitsConfig(
         private int maxConnectPacketBytes = 8 * 1024;
         private int maxPacketBytes = 96 * 1024 + 1024;
         private int maxKeepAliveSeconds = 1800;
+        private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
         private int storeThreads = 4;
         private int storeQueue = 10_000;
         private int maxOperations = operationsForHeap(Runtime.getRuntime().maxMemory());
@@ -128,6 +133,11 @@ public record LimitsConfig(
 
         public Builder maxKeepAliveSeconds(int value) {
             maxKeepAliveSeconds = value;
+            return this;
+        }
+
+        public Builder eventLoopThreads(int value) {
+            eventLoopThreads = value;
             return this;
         }
 
@@ -213,11 +223,11 @@ public record LimitsConfig(
 
         public LimitsConfig build() {
             return new LimitsConfig(maxConnections, connectTimeoutSeconds, maxConnectPacketBytes, maxPacketBytes,
-                    maxKeepAliveSeconds, storeThreads, storeQueue, maxOperations, maxInflightPerCredential,
-                    maxInflightPerConnection, maxHttpHeaderBytes, maxHttpBodyBytes, httpRequestTimeoutSeconds,
-                    httpIdleTimeoutSeconds, storeCallTimeoutMillis, groupCommitMaxRecords, groupCommitMaxWaitMicros,
-                    maxConnectionsPerAddress, connectionsPerAddressPerSecond, connectionBurstPerAddress,
-                    reservedFileDescriptors);
+                    maxKeepAliveSeconds, eventLoopThreads, storeThreads, storeQueue, maxOperations,
+                    maxInflightPerCredential, maxInflightPerConnection, maxHttpHeaderBytes, maxHttpBodyBytes,
+                    httpRequestTimeoutSeconds, httpIdleTimeoutSeconds, storeCallTimeoutMillis, groupCommitMaxRecords,
+                    groupCommitMaxWaitMicros, maxConnectionsPerAddress, connectionsPerAddressPerSecond,
+                    connectionBurstPerAddress, reservedFileDescriptors);
         }
     }
 }

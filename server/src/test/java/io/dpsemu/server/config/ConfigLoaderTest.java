@@ -189,13 +189,14 @@ class ConfigLoaderTest {
                 """);
 
         ServerConfig config = load(yaml, Map.of("DPSEMU_PROVISIONING_RETRY_AFTER_SECONDS", "9",
-                "DPSEMU_LIMITS_MAX_CONNECTIONS", "42",
+                "DPSEMU_LIMITS_MAX_CONNECTIONS", "42", "DPSEMU_LIMITS_EVENT_LOOP_THREADS", "3",
                 "DPSEMU_PROVISIONING_DETAILED_ERRORS", "false"), Map.of());
 
         assertThat(config.provisioning().retryAfterSeconds()).isEqualTo(9);
         assertThat(config.provisioning().minResponseDelayMillis()).isEqualTo(10);
         assertThat(config.provisioning().detailedErrors()).isFalse();
         assertThat(config.limits().maxConnections()).isEqualTo(42);
+        assertThat(config.limits().eventLoopThreads()).isEqualTo(3);
     }
 
     @Test

@@ -142,6 +142,8 @@ class ConfigValidatorTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'limits.maxConnections'");
         assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder().storeThreads(0).build())))
                 .hasMessageContaining("'limits.storeThreads'");
+        assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder().eventLoopThreads(0).build())))
+                .hasMessageContaining("'limits.eventLoopThreads'");
         assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder().maxPacketBytes(512).build())))
                 .hasMessageContaining("'limits.maxPacketBytes'");
         assertThatThrownBy(() -> ConfigValidator.validate(limits(LimitsConfig.builder()

@@ -40,6 +40,7 @@ class ServerConfigTest {
         LimitsConfig l = ServerConfig.defaults().limits();
 
         assertThat(l.maxConnections()).isPositive();
+        assertThat(l.eventLoopThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(l.storeThreads()).isPositive();
         assertThat(l.storeQueue()).isPositive();
         assertThat(l.maxOperations()).isPositive();
