@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 rounds=3
 devices=20000
-warmup=5000
+warmup=30000
 hold=10000
 concurrencies="200 1000"
 usage="usage: bench/vs-mosquitto.sh [--rounds N] [--devices N] [--warmup N] [--hold N] [--concurrency \"200 1000\"]"
