@@ -36,14 +36,14 @@ import java.util.Optional;
 public final class DeviceAuthenticator {
 
     private final Store store;
-    private final GroupCache groups;
+    private final EnrollmentCache enrollments;
     private final SasVerifier verifier;
     private final String idScope;
     private final Clock clock;
 
     public DeviceAuthenticator(Store store, SasVerifier verifier, String idScope, Clock clock) {
         this.store = store;
-        this.groups = new GroupCache(store);
+        this.enrollments = new EnrollmentCache(store);
         this.verifier = verifier;
         this.idScope = idScope;
         this.clock = clock;
@@ -65,7 +65,7 @@ public final class DeviceAuthenticator {
         } catch (DpsProtocolException e) {
             return refused("malformed SAS token: " + e.getMessage());
         }
-        Optional<IndividualEnrollment> individual = store.findEnrollment(identity.registrationId());
+        Optional<IndividualEnrollment> individual = individualEnrollment(identity.registrationId());
         if (individual.isPresent()) {
             return checkIndividual(identity, token, individual.get());
         }
@@ -87,7 +87,7 @@ public final class DeviceAuthenticator {
     }
 
     private AuthOutcome checkGroups(DeviceIdentity identity, SasToken token) {
-        List<EnrollmentGroup> candidates = groups.symmetricKeyGroups();
+        List<EnrollmentGroup> candidates = enrollments.symmetricKeyGroups();
         SasCheck best = null;
         for (EnrollmentGroup group : candidates) {
             SymmetricKeyAttestation keys = group.attestation().symmetricKey();
@@ -119,7 +119,8 @@ public final class DeviceAuthenticator {
 
     private AuthOutcome checkCertificate(DeviceIdentity identity) {
         X509Decision decision = X509Matcher.decide(identity.certificateChain(), identity.registrationId(),
-                store.findEnrollment(identity.registrationId()).orElse(null), groups.x509Groups(), clock.instant());
+                individualEnrollment(identity.registrationId()).orElse(null), enrollments.x509Groups(),
+                clock.instant());
         if (decision instanceof X509Decision.Individual individual) {
             return new AuthOutcome.Attested(new EnrollmentMatch.Individual(individual.enrollment()),
                     individual.result());
@@ -153,7 +154,7 @@ public final class DeviceAuthenticator {
         }
         String groupId = record.enrollmentGroupId();
         Optional<EnrollmentMatch> match = groupId == null
-                ? store.findEnrollment(identity.registrationId()).map(EnrollmentMatch.Individual::new)
+                ? individualEnrollment(identity.registrationId()).map(EnrollmentMatch.Individual::new)
                 : store.findGroup(groupId).map(EnrollmentMatch.Group::new);
         return match.map(enrollment -> new AuthOutcome.Attested(enrollment,
                 new X509RegistrationResult(CertificateFacts.info(leaf), groupId, null)));
@@ -199,6 +200,10 @@ public final class DeviceAuthenticator {
 
     private static String typeOf(AttestationMechanism attestation) {
         return attestation == null || attestation.type() == null ? "no" : attestation.type().wire();
+    }
+
+    private Optional<IndividualEnrollment> individualEnrollment(String registrationId) {
+        return enrollments.mayHaveIndividualEnrollments() ? store.findEnrollment(registrationId) : Optional.empty();
     }
 
     private static String derive(String groupKey, String registrationId) {

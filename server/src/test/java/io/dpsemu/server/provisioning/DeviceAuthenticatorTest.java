@@ -129,6 +129,27 @@ class DeviceAuthenticatorTest {
     }
 
     @Test
+    void authenticate_whenAnIndividualEnrollmentAppearsAfterGroupDevicesWereAttested_thenItWinsUntilDeleted() {
+        // group devices skip the individual lookup while none exists: a new one must be seen at once
+        String groupKey = newKey();
+        String individualKey = newKey();
+        store.putGroup(EnrollmentGroup.symmetricKey("group-1", groupKey, null), null);
+        String derived = DerivedKeys.deviceKey(groupKey, "device-1");
+        assertThat(attested(device("device-1", token("device-1", derived)))).isInstanceOf(EnrollmentMatch.Group.class);
+
+        store.putEnrollment(IndividualEnrollment.symmetricKey("device-1", individualKey, null), null);
+
+        assertThat(refused(device("device-1", token("device-1", derived))).reason())
+                .contains("individual enrollment");
+        assertThat(attested(device("device-1", token("device-1", individualKey))))
+                .isInstanceOf(EnrollmentMatch.Individual.class);
+
+        store.deleteEnrollment("device-1", null);
+
+        assertThat(attested(device("device-1", token("device-1", derived)))).isInstanceOf(EnrollmentMatch.Group.class);
+    }
+
+    @Test
     void authenticate_whenGroupDerivedKeySigned_thenAttestedByGroup() {
         String groupKey = newKey();
         store.putGroup(EnrollmentGroup.symmetricKey("group-1", groupKey, newKey()), null);

@@ -22,20 +22,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The enrollment groups as attestation needs them, reloaded only when the store reports an
- * enrollment write: the symmetric-key groups (a group SAS names only the device, so each group is a
- * candidate; DPS caps them at 100) and the X.509 groups with their signing certificates parsed and
- * their CA references resolved. Called on store threads only.
+ * What attestation needs of the enrollments, reloaded only when the store reports an enrollment
+ * write: the symmetric-key groups (a group SAS names only the device, so each group is a
+ * candidate; DPS caps them at 100), the X.509 groups with their signing certificates parsed and
+ * their CA references resolved, and whether any individual enrollment exists at all. While none
+ * does (a fleet enrolled by groups only), a device is matched without looking up an individual
+ * enrollment by its registration id, a store read per registration otherwise. Called on store
+ * threads only.
  */
-final class GroupCache {
+final class EnrollmentCache {
 
-    private static final Logger LOG = LoggerFactory.getLogger(GroupCache.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentCache.class);
     private static final int PAGE = 500;
 
     private final Store store;
-    private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE, List.of(), List.of());
+    private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE, List.of(), List.of(), true);
 
-    GroupCache(Store store) {
+    EnrollmentCache(Store store) {
         this.store = store;
     }
 
@@ -45,6 +48,11 @@ final class GroupCache {
 
     List<X509Group> x509Groups() {
         return current().x509;
+    }
+
+    /** False only when the store holds no individual enrollment at all. */
+    boolean mayHaveIndividualEnrollments() {
+        return current().anyIndividual;
     }
 
     private Snapshot current() {
@@ -72,7 +80,8 @@ final class GroupCache {
             }
             continuation = page.continuation();
         } while (continuation != null);
-        Snapshot loaded = new Snapshot(version, List.copyOf(symmetric), List.copyOf(x509));
+        boolean anyIndividual = !store.listEnrollments(null, 1).items().isEmpty();
+        Snapshot loaded = new Snapshot(version, List.copyOf(symmetric), List.copyOf(x509), anyIndividual);
         snapshot = loaded;
         return loaded;
     }
@@ -124,6 +133,7 @@ final class GroupCache {
         }
     }
 
-    private record Snapshot(long version, List<EnrollmentGroup> symmetricKey, List<X509Group> x509) {
+    private record Snapshot(long version, List<EnrollmentGroup> symmetricKey, List<X509Group> x509,
+            boolean anyIndividual) {
     }
 }
