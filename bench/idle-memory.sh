@@ -24,10 +24,7 @@ jcmd_missing=()
 command -v jcmd >/dev/null || jcmd_missing+=("jcmd, from a JDK (Debian: apt-get install openjdk-17-jdk-headless)")
 bench_require bench/idle-memory.sh "${jcmd_missing[@]}"
 bench_setup
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((sessions + 1000)) ]; then
-  sessions=$(( $(ulimit -n) - 1000 ))
-  echo "note: open files are limited to $(ulimit -n); holding $sessions sessions" >&2
-fi
+sessions="$(sessions_that_fit "$sessions")"
 
 start_dpsemu idle 18883 18443 --store "$store"
 pid=$pid_idle

@@ -65,6 +65,16 @@ start_dpsemu() { # NAME MQTT_PORT HTTPS_PORT SERVE_ARGS...: sets pid_NAME and sc
   eval "scope_$name=\"$(sed -n 's/.*dpsemu ready: idScope=\([^ ]*\).*/\1/p' "$work/$name.log")\""
 }
 
+sessions_that_fit() { # N: N, or fewer when the open-file limit (raised by bench_setup) leaves less room
+  local limit; limit="$(ulimit -n)"
+  if [ "$limit" != unlimited ] && [ "$limit" -lt $(($1 + 1000)) ]; then
+    echo "note: open files are limited to $limit; holding $((limit - 1000)) sessions" >&2
+    echo $((limit - 1000))
+  else
+    echo "$1"
+  fi
+}
+
 cpu_ms() { # PID: user + system CPU so far, in ms
   awk -v t="$ticks" '{ sub(/^.*\) /, ""); print ($12 + $13) * 1000 / t }' "/proc/$1/stat"
 }

@@ -38,10 +38,7 @@ else
 fi
 bench_require bench/vs-mosquitto.sh "${mosquitto_missing[@]}"
 bench_setup
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((hold + 1000)) ]; then
-  hold=$(( $(ulimit -n) - 1000 ))
-  echo "note: open files are limited to $(ulimit -n); holding $hold sessions" >&2
-fi
+hold="$(sessions_that_fit "$hold")"
 
 start_dpsemu sqlite 18883 18443 --store sqlite
 start_dpsemu memory 19883 19443 --store memory
